@@ -1,0 +1,109 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import {
+  InvalidPayloadError,
+  PayloadTooLargeError,
+  SignatureVerificationError,
+  UnknownProviderError,
+} from '../shared/errors.js';
+import { countMetric, MetricName } from '../shared/powertools.js';
+import {
+  errorResponse,
+  type HttpResponse,
+  internalError,
+  methodNotAllowed,
+  outcomeResponse,
+  providerSegment,
+  toIngestRequest,
+} from './http.js';
+import { type IngestDeps, type IngestOutcome, ingestWebhook } from './ingest-webhook.js';
+
+/** What the ingest handler is built from: the core's collaborators and the function's telemetry. */
+export interface IngestHandlerOptions {
+  readonly deps: IngestDeps;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+}
+
+const OUTCOME_METRIC = {
+  accepted: MetricName.Accepted,
+  duplicate: MetricName.Duplicate,
+  quarantined: MetricName.Quarantined,
+} as const;
+
+const recordOutcome = (
+  { logger, metrics }: IngestHandlerOptions,
+  outcome: IngestOutcome,
+  latencyMs: number,
+) => {
+  const dimensions = { provider: outcome.provider };
+  countMetric(metrics, OUTCOME_METRIC[outcome.status], dimensions);
+  if (!outcome.known) countMetric(metrics, MetricName.UnknownWebhookCode, dimensions);
+  const fields = {
+    provider: outcome.provider,
+    detailType: outcome.detailType,
+    status: outcome.status,
+    webhookId: outcome.webhookId,
+    latencyMs,
+  };
+  if (outcome.status === 'quarantined')
+    logger.warn('webhook quarantined', { ...fields, issues: outcome.issues });
+  else logger.info('webhook', fields);
+};
+
+const recordFailure = (
+  { logger, metrics }: IngestHandlerOptions,
+  provider: string,
+  error: unknown,
+  response: HttpResponse | undefined,
+) => {
+  // The provider segment is attacker-controlled: only known names become a metric dimension.
+  const dimensions = { provider: error instanceof UnknownProviderError ? 'unknown' : provider };
+  if (error instanceof SignatureVerificationError) {
+    countMetric(metrics, MetricName.SignatureFailure, { ...dimensions, reason: error.reason });
+    logger.warn('signature refused', { provider, reason: error.reason });
+  } else if (error instanceof InvalidPayloadError) {
+    countMetric(metrics, MetricName.InvalidPayload, dimensions);
+    logger.warn('verified body refused', { provider, error: error.message });
+  } else if (error instanceof PayloadTooLargeError) {
+    countMetric(metrics, MetricName.PayloadTooLarge, dimensions);
+    logger.warn('body too large', { provider, size: error.size });
+  } else if (error instanceof UnknownProviderError) {
+    logger.info('unknown provider');
+  } else {
+    countMetric(metrics, MetricName.IngestUnavailable, dimensions);
+    logger.error(response ? 'dependency unavailable' : 'unexpected error', error as Error);
+  }
+};
+
+/**
+ * Builds the ingest Lambda handler: middy with Powertools logger and metrics, and no body-parsing
+ * middleware (the signature covers the raw bytes). The deployed handler and the local runtime
+ * both come from here; only their collaborators differ.
+ */
+export const createIngestHandler = (options: IngestHandlerOptions) => {
+  const { deps, logger, metrics } = options;
+  const handle = async (event: APIGatewayProxyEventV2): Promise<HttpResponse> => {
+    const started = performance.now();
+    const method = event.requestContext?.http?.method ?? 'POST';
+    if (method !== 'POST') return methodNotAllowed(method);
+    const provider = providerSegment(event);
+    try {
+      const outcome = await ingestWebhook(toIngestRequest(event, deps.settings.maxBodyBytes), deps);
+      recordOutcome(options, outcome, Math.round((performance.now() - started) * 100) / 100);
+      return outcomeResponse(outcome);
+    } catch (error) {
+      const response = errorResponse(error);
+      recordFailure(options, provider, error, response);
+      return response ?? internalError();
+    }
+  };
+  return middy<APIGatewayProxyEventV2, HttpResponse, Error, Context>()
+    .use(injectLambdaContext(logger))
+    .use(logMetrics(metrics, { captureColdStartMetric: true }))
+    .handler(handle);
+};

@@ -1,0 +1,92 @@
+import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
+import { z } from 'zod';
+import type { PlaidCredentials } from '../../providers/plaid/verification-key-client.js';
+import { VerificationUnavailableError } from '../errors.js';
+
+const PlaidSecretSchema = z.object({ client_id: z.string().min(1), secret: z.string().min(1) });
+const ArgyleSecretsSchema = z.union([
+  z.array(z.string()),
+  z.object({ secrets: z.array(z.string()) }).transform((v) => v.secrets),
+]);
+
+/** Splits a comma list, dropping blanks. */
+export const splitSecrets = (value: string): string[] =>
+  value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+/** Reads an Argyle secret value: a JSON array, `{"secrets": […]}`, or a comma-separated list. */
+export const parseArgyleSecrets = (value: string): string[] => {
+  const trimmed = value.trim();
+  if (trimmed.startsWith('[') || trimmed.startsWith('{')) {
+    try {
+      return ArgyleSecretsSchema.parse(JSON.parse(trimmed)).filter(Boolean);
+    } catch (error) {
+      throw new VerificationUnavailableError('the Argyle secret is not a JSON list of secrets', {
+        cause: error,
+      });
+    }
+  }
+  return splitSecrets(trimmed);
+};
+
+/** Where provider secrets come from: Secrets Manager ARNs in AWS, plain values locally. */
+export interface SecretSourceOptions {
+  readonly plaidSecretArn?: string | undefined;
+  readonly plaidClientId?: string | undefined;
+  readonly plaidSecret?: string | undefined;
+  readonly argyleSecretArn?: string | undefined;
+  readonly argyleSecrets?: string | undefined;
+  readonly maxAgeSeconds: number;
+}
+
+/** Provider secrets, cached by Powertools parameters for `maxAgeSeconds`. */
+export interface SecretSource {
+  plaidCredentials(): Promise<PlaidCredentials>;
+  argyleSecrets(): Promise<readonly string[]>;
+}
+
+const tryParseJson = (text: string): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+};
+
+const fetchSecret = async (arn: string, maxAge: number): Promise<string> => {
+  try {
+    const value = await getSecret(arn, { maxAge });
+    if (typeof value !== 'string' || value === '') throw new Error('the secret has no string value');
+    return value;
+  } catch (error) {
+    throw new VerificationUnavailableError('a provider secret could not be read from Secrets Manager', {
+      cause: error,
+    });
+  }
+};
+
+/** Builds the secret source; values given directly win over ARNs (local runs). */
+export const createSecretSource = (options: SecretSourceOptions): SecretSource => ({
+  async plaidCredentials() {
+    if (options.plaidClientId && options.plaidSecret) {
+      return { clientId: options.plaidClientId, secret: options.plaidSecret };
+    }
+    if (!options.plaidSecretArn)
+      throw new VerificationUnavailableError('no Plaid API credentials are configured');
+    const raw = await fetchSecret(options.plaidSecretArn, options.maxAgeSeconds);
+    const parsed = PlaidSecretSchema.safeParse(tryParseJson(raw));
+    if (!parsed.success) {
+      throw new VerificationUnavailableError(
+        'the Plaid secret must be JSON {"client_id": "…", "secret": "…"}',
+      );
+    }
+    return { clientId: parsed.data.client_id, secret: parsed.data.secret };
+  },
+  async argyleSecrets() {
+    if (options.argyleSecrets) return splitSecrets(options.argyleSecrets);
+    if (!options.argyleSecretArn) return [];
+    return parseArgyleSecrets(await fetchSecret(options.argyleSecretArn, options.maxAgeSeconds));
+  },
+});

@@ -1,0 +1,18 @@
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { WebhookQueue } from '../webhook-record.js';
+
+/** Options of {@link createSqsWebhookQueue}. */
+export interface SqsWebhookQueueOptions {
+  readonly client: SQSClient;
+  readonly queueUrl: string;
+}
+
+/** The SQS queue between ingest and router. */
+export const createSqsWebhookQueue = ({ client, queueUrl }: SqsWebhookQueueOptions): WebhookQueue => ({
+  async send(body) {
+    await client.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body }));
+  },
+});
+
+/** An SQS client for the function's region, or for an emulator when `endpoint` is set. */
+export const createSqsClient = (endpoint?: string): SQSClient => new SQSClient(endpoint ? { endpoint } : {});

@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import { ConfigError } from './errors.js';
+
+const PLAID_ENVIRONMENTS = {
+  sandbox: 'https://sandbox.plaid.com',
+  production: 'https://production.plaid.com',
+} as const;
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+/** The ingest function's environment (design sections 2–4). Secrets are referenced by ARN only. */
+export const IngestConfigSchema = z
+  .object({
+    TABLE_NAME: z.string().min(1),
+    QUEUE_URL: z.url(),
+    /** Plaid environment name, used when PLAID_BASE_URL is not set. */
+    PLAID_ENV: z.enum(['sandbox', 'production']).default('production'),
+    PLAID_BASE_URL: optionalString.pipe(z.url().optional()),
+    /** Secrets Manager secret holding `{"client_id": "…", "secret": "…"}`. */
+    PLAID_SECRET_ARN: optionalString,
+    /** Local use only: Plaid API credentials straight from the environment. */
+    PLAID_CLIENT_ID: optionalString,
+    PLAID_SECRET: optionalString,
+    /** Secrets Manager secret holding the Argyle webhook secrets: a JSON array, `{"secrets": […]}` or a comma list. */
+    ARGYLE_SECRET_ARN: optionalString,
+    /** Local use only: comma-separated Argyle webhook secrets. */
+    ARGYLE_WEBHOOK_SECRETS: optionalString,
+    MAX_BODY_BYTES: positiveInt(256 * 1024),
+    DEDUPE_WINDOW_SECONDS: positiveInt(300),
+    RETENTION_DAYS: positiveInt(30),
+    PLAID_MAX_TOKEN_AGE_SECONDS: positiveInt(300),
+    /** How long secrets are cached in the function before Secrets Manager is asked again. */
+    SECRETS_MAX_AGE_SECONDS: positiveInt(300),
+    /** Local use only: endpoints of emulators or of another region. */
+    DYNAMODB_ENDPOINT: optionalString.pipe(z.url().optional()),
+    SQS_ENDPOINT: optionalString.pipe(z.url().optional()),
+  })
+  .transform((env) => ({
+    ...env,
+    plaidBaseUrl: env.PLAID_BASE_URL ?? PLAID_ENVIRONMENTS[env.PLAID_ENV],
+  }));
+export type IngestConfig = z.infer<typeof IngestConfigSchema>;
+
+/**
+ * Parses an environment once, at cold start. Fails with one message naming every bad variable,
+ * so a misconfigured deployment says what to fix on its first invocation.
+ */
+export const parseConfig = <S extends z.ZodType>(
+  schema: S,
+  env: Record<string, string | undefined>,
+): z.infer<S> => {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`).join('; ');
+  throw new ConfigError(`invalid function configuration: ${problems}`);
+};
+
+/** The ingest configuration from `process.env` (or the given environment). */
+export const loadIngestConfig = (env: Record<string, string | undefined> = process.env): IngestConfig =>
+  parseConfig(IngestConfigSchema, env);

@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { PROVIDER_NAMES, type ProviderName } from '../providers/provider.js';
+
+/**
+ * The ingest → router SQS message (design section 5). Validated on both sides.
+ * `rawBody` is left out only when the message would exceed what SQS takes; the router then reads
+ * the body from the table by `dedupeKey`.
+ */
+export const QueueMessageSchema = z.object({
+  version: z.literal(1),
+  webhookId: z.string().min(1),
+  provider: z.enum(PROVIDER_NAMES as [ProviderName, ...ProviderName[]]),
+  dedupeKey: z.string().min(1),
+  receivedAt: z.iso.datetime(),
+  rawBody: z.string().optional(),
+});
+export type QueueMessage = z.infer<typeof QueueMessageSchema>;
+
+/** SQS refuses messages over 256 KiB (its classic limit, still the default for existing queues). */
+export const MAX_INLINE_MESSAGE_BYTES = 256 * 1024;
+
+/** Builds the message, leaving the body out when it would not fit in one SQS message. */
+export const buildQueueMessage = (
+  fields: Omit<QueueMessage, 'version' | 'rawBody'>,
+  rawBody: string,
+): string => {
+  const full = JSON.stringify({ version: 1, ...fields, rawBody } satisfies QueueMessage);
+  if (Buffer.byteLength(full) <= MAX_INLINE_MESSAGE_BYTES) return full;
+  return JSON.stringify({ version: 1, ...fields } satisfies QueueMessage);
+};

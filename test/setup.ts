@@ -1,0 +1,9 @@
+// Quiet, deterministic defaults for every test file: Powertools writes nothing unless a test asks.
+process.env.POWERTOOLS_DEV ??= 'false';
+process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
+process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+process.env.POWERTOOLS_METRICS_NAMESPACE ??= 'WebhookPipelineTest';
+process.env.AWS_REGION ??= 'us-east-1';
+process.env.AWS_ACCESS_KEY_ID ??= 'test';
+process.env.AWS_SECRET_ACCESS_KEY ??= 'test';
+process.env.AWS_SDK_JS_SUPPRESS_NODE_VERSION_WARNING ??= '1';

@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+// Test files live under test/, mirroring the source tree; type tests are *.test-d.ts.
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    typecheck: { enabled: true, include: ['test/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
+    setupFiles: ['test/setup.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});
