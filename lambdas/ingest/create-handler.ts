@@ -1,7 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import {
@@ -104,6 +103,10 @@ export const createIngestHandler = (options: IngestHandlerOptions) => {
   };
   return middy<APIGatewayProxyEventV2, HttpResponse, Error, Context>()
     .use(injectLambdaContext(logger))
-    .use(logMetrics(metrics, { captureColdStartMetric: true }))
-    .handler(handle);
+    .handler((event) => {
+      // Every count is emitted as its own single metric (see countMetric), so the shared buffer and
+      // Powertools' logMetrics flush are not used; the cold-start count is emitted once, here.
+      metrics.captureColdStartMetric();
+      return handle(event);
+    });
 };

@@ -10,9 +10,7 @@ import { z } from 'zod';
  * type Status = z.infer<typeof StatusSchema>; // 'AVAILABLE' | 'FAILED' | (string & {})
  */
 export const openEnum = <const T extends readonly [string, ...string[]]>(values: T) =>
-  z
-    .string()
-    .meta({
-      examples: [...values],
-      description: `Known values: ${values.join(', ')}; others may appear.`,
-    }) as unknown as z.ZodType<T[number] | (string & {}), string>;
+  z.string().meta({
+    examples: [...values],
+    description: `Known values: ${values.join(', ')}; others may appear.`,
+  }) as unknown as z.ZodType<T[number] | (string & {}), string>;

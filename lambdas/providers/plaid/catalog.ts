@@ -22,9 +22,9 @@ import {
   CashFlowUpdatesInsightsWebhookSchema,
   CashFlowUpdatesLargeDepositWebhookSchema,
   CashFlowUpdatesLowBalanceWebhookSchema,
-  CashFlowUpdatesNSFWebhookSchema,
   CashFlowUpdatesNewIncomeStreamWebhookSchema,
   CashFlowUpdatesNewLoanPaymentWebhookSchema,
+  CashFlowUpdatesNSFWebhookSchema,
 } from './webhooks/cash-flow-updates.js';
 import {
   BaseReportsErrorWebhookSchema,
@@ -129,7 +129,8 @@ export const PLAID_CATALOG = {
   // ASSETS
   'ASSETS.ERROR': defineEntry({
     detailType: 'ASSETS.ERROR',
-    description: 'Fires when Asset Report generation has failed; the error has error_type ASSET_REPORT_ERROR.',
+    description:
+      'Fires when Asset Report generation has failed; the error has error_type ASSET_REPORT_ERROR.',
     keyFields: ['asset_report_id'],
     documented: true,
     schema: AssetsErrorWebhookSchema,
@@ -139,8 +140,8 @@ export const PLAID_CATALOG = {
       asset_report_id: 'c33ebe8b-6a63-4d74-a83d-d39791231ac0',
       error: {
         display_message: null,
-        error_code: 'PRODUCT_NOT_ENABLED',
-        error_message: 'the Assets product is not enabled for this institution',
+        error_code: 'ASSET_REPORT_GENERATION_FAILED',
+        error_message: 'unable to generate the asset report',
         error_type: 'ASSET_REPORT_ERROR',
         status: 400,
       },
@@ -180,7 +181,8 @@ export const PLAID_CATALOG = {
   }),
   'AUTH.DEFAULT_UPDATE': defineEntry({
     detailType: 'AUTH.DEFAULT_UPDATE',
-    description: 'Fires when the account or routing numbers of an Item change, usually after a bank renumbering.',
+    description:
+      'Fires when the account or routing numbers of an Item change, usually after a bank renumbering.',
     keyFields: ['item_id'],
     documented: true,
     schema: AuthDefaultUpdateWebhookSchema,
@@ -331,7 +333,8 @@ export const PLAID_CATALOG = {
   }),
   'BEACON.USER_STATUS_UPDATED': defineEntry({
     detailType: 'BEACON.USER_STATUS_UPDATED',
-    description: 'Fires when a Beacon User status changes, manually in the dashboard or through a network report.',
+    description:
+      'Fires when a Beacon User status changes, manually in the dashboard or through a network report.',
     keyFields: ['beacon_user_id'],
     documented: true,
     schema: BeaconUserStatusUpdatedWebhookSchema,
@@ -463,8 +466,7 @@ export const PLAID_CATALOG = {
   // CHECK_REPORT
   'CHECK_REPORT.CHECK_REPORT_FAILED': defineEntry({
     detailType: 'CHECK_REPORT.CHECK_REPORT_FAILED',
-    description:
-      'Fires when a Check Report has failed to generate; /user/items/get shows the failing Items.',
+    description: 'Fires when a Check Report has failed to generate; /user/items/get shows the failing Items.',
     keyFields: ['user_id'],
     documented: true,
     schema: CraCheckReportFailedWebhookSchema,
@@ -541,7 +543,8 @@ export const PLAID_CATALOG = {
   // CRA_INCOME
   'CRA_INCOME.BANK_INCOME_COMPLETE': defineEntry({
     detailType: 'CRA_INCOME.BANK_INCOME_COMPLETE',
-    description: 'Fires when a CRA bank income report requested by /credit/bank_income/get has finished or failed.',
+    description:
+      'Fires when a CRA bank income report requested by /credit/bank_income/get has finished or failed.',
     keyFields: ['user_id'],
     documented: true,
     schema: CraBankIncomeCompleteWebhookSchema,
@@ -570,7 +573,8 @@ export const PLAID_CATALOG = {
   // CRA_INSIGHTS
   'CRA_INSIGHTS.PARTNER_INSIGHTS_COMPLETE': defineEntry({
     detailType: 'CRA_INSIGHTS.PARTNER_INSIGHTS_COMPLETE',
-    description: 'Fires when a partner insights report has finished generating and its results are available.',
+    description:
+      'Fires when a partner insights report has finished generating and its results are available.',
     keyFields: ['user_id'],
     documented: true,
     schema: CraPartnerInsightsCompleteWebhookSchema,
@@ -598,7 +602,8 @@ export const PLAID_CATALOG = {
   // DASHBOARD_CONFIGURED_ALERT
   'DASHBOARD_CONFIGURED_ALERT.INSTITUTION_STATUS_ALERT_TRIGGERED': defineEntry({
     detailType: 'DASHBOARD_CONFIGURED_ALERT.INSTITUTION_STATUS_ALERT_TRIGGERED',
-    description: 'Fires when an institution status meets the alert conditions configured in the Plaid Dashboard.',
+    description:
+      'Fires when an institution status meets the alert conditions configured in the Plaid Dashboard.',
     keyFields: ['institution_id'],
     documented: true,
     schema: InstitutionStatusAlertWebhookSchema,
@@ -614,7 +619,8 @@ export const PLAID_CATALOG = {
   // ENTITY_SCREENING
   'ENTITY_SCREENING.STATUS_UPDATED': defineEntry({
     detailType: 'ENTITY_SCREENING.STATUS_UPDATED',
-    description: 'Fires when an entity screening status changes, manually in the dashboard or through ongoing monitoring.',
+    description:
+      'Fires when an entity screening status changes, manually in the dashboard or through ongoing monitoring.',
     keyFields: ['entity_screening_id'],
     documented: true,
     schema: EntityScreeningStatusUpdatedWebhookSchema,
@@ -648,7 +654,8 @@ export const PLAID_CATALOG = {
   // IDENTITY
   'IDENTITY.DEFAULT_UPDATE': defineEntry({
     detailType: 'IDENTITY.DEFAULT_UPDATE',
-    description: "Fires when a change to an Item's identity data is detected (Items are checked every 30-90 days).",
+    description:
+      "Fires when a change to an Item's identity data is detected (Items are checked every 30-90 days).",
     keyFields: ['item_id'],
     documented: true,
     schema: IdentityDefaultUpdateWebhookSchema,
@@ -692,7 +699,8 @@ export const PLAID_CATALOG = {
   }),
   'IDENTITY_VERIFICATION.STATUS_UPDATED': defineEntry({
     detailType: 'IDENTITY_VERIFICATION.STATUS_UPDATED',
-    description: 'Fires when the status of an identity verification is updated, from the dashboard or the API.',
+    description:
+      'Fires when the status of an identity verification is updated, from the dashboard or the API.',
     keyFields: ['identity_verification_id'],
     documented: true,
     schema: IdentityVerificationStatusUpdatedWebhookSchema,
@@ -720,7 +728,8 @@ export const PLAID_CATALOG = {
   // INCOME
   'INCOME.BANK_INCOME_COMPLETE': defineEntry({
     detailType: 'INCOME.BANK_INCOME_COMPLETE',
-    description: 'Fires when a bank income report requested by /credit/bank_income/get has finished or failed.',
+    description:
+      'Fires when a bank income report requested by /credit/bank_income/get has finished or failed.',
     keyFields: ['user_id'],
     documented: true,
     schema: BankIncomeCompleteWebhookSchema,
@@ -776,7 +785,8 @@ export const PLAID_CATALOG = {
   }),
   'INCOME.INCOME_VERIFICATION_REFRESH_RECONNECT_NEEDED': defineEntry({
     detailType: 'INCOME.INCOME_VERIFICATION_REFRESH_RECONNECT_NEEDED',
-    description: 'Fires when a Payroll Income refresh failed because the user must reconnect their payroll account.',
+    description:
+      'Fires when a Payroll Income refresh failed because the user must reconnect their payroll account.',
     keyFields: ['user_id'],
     documented: true,
     schema: IncomeVerificationRefreshReconnectNeededWebhookSchema,
@@ -789,7 +799,8 @@ export const PLAID_CATALOG = {
   }),
   'INCOME.INCOME_VERIFICATION_RISK_SIGNALS': defineEntry({
     detailType: 'INCOME.INCOME_VERIFICATION_RISK_SIGNALS',
-    description: 'Fires when risk signals have been processed for documents uploaded through Document Income.',
+    description:
+      'Fires when risk signals have been processed for documents uploaded through Document Income.',
     keyFields: ['item_id', 'user_id'],
     documented: true,
     schema: IncomeVerificationRiskSignalsStatusWebhookSchema,
@@ -938,7 +949,8 @@ export const PLAID_CATALOG = {
   }),
   'ITEM.PENDING_EXPIRATION': defineEntry({
     detailType: 'ITEM.PENDING_EXPIRATION',
-    description: "Fires when an Item's access consent expires in 7 days (European institutions and some others).",
+    description:
+      "Fires when an Item's access consent expires in 7 days (European institutions and some others).",
     keyFields: ['item_id'],
     documented: true,
     schema: PendingExpirationWebhookSchema,
@@ -975,7 +987,8 @@ export const PLAID_CATALOG = {
       webhook_code: 'USER_PERMISSION_REVOKED',
       error: {
         error_code: 'USER_PERMISSION_REVOKED',
-        error_message: 'the holder of this account has revoked their permission for your application to access it',
+        error_message:
+          'the holder of this account has revoked their permission for your application to access it',
         error_type: 'ITEM_ERROR',
         status: 400,
       },
@@ -1068,7 +1081,8 @@ export const PLAID_CATALOG = {
   }),
   'LINK.ITEM_ADD_RESULT': defineEntry({
     detailType: 'LINK.ITEM_ADD_RESULT',
-    description: 'Fires when a user adds an Item in a Hosted Link or Multi-Item Link session, with its public token.',
+    description:
+      'Fires when a user adds an Item in a Hosted Link or Multi-Item Link session, with its public token.',
     keyFields: ['link_session_id'],
     documented: true,
     schema: ItemAddResultWebhookSchema,
@@ -1115,7 +1129,8 @@ export const PLAID_CATALOG = {
   }),
   'LINK_DELIVERY.LINK_CALLBACK': defineEntry({
     detailType: 'LINK_DELIVERY.LINK_CALLBACK',
-    description: 'Fires with the metadata of a Link callback (onEvent, onExit, onSuccess) from a Hosted Link session.',
+    description:
+      'Fires with the metadata of a Link callback (onEvent, onExit, onSuccess) from a Hosted Link session.',
     keyFields: ['link_delivery_session_id'],
     documented: true,
     schema: LinkDeliveryCallbackWebhookSchema,
@@ -1129,7 +1144,9 @@ export const PLAID_CATALOG = {
         link_session_id: LINK_SESSION_ID,
         request_id: 'KNqBzDe0aXYf9yq',
         institution: { name: 'Chase', institution_id: 'ins_3' },
-        accounts: [{ id: ACCOUNT_ID, name: 'Plaid Checking', mask: '0000', type: 'depository', subtype: 'checking' }],
+        accounts: [
+          { id: ACCOUNT_ID, name: 'Plaid Checking', mask: '0000', type: 'depository', subtype: 'checking' },
+        ],
       },
     },
   }),
@@ -1137,7 +1154,8 @@ export const PLAID_CATALOG = {
   // PARTNER
   'PARTNER.END_CUSTOMER_OAUTH_STATUS_UPDATED': defineEntry({
     detailType: 'PARTNER.END_CUSTOMER_OAUTH_STATUS_UPDATED',
-    description: "Fires when a partner's end customer's OAuth registration status with an institution changes.",
+    description:
+      "Fires when a partner's end customer's OAuth registration status with an institution changes.",
     keyFields: ['end_customer_client_id', 'institution_id'],
     documented: true,
     schema: PartnerEndCustomerOAuthStatusUpdatedWebhookSchema,
@@ -1354,7 +1372,10 @@ export const PLAID_CATALOG = {
       webhook_type: 'TRANSACTIONS',
       webhook_code: 'TRANSACTIONS_REMOVED',
       item_id: 'wz666MBjYWTp2PDzzggYhM6oWWmBb',
-      removed_transactions: ['yBVBEwrPyJs8GvR77N7QTxnGg6wG74H7dEDN6', 'kgygNvAVPzSX9KkddNdWHaVGRVex1MHm3k9no'],
+      removed_transactions: [
+        'yBVBEwrPyJs8GvR77N7QTxnGg6wG74H7dEDN6',
+        'kgygNvAVPzSX9KkddNdWHaVGRVex1MHm3k9no',
+      ],
       error: null,
       environment: 'production',
     },
@@ -1363,7 +1384,8 @@ export const PLAID_CATALOG = {
   // TRANSFER
   'TRANSFER.PLATFORM_ONBOARDING_UPDATE': defineEntry({
     detailType: 'TRANSFER.PLATFORM_ONBOARDING_UPDATE',
-    description: 'Fires when the onboarding status of an originator changes; /transfer/originator/get has the details.',
+    description:
+      'Fires when the onboarding status of an originator changes; /transfer/originator/get has the details.',
     keyFields: ['originator_client_id'],
     documented: true,
     schema: TransferPlatformOnboardingUpdateWebhookSchema,
@@ -1403,7 +1425,8 @@ export const PLAID_CATALOG = {
   }),
   'TRANSFER.RECURRING_TRANSFER_SKIPPED': defineEntry({
     detailType: 'TRANSFER.RECURRING_TRANSFER_SKIPPED',
-    description: 'Fires when Plaid cannot originate the next transfer of a recurring transfer on its planned date.',
+    description:
+      'Fires when Plaid cannot originate the next transfer of a recurring transfer on its planned date.',
     keyFields: ['recurring_transfer_id'],
     documented: true,
     schema: RecurringTransferSkippedWebhookSchema,
@@ -1419,7 +1442,8 @@ export const PLAID_CATALOG = {
   }),
   'TRANSFER.TRANSFER_EVENTS_UPDATE': defineEntry({
     detailType: 'TRANSFER.TRANSFER_EVENTS_UPDATE',
-    description: 'Fires when new transfer events are available from /transfer/event/sync (at most once a minute).',
+    description:
+      'Fires when new transfer events are available from /transfer/event/sync (at most once a minute).',
     keyFields: ['environment'],
     documented: true,
     schema: TransferEventsUpdateWebhookSchema,

@@ -39,7 +39,9 @@ export const ProductPermissionsRequiredAuthWebhookSchema = z.looseObject({
   item_id: z.string(),
   environment: WebhookEnvironmentSchema,
 });
-export type ProductPermissionsRequiredAuthWebhook = z.infer<typeof ProductPermissionsRequiredAuthWebhookSchema>;
+export type ProductPermissionsRequiredAuthWebhook = z.infer<
+  typeof ProductPermissionsRequiredAuthWebhookSchema
+>;
 
 /** `AUTH` / `SMS_MICRODEPOSITS_VERIFICATION`: state of an SMS Same-Day Micro-deposits session. */
 export const HostedMMDVerificationWebhookSchema = z.looseObject({

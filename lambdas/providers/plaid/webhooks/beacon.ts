@@ -26,7 +26,9 @@ export const BeaconReportSyndicationCreatedWebhookSchema = z.looseObject({
   beacon_report_syndication_id: z.string(),
   environment: WebhookEnvironmentSchema,
 });
-export type BeaconReportSyndicationCreatedWebhook = z.infer<typeof BeaconReportSyndicationCreatedWebhookSchema>;
+export type BeaconReportSyndicationCreatedWebhook = z.infer<
+  typeof BeaconReportSyndicationCreatedWebhookSchema
+>;
 
 /** `BEACON` / `REPORT_UPDATED`: one of your Beacon Reports was modified or removed. */
 export const BeaconReportUpdatedWebhookSchema = z.looseObject({

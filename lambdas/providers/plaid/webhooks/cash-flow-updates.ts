@@ -71,7 +71,9 @@ export const CashFlowUpdatesNewIncomeStreamWebhookSchema = z.looseObject({
   webhook_code: z.literal('NEW_INCOME_STREAM_DETECTED'),
   ...cashFlowUpdateFields,
 });
-export type CashFlowUpdatesNewIncomeStreamWebhook = z.infer<typeof CashFlowUpdatesNewIncomeStreamWebhookSchema>;
+export type CashFlowUpdatesNewIncomeStreamWebhook = z.infer<
+  typeof CashFlowUpdatesNewIncomeStreamWebhookSchema
+>;
 
 /** `CASH_FLOW_UPDATES` / `NEW_LOAN_PAYMENT_DETECTED`: an update found a new loan payment. */
 export const CashFlowUpdatesNewLoanPaymentWebhookSchema = z.looseObject({

@@ -17,7 +17,9 @@ export const IdentityVerificationStatusUpdatedWebhookSchema = z.looseObject({
   identity_verification_id: z.string(),
   environment: WebhookEnvironmentSchema,
 });
-export type IdentityVerificationStatusUpdatedWebhook = z.infer<typeof IdentityVerificationStatusUpdatedWebhookSchema>;
+export type IdentityVerificationStatusUpdatedWebhook = z.infer<
+  typeof IdentityVerificationStatusUpdatedWebhookSchema
+>;
 
 /** `IDENTITY_VERIFICATION` / `STEP_UPDATED`: the user completed a step of Identity Verification. */
 export const IdentityVerificationStepUpdatedWebhookSchema = z.looseObject({
@@ -26,4 +28,6 @@ export const IdentityVerificationStepUpdatedWebhookSchema = z.looseObject({
   identity_verification_id: z.string(),
   environment: WebhookEnvironmentSchema,
 });
-export type IdentityVerificationStepUpdatedWebhook = z.infer<typeof IdentityVerificationStepUpdatedWebhookSchema>;
+export type IdentityVerificationStepUpdatedWebhook = z.infer<
+  typeof IdentityVerificationStepUpdatedWebhookSchema
+>;

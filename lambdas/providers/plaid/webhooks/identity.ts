@@ -1,5 +1,9 @@
 import { z } from 'zod';
-import { AccountIdsWithUpdatedIdentitySchema, PlaidErrorSchema, WebhookEnvironmentSchema } from '../common.js';
+import {
+  AccountIdsWithUpdatedIdentitySchema,
+  PlaidErrorSchema,
+  WebhookEnvironmentSchema,
+} from '../common.js';
 
 /** `IDENTITY` / `DEFAULT_UPDATE`: identity data changed on some accounts of an Item. */
 export const IdentityDefaultUpdateWebhookSchema = z.looseObject({

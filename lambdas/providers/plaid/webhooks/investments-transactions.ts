@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { PlaidErrorSchema, WebhookEnvironmentSchema } from '../common.js';
 
-// The spec spells the count `cancelled_investments_transactions`, but Plaid's own example payload (and the
-// project's seed) sends `canceled_investments_transactions`. Both are accepted; at least one must be present.
+// The spec spells the count `cancelled_investments_transactions`, but delivered payloads have been seen
+// spelling it `canceled_investments_transactions`. Both are accepted; at least one must be present.
 const investmentsTransactionsFields = {
   item_id: z.string(),
   user_id: z.string().optional(),

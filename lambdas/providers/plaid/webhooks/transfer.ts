@@ -9,7 +9,9 @@ export const TransferPlatformOnboardingUpdateWebhookSchema = z.looseObject({
   originator_client_id: z.string(),
   environment: WebhookEnvironmentSchema,
 });
-export type TransferPlatformOnboardingUpdateWebhook = z.infer<typeof TransferPlatformOnboardingUpdateWebhookSchema>;
+export type TransferPlatformOnboardingUpdateWebhook = z.infer<
+  typeof TransferPlatformOnboardingUpdateWebhookSchema
+>;
 
 /** `TRANSFER` / `RECURRING_CANCELLED`: Plaid cancelled a recurring transfer. */
 export const RecurringCancelledWebhookSchema = z.looseObject({

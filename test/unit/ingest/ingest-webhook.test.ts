@@ -1,0 +1,271 @@
+import { describe, expect, it } from 'vitest';
+import { type IngestDeps, ingestWebhook } from '../../../lambdas/ingest/ingest-webhook.js';
+import { generatePlaidSigningKey, signArgyleBody } from '../../../lambdas/local/signing.js';
+import { createProviders } from '../../../lambdas/providers/index.js';
+import {
+  InvalidPayloadError,
+  PayloadTooLargeError,
+  QueueUnavailableError,
+  SignatureVerificationError,
+  StoreUnavailableError,
+  UnknownProviderError,
+} from '../../../lambdas/shared/errors.js';
+import { QueueMessageSchema } from '../../../lambdas/shared/queue-message.js';
+import {
+  InMemoryWebhookQueue,
+  InMemoryWebhookStore,
+  ManualClock,
+  sequentialIds,
+} from '../../helpers/fakes.js';
+import { seed, seedPayloads } from '../../helpers/fixtures.js';
+import { inMemoryKeyCache, plaidHeaders } from '../../helpers/plaid.js';
+
+const ARGYLE_SECRET = 'whsec_unit_test';
+
+const setup = () => {
+  const clock = new ManualClock(Date.now());
+  const key = generatePlaidSigningKey();
+  const { cache } = inMemoryKeyCache([key.jwk], clock.now);
+  const store = new InMemoryWebhookStore();
+  const queue = new InMemoryWebhookQueue();
+  const deps: IngestDeps = {
+    providers: createProviders({
+      plaid: { keys: cache, now: clock.now },
+      argyle: { secrets: async () => [ARGYLE_SECRET] },
+    }),
+    store,
+    queue,
+    now: clock.now,
+    newId: sequentialIds(),
+    settings: { maxBodyBytes: 256 * 1024, dedupeWindowSeconds: 300, retentionDays: 30 },
+  };
+  const signed = (provider: 'plaid' | 'argyle', body: Buffer) => ({
+    provider,
+    body,
+    headers:
+      provider === 'plaid'
+        ? plaidHeaders(body, key, Math.floor(clock.ms / 1000))
+        : { 'x-argyle-signature': signArgyleBody(body, ARGYLE_SECRET) },
+  });
+  return { clock, key, store, queue, deps, signed };
+};
+
+describe('ingestWebhook', () => {
+  it.each(seedPayloads().map((s) => [s.file, s] as const))(
+    'accepts the seed %s, stores it once and enqueues it',
+    async (_file, payload) => {
+      // Prepare
+      const { deps, store, queue, signed } = setup();
+      // Act
+      const outcome = await ingestWebhook(signed(payload.provider, payload.raw), deps);
+      // Assess
+      expect(outcome).toMatchObject({
+        status: 'accepted',
+        provider: payload.provider,
+        detailType: payload.detailType,
+        known: true,
+      });
+      expect(store.records.size).toBe(1);
+      const [record] = store.records.values();
+      expect(record).toMatchObject({
+        webhookId: outcome.webhookId,
+        status: 'received',
+        rawBody: payload.raw.toString(),
+      });
+      expect(queue.messages).toHaveLength(1);
+      const message = QueueMessageSchema.parse(JSON.parse(queue.messages[0] ?? ''));
+      expect(message).toMatchObject({
+        webhookId: outcome.webhookId,
+        provider: payload.provider,
+        rawBody: payload.raw.toString(),
+      });
+    },
+  );
+
+  it('answers the same body inside the window as a duplicate with the first webhookId', async () => {
+    // Prepare
+    const { deps, store, signed, clock } = setup();
+    const body = seed('plaid__ITEM__ERROR.json').raw;
+    const first = await ingestWebhook(signed('plaid', body), deps);
+    // Act: Plaid's retry re-signs with a fresh iat, the body is identical
+    clock.advance(30_000);
+    const second = await ingestWebhook(signed('plaid', body), deps);
+    // Assess
+    expect(second).toMatchObject({ status: 'duplicate', webhookId: first.webhookId });
+    expect(store.records.size).toBe(1);
+    expect([...store.records.values()][0]?.deliveries).toBe(2);
+  });
+
+  it('treats the same body after the window as a new webhook with a new webhookId', async () => {
+    // Prepare
+    const { deps, queue, signed, clock } = setup();
+    const body = seed('plaid__TRANSACTIONS__SYNC_UPDATES_AVAILABLE.json').raw;
+    const first = await ingestWebhook(signed('plaid', body), deps);
+    // Act
+    clock.advance(301_000);
+    const later = await ingestWebhook(signed('plaid', body), deps);
+    // Assess
+    expect(later.status).toBe('accepted');
+    expect(later.webhookId).not.toBe(first.webhookId);
+    expect(queue.messages).toHaveLength(2);
+  });
+
+  it('quarantines a verified body of a known code that fails its schema, and enqueues nothing', async () => {
+    // Prepare
+    const { deps, store, queue, signed } = setup();
+    const body = Buffer.from(
+      JSON.stringify({ webhook_type: 'ITEM', webhook_code: 'ERROR', item_id: 42, environment: 'production' }),
+    );
+    // Act
+    const outcome = await ingestWebhook(signed('plaid', body), deps);
+    // Assess
+    expect(outcome).toMatchObject({ status: 'quarantined', detailType: 'ITEM.ERROR', known: true });
+    expect(outcome.issues?.join()).toContain('item_id');
+    expect([...store.records.values()][0]).toMatchObject({
+      status: 'quarantined',
+      webhookId: outcome.webhookId,
+    });
+    expect(queue.messages).toHaveLength(0);
+  });
+
+  it('quarantines a verified object without the provider envelope', async () => {
+    // Prepare
+    const { deps, store, signed } = setup();
+    // Act
+    const outcome = await ingestWebhook(signed('argyle', Buffer.from('{"hello":"world"}')), deps);
+    // Assess
+    expect(outcome).toMatchObject({ status: 'quarantined', detailType: 'UNRECOGNISED' });
+    expect(store.records.size).toBe(1);
+  });
+
+  it('accepts a code the catalogue does not know, under its natural detail-type', async () => {
+    // Prepare
+    const { deps, queue, signed } = setup();
+    const body = Buffer.from('{"webhook_type":"TRANSACTIONS","webhook_code":"BRAND_NEW_CODE","item_id":"x"}');
+    // Act
+    const outcome = await ingestWebhook(signed('plaid', body), deps);
+    // Assess
+    expect(outcome).toMatchObject({
+      status: 'accepted',
+      detailType: 'TRANSACTIONS.BRAND_NEW_CODE',
+      known: false,
+    });
+    expect(queue.messages).toHaveLength(1);
+  });
+
+  it('keeps unknown fields: the stored body is byte for byte what was signed', async () => {
+    // Prepare
+    const { deps, store, signed } = setup();
+    const body = Buffer.from(
+      '{\n  "event": "items.removed",\n  "name": "n",\n  "data": {"item": "i", "new_field": [1, 2]},\n  "extra": true\n}',
+    );
+    // Act
+    const outcome = await ingestWebhook(signed('argyle', body), deps);
+    // Assess
+    expect(outcome.status).toBe('accepted');
+    expect([...store.records.values()][0]?.rawBody).toBe(body.toString());
+  });
+
+  it.each([
+    ['empty', ''],
+    ['not JSON', 'webhook_type=ITEM'],
+    ['an array', '[1,2]'],
+    ['a string', '"text"'],
+    ['null', 'null'],
+  ])('refuses a verified body that is %s (400) and stores nothing', async (_name, text) => {
+    // Prepare
+    const { deps, store, signed } = setup();
+    // Act
+    const error = await ingestWebhook(signed('argyle', Buffer.from(text)), deps).catch((e: unknown) => e);
+    // Assess
+    expect(error).toBeInstanceOf(InvalidPayloadError);
+    expect(store.records.size).toBe(0);
+  });
+
+  it('refuses invalid UTF-8 (400)', async () => {
+    const { deps, signed } = setup();
+    const body = Buffer.from([0x7b, 0x22, 0xc3, 0x28, 0x22, 0x3a, 0x31, 0x7d]);
+    await expect(ingestWebhook(signed('argyle', body), deps)).rejects.toBeInstanceOf(InvalidPayloadError);
+  });
+
+  it('refuses a body over the limit (413) before verifying it', async () => {
+    // Prepare
+    const { deps, store } = setup();
+    const body = Buffer.alloc(256 * 1024 + 1, 0x20);
+    // Act
+    const error = await ingestWebhook({ provider: 'argyle', headers: {}, body }, deps).catch(
+      (e: unknown) => e,
+    );
+    // Assess
+    expect(error).toBeInstanceOf(PayloadTooLargeError);
+    expect(store.records.size).toBe(0);
+  });
+
+  it('refuses an unknown provider (404)', async () => {
+    const { deps } = setup();
+    await expect(
+      ingestWebhook({ provider: 'stripe', headers: {}, body: Buffer.from('{}') }, deps),
+    ).rejects.toBeInstanceOf(UnknownProviderError);
+  });
+
+  it.each([
+    ['plaid', 'plaid__ITEM__ERROR.json'],
+    ['argyle', 'argyle__items.updated.json'],
+  ] as const)('stores nothing for an unsigned %s delivery (401)', async (provider, file) => {
+    // Prepare
+    const { deps, store, queue } = setup();
+    // Act
+    const error = await ingestWebhook({ provider, headers: {}, body: seed(file).raw }, deps).catch(
+      (e: unknown) => e,
+    );
+    // Assess
+    expect(error).toBeInstanceOf(SignatureVerificationError);
+    expect(store.records.size).toBe(0);
+    expect(queue.messages).toHaveLength(0);
+  });
+
+  it('answers 503 when the store fails, and enqueues nothing', async () => {
+    // Prepare
+    const { deps, store, queue, signed } = setup();
+    store.failWith = new Error('ProvisionedThroughputExceededException');
+    // Act
+    const error = await ingestWebhook(signed('plaid', seed('plaid__ITEM__ERROR.json').raw), deps).catch(
+      (e: unknown) => e,
+    );
+    // Assess
+    expect(error).toBeInstanceOf(StoreUnavailableError);
+    expect(queue.messages).toHaveLength(0);
+  });
+
+  it('answers 503 when the queue fails after the write, and the retried delivery enqueues the stored record', async () => {
+    // Prepare
+    const { deps, store, queue, signed, clock } = setup();
+    const body = seed('plaid__TRANSACTIONS__INITIAL_UPDATE.json').raw;
+    queue.failWith = new Error('SQS down');
+    // Act
+    const first = await ingestWebhook(signed('plaid', body), deps).catch((e: unknown) => e);
+    queue.failWith = undefined;
+    clock.advance(30_000);
+    const retry = await ingestWebhook(signed('plaid', body), deps);
+    // Assess
+    expect(first).toBeInstanceOf(QueueUnavailableError);
+    const [record] = store.records.values();
+    expect(record?.status).toBe('received');
+    expect(retry).toMatchObject({ status: 'duplicate', webhookId: record?.webhookId });
+    expect(queue.parsed()).toEqual([
+      expect.objectContaining({ webhookId: record?.webhookId, rawBody: body.toString() }),
+    ]);
+  });
+
+  it('does not enqueue a duplicate of a quarantined webhook', async () => {
+    // Prepare
+    const { deps, queue, signed } = setup();
+    const body = Buffer.from('{"webhook_type":"ITEM","webhook_code":"ERROR"}');
+    await ingestWebhook(signed('plaid', body), deps);
+    // Act
+    const again = await ingestWebhook(signed('plaid', body), deps);
+    // Assess
+    expect(again.status).toBe('duplicate');
+    expect(queue.messages).toHaveLength(0);
+  });
+});
