@@ -62,3 +62,35 @@ export const parseConfig = <S extends z.ZodType>(
 /** The ingest configuration from `process.env` (or the given environment). */
 export const loadIngestConfig = (env: Record<string, string | undefined> = process.env): IngestConfig =>
   parseConfig(IngestConfigSchema, env);
+
+/** The router function's environment. */
+export const RouterConfigSchema = z.object({
+  TABLE_NAME: z.string().min(1),
+  EVENT_BUS_NAME: z.string().min(1),
+  /** Local use only. */
+  DYNAMODB_ENDPOINT: optionalString.pipe(z.url().optional()),
+  EVENTBRIDGE_ENDPOINT: optionalString.pipe(z.url().optional()),
+});
+export type RouterConfig = z.infer<typeof RouterConfigSchema>;
+
+/** The router configuration from `process.env` (or the given environment). */
+export const loadRouterConfig = (env: Record<string, string | undefined> = process.env): RouterConfig =>
+  parseConfig(RouterConfigSchema, env);
+
+/** The reconciler function's environment (design section 4). */
+export const ReconcilerConfigSchema = z.object({
+  TABLE_NAME: z.string().min(1),
+  QUEUE_URL: z.url(),
+  /** A record still `received` this long after it arrived is enqueued again. */
+  RECONCILE_AFTER_SECONDS: positiveInt(300),
+  /** Records re-enqueued per run at most, so one run stays well inside the function timeout. */
+  RECONCILE_MAX_RECORDS: positiveInt(1000),
+  /** Local use only. */
+  DYNAMODB_ENDPOINT: optionalString.pipe(z.url().optional()),
+  SQS_ENDPOINT: optionalString.pipe(z.url().optional()),
+});
+export type ReconcilerConfig = z.infer<typeof ReconcilerConfigSchema>;
+
+/** The reconciler configuration from `process.env` (or the given environment). */
+export const loadReconcilerConfig = (env: Record<string, string | undefined> = process.env): ReconcilerConfig =>
+  parseConfig(ReconcilerConfigSchema, env);
