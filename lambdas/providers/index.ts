@@ -1,5 +1,5 @@
-import { type ArgyleProviderDeps, createArgyleProvider } from './argyle/index.js';
-import { createPlaidProvider, type PlaidProviderDeps } from './plaid/index.js';
+import { type ArgyleProviderDeps, classifyArgyleWebhook, createArgyleProvider } from './argyle/index.js';
+import { classifyPlaidWebhook, createPlaidProvider, type PlaidProviderDeps } from './plaid/index.js';
 import type { ProviderName, WebhookProvider } from './provider.js';
 
 /** Collaborators of every provider. */
@@ -16,3 +16,9 @@ export const createProviders = (deps: ProvidersDeps): ProviderRegistry => ({
   plaid: createPlaidProvider(deps.plaid),
   argyle: createArgyleProvider(deps.argyle),
 });
+
+/** Classification without verification, for code that handles bodies already verified at ingest. */
+export const CLASSIFIERS: Readonly<Record<ProviderName, WebhookProvider['classify']>> = {
+  plaid: classifyPlaidWebhook,
+  argyle: classifyArgyleWebhook,
+};

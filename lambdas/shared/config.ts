@@ -92,5 +92,6 @@ export const ReconcilerConfigSchema = z.object({
 export type ReconcilerConfig = z.infer<typeof ReconcilerConfigSchema>;
 
 /** The reconciler configuration from `process.env` (or the given environment). */
-export const loadReconcilerConfig = (env: Record<string, string | undefined> = process.env): ReconcilerConfig =>
-  parseConfig(ReconcilerConfigSchema, env);
+export const loadReconcilerConfig = (
+  env: Record<string, string | undefined> = process.env,
+): ReconcilerConfig => parseConfig(ReconcilerConfigSchema, env);

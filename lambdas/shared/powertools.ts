@@ -14,6 +14,10 @@ export const MetricName = {
   InvalidPayload: 'InvalidPayload',
   PayloadTooLarge: 'PayloadTooLarge',
   IngestUnavailable: 'IngestUnavailable',
+  EventsPublished: 'EventsPublished',
+  AlreadyPublished: 'AlreadyPublished',
+  PublishFailed: 'PublishFailed',
+  WebhooksRecovered: 'WebhooksRecovered',
 } as const;
 export type MetricName = (typeof MetricName)[keyof typeof MetricName];
 
@@ -32,8 +36,9 @@ export const countMetric = (
   metrics: Metrics,
   name: MetricName,
   dimensions: Readonly<Record<string, string>>,
+  count = 1,
 ): void => {
   const single = metrics.singleMetric();
   for (const [key, value] of Object.entries(dimensions)) single.addDimension(key, value);
-  single.addMetric(name, MetricUnit.Count, 1);
+  single.addMetric(name, MetricUnit.Count, count);
 };

@@ -13,6 +13,8 @@ export const QueueMessageSchema = z.object({
   dedupeKey: z.string().min(1),
   receivedAt: z.iso.datetime(),
   rawBody: z.string().optional(),
+  /** Set by an operator's replay: published again even if already published, with `metadata.replayed`. */
+  replayed: z.boolean().optional(),
 });
 export type QueueMessage = z.infer<typeof QueueMessageSchema>;
 
@@ -22,8 +24,9 @@ export const MAX_INLINE_MESSAGE_BYTES = 256 * 1024;
 /** Builds the message, leaving the body out when it would not fit in one SQS message. */
 export const buildQueueMessage = (
   fields: Omit<QueueMessage, 'version' | 'rawBody'>,
-  rawBody: string,
+  rawBody?: string,
 ): string => {
+  if (rawBody === undefined) return JSON.stringify({ version: 1, ...fields } satisfies QueueMessage);
   const full = JSON.stringify({ version: 1, ...fields, rawBody } satisfies QueueMessage);
   if (Buffer.byteLength(full) <= MAX_INLINE_MESSAGE_BYTES) return full;
   return JSON.stringify({ version: 1, ...fields } satisfies QueueMessage);

@@ -10,5 +10,12 @@ export const TABLE_LAYOUT = {
   /** Replay by provider and time: partition `<provider>#<YYYY-MM-DD>`, sort `receivedAt`. */
   byProviderDay: { indexName: 'byProviderDay', partitionKey: 'providerDay', sortKey: 'receivedAt' },
   /** Sparse index of records still `received`: the reconciler's query. */
-  pending: { indexName: 'pending', partitionKey: 'pending', sortKey: 'receivedAt', value: 'received' },
+  pending: {
+    indexName: 'pending',
+    partitionKey: 'pending',
+    sortKey: 'receivedAt',
+    value: 'received',
+    /** Attributes projected into the index (INCLUDE), enough to enqueue a record again. */
+    projected: ['webhookId', 'provider'],
+  },
 } as const;

@@ -1,16 +1,22 @@
 import {
   type AttributeValue,
+  BatchGetItemCommand,
   ConditionalCheckFailedException,
   type CreateTableCommandInput,
   DynamoDBClient,
   PutItemCommand,
+  QueryCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { ProviderName } from '../../providers/provider.js';
 import { TABLE_LAYOUT } from '../table-layout.js';
 import {
+  type PendingStore,
+  type PendingWebhook,
   type PutResult,
+  type RouterStore,
   WebhookStatus as Status,
+  type StoredState,
   type WebhookRecord,
   type WebhookStatus,
   type WebhookStore,
@@ -59,41 +65,157 @@ export interface DynamoWebhookStoreOptions {
   readonly tableName: string;
 }
 
+/** Everything the functions ask of the webhook table. */
+export type DynamoWebhookStore = WebhookStore & RouterStore & PendingStore;
+
+const BATCH_GET_LIMIT = 100;
+const BATCH_GET_ATTEMPTS = 4;
+
+const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException;
+
 /**
  * The DynamoDB webhook store. New versus duplicate is decided by one conditional `PutItem`;
  * a duplicate costs one more `UpdateItem` that counts the delivery and returns the stored record
  * (this also covers emulators that do not return the old item on a failed condition).
  */
-export const createDynamoWebhookStore = ({ client, tableName }: DynamoWebhookStoreOptions): WebhookStore => ({
-  async putIfAbsent(record, windowStart): Promise<PutResult> {
+export const createDynamoWebhookStore = ({
+  client,
+  tableName,
+}: DynamoWebhookStoreOptions): DynamoWebhookStore => {
+  /** A status change that applies only while the record is still the one of `webhookId`. */
+  const transition = async (
+    dedupeKey: string,
+    webhookId: string,
+    set: string,
+    values: Record<string, AttributeValue>,
+  ): Promise<boolean> => {
     try {
       await client.send(
-        new PutItemCommand({
+        new UpdateItemCommand({
           TableName: tableName,
-          Item: toItem(record),
-          ConditionExpression: 'attribute_not_exists(#pk) OR #receivedAt < :windowStart',
-          ExpressionAttributeNames: { '#pk': partitionKey, '#receivedAt': 'receivedAt' },
-          ExpressionAttributeValues: { ':windowStart': { S: windowStart } },
+          Key: { [partitionKey]: { S: dedupeKey } },
+          UpdateExpression: `SET ${set} REMOVE #pending`,
+          ConditionExpression: 'webhookId = :webhookId',
+          ExpressionAttributeNames: { '#status': 'status', '#pending': pending.partitionKey },
+          ExpressionAttributeValues: { ':webhookId': { S: webhookId }, ...values },
         }),
       );
-      return { outcome: 'created' };
+      return true;
     } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (isConditionFailure(error)) return false;
+      throw error;
     }
-    const counted = await client.send(
-      new UpdateItemCommand({
-        TableName: tableName,
-        Key: { [partitionKey]: { S: record.dedupeKey } },
-        UpdateExpression: 'ADD deliveries :one',
-        ConditionExpression: 'attribute_exists(#pk)',
-        ExpressionAttributeNames: { '#pk': partitionKey },
-        ExpressionAttributeValues: { ':one': { N: '1' } },
-        ReturnValues: 'ALL_NEW',
+  };
+
+  return {
+    async putIfAbsent(record, windowStart): Promise<PutResult> {
+      try {
+        await client.send(
+          new PutItemCommand({
+            TableName: tableName,
+            Item: toItem(record),
+            ConditionExpression: 'attribute_not_exists(#pk) OR #receivedAt < :windowStart',
+            ExpressionAttributeNames: { '#pk': partitionKey, '#receivedAt': 'receivedAt' },
+            ExpressionAttributeValues: { ':windowStart': { S: windowStart } },
+          }),
+        );
+        return { outcome: 'created' };
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+      const counted = await client.send(
+        new UpdateItemCommand({
+          TableName: tableName,
+          Key: { [partitionKey]: { S: record.dedupeKey } },
+          UpdateExpression: 'ADD deliveries :one',
+          ConditionExpression: 'attribute_exists(#pk)',
+          ExpressionAttributeNames: { '#pk': partitionKey },
+          ExpressionAttributeValues: { ':one': { N: '1' } },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return { outcome: 'duplicate', existing: fromItem(counted.Attributes ?? {}) };
+    },
+
+    async getStates(dedupeKeys, withBody) {
+      const states = new Map<string, StoredState>();
+      const unique = [...new Set(dedupeKeys)];
+      for (let i = 0; i < unique.length; i += BATCH_GET_LIMIT) {
+        let keys: Record<string, AttributeValue>[] = unique
+          .slice(i, i + BATCH_GET_LIMIT)
+          .map((k) => ({ [partitionKey]: { S: k } }));
+        for (let attempt = 1; keys.length > 0; attempt += 1) {
+          if (attempt > BATCH_GET_ATTEMPTS)
+            throw new Error(`${keys.length} keys stayed unprocessed by BatchGetItem`);
+          const out = await client.send(
+            new BatchGetItemCommand({
+              RequestItems: {
+                [tableName]: {
+                  Keys: keys,
+                  ProjectionExpression: `#pk, webhookId, #status${withBody ? ', rawBody' : ''}`,
+                  ExpressionAttributeNames: { '#pk': partitionKey, '#status': 'status' },
+                },
+              },
+            }),
+          );
+          for (const item of out.Responses?.[tableName] ?? []) {
+            const record = fromItem(item);
+            states.set(record.dedupeKey, {
+              webhookId: record.webhookId,
+              status: record.status,
+              ...(item.rawBody?.S !== undefined ? { rawBody: item.rawBody.S } : {}),
+            });
+          }
+          keys = out.UnprocessedKeys?.[tableName]?.Keys ?? [];
+          // Unprocessed keys mean throttling: back off a little before asking again.
+          if (keys.length > 0) await new Promise((r) => setTimeout(r, 25 * 2 ** attempt));
+        }
+      }
+      return states;
+    },
+
+    markPublished: (dedupeKey, webhookId, publishedAt) =>
+      transition(dedupeKey, webhookId, '#status = :status, publishedAt = :at', {
+        ':status': { S: Status.Published },
+        ':at': { S: publishedAt },
       }),
-    );
-    return { outcome: 'duplicate', existing: fromItem(counted.Attributes ?? {}) };
-  },
-});
+
+    markQuarantined: (dedupeKey, webhookId, issues) =>
+      transition(dedupeKey, webhookId, '#status = :status, issues = :issues', {
+        ':status': { S: Status.Quarantined },
+        ':issues': { L: issues.map((v) => ({ S: v })) },
+      }),
+
+    async findPending(before, limit) {
+      const found: PendingWebhook[] = [];
+      let startKey: Record<string, AttributeValue> | undefined;
+      do {
+        const out = await client.send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: pending.indexName,
+            KeyConditionExpression: '#pending = :pending AND #receivedAt < :before',
+            ExpressionAttributeNames: { '#pending': pending.partitionKey, '#receivedAt': pending.sortKey },
+            ExpressionAttributeValues: { ':pending': { S: pending.value }, ':before': { S: before } },
+            Limit: limit - found.length,
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        for (const item of out.Items ?? []) {
+          const record = fromItem(item);
+          found.push({
+            dedupeKey: record.dedupeKey,
+            webhookId: record.webhookId,
+            provider: record.provider,
+            receivedAt: record.receivedAt,
+          });
+        }
+        startKey = out.LastEvaluatedKey;
+      } while (startKey && found.length < limit);
+      return found;
+    },
+  };
+};
 
 /** The table definition shared by the emulators, the dev runtime and the tests (the CDK stack mirrors it). */
 export const webhookTableDefinition = (tableName: string): CreateTableCommandInput => ({
@@ -121,7 +243,8 @@ export const webhookTableDefinition = (tableName: string): CreateTableCommandInp
         { AttributeName: pending.partitionKey, KeyType: 'HASH' },
         { AttributeName: 'receivedAt', KeyType: 'RANGE' },
       ],
-      Projection: { ProjectionType: 'KEYS_ONLY' },
+      // The reconciler builds its queue messages from the index alone.
+      Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...pending.projected] },
     },
   ],
 });

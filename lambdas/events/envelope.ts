@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { PROVIDER_NAMES, type ProviderName } from '../providers/provider.js';
+
+/** The EventBridge `source` of each provider's events. */
+export const EVENT_SOURCES = { plaid: 'webhooks.plaid', argyle: 'webhooks.argyle' } as const satisfies Record<
+  ProviderName,
+  string
+>;
+export type EventSource = (typeof EVENT_SOURCES)[ProviderName];
+
+/** Version of the `detail` envelope. A breaking change is a new version, never an edit. */
+export const SCHEMA_VERSION = 1;
+
+/** `detail.metadata`: what the pipeline adds to every provider payload. */
+export const EventMetadataSchema = z.object({
+  /** Stable id of the webhook; the same on every (re)publication. Consumers dedupe on it. */
+  webhookId: z.string().min(1),
+  provider: z.enum(PROVIDER_NAMES as [ProviderName, ...ProviderName[]]),
+  /** When the pipeline first received the webhook (ISO-8601 UTC). */
+  receivedAt: z.iso.datetime(),
+  /** `<provider>#<sha256 of the raw body>`. */
+  dedupeKey: z.string().min(1),
+  schemaVersion: z.literal(SCHEMA_VERSION),
+  /** True when published again by an operator's replay. */
+  replayed: z.boolean(),
+});
+export type EventMetadata = z.infer<typeof EventMetadataSchema>;
+
+/** The `detail` of every event: our metadata and the provider payload as received. */
+export const eventDetailSchema = <S extends z.ZodType>(data: S) =>
+  z.object({ metadata: EventMetadataSchema, data });

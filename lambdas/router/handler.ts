@@ -1,0 +1,25 @@
+import { createEventBridgeClient, createEventBridgePublisher } from '../shared/adapters/event-publisher.js';
+import { createDynamoClient, createDynamoWebhookStore } from '../shared/adapters/webhook-store.js';
+import { loadRouterConfig } from '../shared/config.js';
+import { createLogger, createMetrics } from '../shared/powertools.js';
+import { createRouterHandler } from './create-handler.js';
+
+// Once per cold start.
+const config = loadRouterConfig();
+
+/** The router Lambda: SQS batches in, one EventBridge event per webhook out. */
+export const handler = createRouterHandler({
+  logger: createLogger('webhook-router'),
+  metrics: createMetrics('webhook-router'),
+  deps: {
+    store: createDynamoWebhookStore({
+      client: createDynamoClient(config.DYNAMODB_ENDPOINT),
+      tableName: config.TABLE_NAME,
+    }),
+    publisher: createEventBridgePublisher({
+      client: createEventBridgeClient(config.EVENTBRIDGE_ENDPOINT),
+      eventBusName: config.EVENT_BUS_NAME,
+    }),
+    now: Date.now,
+  },
+});

@@ -1,0 +1,227 @@
+import { BatchGetItemCommand, DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import type { SQSBatchResponse } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { allCustomMatcher } from 'aws-sdk-client-mock-vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { handler as RouterHandler } from '../../lambdas/router/handler.js';
+import type { QueueMessage } from '../../lambdas/shared/queue-message.js';
+import { lambdaContext } from '../helpers/api-gateway-event.js';
+import { mixedMessages, sqsEvent } from '../helpers/messages.js';
+
+expect.extend(allCustomMatcher);
+
+const dynamo = mockClient(DynamoDBClient);
+const eventBridge = mockClient(EventBridgeClient);
+let handler: typeof RouterHandler;
+
+/** The table as BatchGetItem answers it: every key stored as `received` unless told otherwise. */
+let statuses: Map<string, { webhookId: string; status: string }>;
+
+const putEntries = (): PutEventsRequestEntry[] =>
+  eventBridge.commandCalls(PutEventsCommand).flatMap((c) => c.args[0].input.Entries ?? []);
+
+const invoke = async (messages: readonly (QueueMessage | string)[]) =>
+  (await handler(
+    sqsEvent(messages.map((m) => (typeof m === 'string' ? m : JSON.stringify(m)))),
+    lambdaContext,
+  )) as SQSBatchResponse;
+
+beforeAll(async () => {
+  Object.assign(process.env, { TABLE_NAME: 'webhooks', EVENT_BUS_NAME: 'webhooks-bus' });
+  ({ handler } = await import('../../lambdas/router/handler.js'));
+});
+beforeEach(() => {
+  dynamo.reset();
+  eventBridge.reset();
+  statuses = new Map();
+  dynamo.on(BatchGetItemCommand).callsFake((input) => {
+    const keys = input.RequestItems.webhooks.Keys as { pk: { S: string } }[];
+    return {
+      Responses: {
+        webhooks: keys.flatMap((k) => {
+          const s = statuses.get(k.pk.S);
+          return s ? [{ pk: k.pk, webhookId: { S: s.webhookId }, status: { S: s.status } }] : [];
+        }),
+      },
+    };
+  });
+  dynamo.on(UpdateItemCommand).resolves({});
+  eventBridge.on(PutEventsCommand).callsFake((input) => ({
+    FailedEntryCount: 0,
+    Entries: input.Entries.map((_: unknown, i: number) => ({ EventId: `ev-${i}` })),
+  }));
+});
+
+describe('router handler.ts (AWS clients mocked)', () => {
+  it('turns a batch of 25 mixed records into 25 events in 3 PutEvents calls, and marks each published', async () => {
+    // Prepare
+    const batch = mixedMessages(25);
+    // Act
+    const response = await invoke(batch.map((b) => b.message));
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect(eventBridge).toHaveReceivedCommandTimes(PutEventsCommand, 3);
+    expect(eventBridge.commandCalls(PutEventsCommand).map((c) => c.args[0].input.Entries?.length)).toEqual([10, 10, 5]);
+    const entries = putEntries();
+    expect(entries).toHaveLength(25);
+    for (const { message, info } of batch) {
+      const entry = entries.find((e) => JSON.parse(e.Detail ?? '{}').metadata.webhookId === message.webhookId);
+      expect(entry).toMatchObject({ Source: `webhooks.${info.provider}`, DetailType: info.detailType, EventBusName: 'webhooks-bus' });
+      const detail = JSON.parse(entry?.Detail ?? '{}');
+      expect(detail).toEqual({
+        metadata: {
+          webhookId: message.webhookId,
+          provider: message.provider,
+          receivedAt: message.receivedAt,
+          dedupeKey: message.dedupeKey,
+          schemaVersion: 1,
+          replayed: false,
+        },
+        data: info.entry.sample,
+      });
+    }
+    expect(dynamo).toHaveReceivedCommandTimes(BatchGetItemCommand, 1);
+    expect(dynamo).toHaveReceivedCommandTimes(UpdateItemCommand, 25);
+    expect(dynamo).toHaveReceivedCommandWith(UpdateItemCommand, { ConditionExpression: 'webhookId = :webhookId' });
+  });
+
+  it('reports exactly the record whose entry failed inside a successful PutEvents call', async () => {
+    // Prepare
+    const batch = mixedMessages(12);
+    const failing = batch[7]?.message.webhookId;
+    eventBridge.on(PutEventsCommand).callsFake((input) => {
+      const entries = input.Entries as PutEventsRequestEntry[];
+      const results = entries.map((e, i) =>
+        JSON.parse(e.Detail ?? '{}').metadata.webhookId === failing
+          ? { ErrorCode: 'InternalFailure', ErrorMessage: 'try again' }
+          : { EventId: `ev-${i}` },
+      );
+      return { FailedEntryCount: results.filter((r) => 'ErrorCode' in r).length, Entries: results };
+    });
+    // Act
+    const response = await invoke(batch.map((b) => b.message));
+    // Assess
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'msg-7' }]);
+    expect(dynamo).toHaveReceivedCommandTimes(UpdateItemCommand, 11);
+  });
+
+  it('fails only the records of a PutEvents call that fails whole (throttled)', async () => {
+    // Prepare
+    const batch = mixedMessages(15);
+    let call = 0;
+    eventBridge.on(PutEventsCommand).callsFake((input) => {
+      call += 1;
+      if (call === 2) throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+      return { FailedEntryCount: 0, Entries: input.Entries.map((_: unknown, i: number) => ({ EventId: `ev-${i}` })) };
+    });
+    // Act
+    const response = await invoke(batch.map((b) => b.message));
+    // Assess
+    const failedIds = response.batchItemFailures.map((f) => f.itemIdentifier).sort();
+    expect(failedIds).toHaveLength(5);
+    const secondCall = eventBridge.commandCalls(PutEventsCommand)[1]?.args[0].input.Entries ?? [];
+    const idsOfSecondCall = secondCall.map((e) => JSON.parse(e.Detail ?? '{}').metadata.webhookId);
+    const expected = batch.flatMap((b, i) => (idsOfSecondCall.includes(b.message.webhookId) ? [`msg-${i}`] : [])).sort();
+    expect(failedIds).toEqual(expected);
+  });
+
+  it('publishes nothing for a redelivered record that is already published', async () => {
+    // Prepare
+    const [first] = mixedMessages(1);
+    if (!first) throw new Error('no message');
+    statuses.set(first.message.dedupeKey, { webhookId: first.message.webhookId, status: 'published' });
+    // Act
+    const response = await invoke([first.message]);
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect(eventBridge).toHaveReceivedCommandTimes(PutEventsCommand, 0);
+    expect(dynamo).toHaveReceivedCommandTimes(UpdateItemCommand, 0);
+  });
+
+  it('publishes one event for two messages of the same webhook in one batch', async () => {
+    // Prepare
+    const [first] = mixedMessages(1);
+    if (!first) throw new Error('no message');
+    // Act
+    const response = await invoke([first.message, first.message]);
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect(putEntries()).toHaveLength(1);
+  });
+
+  it('reports an invalid message as failed without failing the rest of the batch', async () => {
+    // Prepare
+    const batch = mixedMessages(3);
+    const bodies = [batch[0]?.message, 'not json', { version: 2, webhookId: 'x' }, batch[1]?.message] as (QueueMessage | string)[];
+    // Act
+    const response = await invoke(bodies);
+    // Assess
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'msg-1' }, { itemIdentifier: 'msg-2' }]);
+    expect(putEntries()).toHaveLength(2);
+  });
+
+  it('reads the body from the table when the message carries none', async () => {
+    // Prepare
+    const [first] = mixedMessages(1);
+    if (!first) throw new Error('no message');
+    const { rawBody, ...withoutBody } = first.message;
+    dynamo.on(BatchGetItemCommand).resolves({
+      Responses: {
+        webhooks: [
+          {
+            pk: { S: first.message.dedupeKey },
+            webhookId: { S: first.message.webhookId },
+            status: { S: 'received' },
+            rawBody: { S: rawBody ?? '' },
+          },
+        ],
+      },
+    });
+    // Act
+    const response = await invoke([withoutBody]);
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect(dynamo).toHaveReceivedCommandWith(BatchGetItemCommand, {
+      RequestItems: { webhooks: expect.objectContaining({ ProjectionExpression: '#pk, webhookId, #status, rawBody' }) },
+    });
+    expect(JSON.parse(putEntries()[0]?.Detail ?? '{}').data).toEqual(first.info.entry.sample);
+  });
+
+  it('fails every record when the table cannot be read, so SQS retries them all', async () => {
+    // Prepare
+    dynamo.on(BatchGetItemCommand).rejects(new Error('ServiceUnavailable'));
+    // Act
+    const response = await invoke(mixedMessages(3).map((b) => b.message));
+    // Assess
+    expect(response.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(['msg-0', 'msg-1', 'msg-2']);
+    expect(eventBridge).toHaveReceivedCommandTimes(PutEventsCommand, 0);
+  });
+
+  it('quarantines a body that no longer passes its schema instead of publishing it', async () => {
+    // Prepare
+    const body = JSON.stringify({ webhook_type: 'ITEM', webhook_code: 'ERROR', item_id: 7 });
+    const message = mixedMessages(1)[0]?.message;
+    if (!message) throw new Error('no message');
+    const bad = { ...message, provider: 'plaid' as const, rawBody: body };
+    // Act
+    const response = await invoke([bad]);
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect(eventBridge).toHaveReceivedCommandTimes(PutEventsCommand, 0);
+    expect(dynamo).toHaveReceivedCommandWith(UpdateItemCommand, {
+      ExpressionAttributeValues: expect.objectContaining({ ':status': { S: 'quarantined' } }),
+    });
+  });
+
+  it('publishes an unknown code under its natural detail-type', async () => {
+    // Prepare
+    const message = mixedMessages(1)[0]?.message;
+    if (!message) throw new Error('no message');
+    const rawBody = JSON.stringify({ webhook_type: 'TRANSACTIONS', webhook_code: 'FUTURE_CODE', item_id: 'i' });
+    // Act
+    await invoke([{ ...message, provider: 'plaid', rawBody }]);
+    // Assess
+    expect(putEntries()[0]).toMatchObject({ Source: 'webhooks.plaid', DetailType: 'TRANSACTIONS.FUTURE_CODE' });
+  });
+});
