@@ -1,15 +1,67 @@
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { PlaidJwk } from '../providers/plaid/verification-key-client.js';
+import { readBody } from './http-util.js';
 
-/** A local stand-in for Plaid's `/webhook_verification_key/get`. */
-export interface PlaidKeyServer {
-  /** Base URL to use as `PLAID_BASE_URL`. */
-  readonly url: string;
+/** The path of Plaid's key endpoint. */
+export const PLAID_KEY_PATH = '/webhook_verification_key/get';
+
+/** A local stand-in for Plaid's `/webhook_verification_key/get`, mountable on any server. */
+export interface PlaidKeyEndpoint {
+  /** Answers one request to {@link PLAID_KEY_PATH}. */
+  readonly handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
   /** How many key requests it has answered (tests check the cache with it). */
   readonly requests: () => number;
   /** Publishes or replaces a key (e.g. to mark it expired). */
   readonly setKey: (jwk: PlaidJwk) => void;
+}
+
+/**
+ * Serves public keys the way Plaid does: `{key, request_id}` for a known `key_id`, HTTP 400 with
+ * Plaid's error shape otherwise.
+ */
+export const createPlaidKeyEndpoint = (keys: readonly PlaidJwk[]): PlaidKeyEndpoint => {
+  const byKid = new Map(keys.map((k) => [k.kid, k]));
+  let requests = 0;
+  return {
+    requests: () => requests,
+    setKey: (jwk) => void byKid.set(jwk.kid, jwk),
+    async handle(req, res) {
+      const send = (status: number, body: unknown) => {
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(body));
+      };
+      requests += 1;
+      let keyId: unknown;
+      try {
+        keyId = (JSON.parse((await readBody(req, 64 * 1024)).toString('utf8')) as { key_id?: unknown })
+          .key_id;
+      } catch {
+        send(400, {
+          error_type: 'INVALID_REQUEST',
+          error_code: 'INVALID_BODY',
+          error_message: 'body is not JSON',
+        });
+        return;
+      }
+      const key = typeof keyId === 'string' ? byKid.get(keyId) : undefined;
+      if (!key) {
+        send(400, {
+          error_type: 'INVALID_INPUT',
+          error_code: 'INVALID_WEBHOOK_VERIFICATION_KEY_ID',
+          error_message: 'unknown key_id',
+        });
+        return;
+      }
+      send(200, { key, request_id: `local-${requests}` });
+    },
+  };
+};
+
+/** A key endpoint on its own loopback server. */
+export interface PlaidKeyServer extends Omit<PlaidKeyEndpoint, 'handle'> {
+  /** Base URL to use as `PLAID_BASE_URL`. */
+  readonly url: string;
   close(): Promise<void>;
 }
 
@@ -20,69 +72,31 @@ export interface PlaidKeyServerOptions {
   readonly host?: string;
 }
 
-const readBody = async (req: IncomingMessage, limit = 64 * 1024): Promise<string> => {
-  let size = 0;
-  const chunks: Buffer[] = [];
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw new Error('request too large');
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-};
-
-/**
- * Serves the given public keys the way Plaid does: `{key, request_id}` for a known `key_id`,
- * HTTP 400 with Plaid's error shape otherwise.
- */
+/** Starts a server that answers only {@link PLAID_KEY_PATH}. */
 export const startPlaidKeyServer = async ({
   keys,
   port = 0,
   host = '127.0.0.1',
 }: PlaidKeyServerOptions): Promise<PlaidKeyServer> => {
-  const byKid = new Map(keys.map((k) => [k.kid, k]));
-  let requests = 0;
-  const server = createServer(async (req, res) => {
-    const send = (status: number, body: unknown) => {
-      res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(body));
-    };
-    if (req.method !== 'POST' || req.url !== '/webhook_verification_key/get') {
-      send(404, { error_type: 'INVALID_REQUEST', error_code: 'NOT_FOUND', error_message: 'not found' });
+  const endpoint = createPlaidKeyEndpoint(keys);
+  const server = createServer((req, res) => {
+    if (req.method === 'POST' && req.url === PLAID_KEY_PATH) {
+      void endpoint.handle(req, res);
       return;
     }
-    requests += 1;
-    let keyId: unknown;
-    try {
-      keyId = (JSON.parse(await readBody(req)) as { key_id?: unknown }).key_id;
-    } catch {
-      send(400, {
-        error_type: 'INVALID_REQUEST',
-        error_code: 'INVALID_BODY',
-        error_message: 'body is not JSON',
-      });
-      return;
-    }
-    const key = typeof keyId === 'string' ? byKid.get(keyId) : undefined;
-    if (!key) {
-      send(400, {
-        error_type: 'INVALID_INPUT',
-        error_code: 'INVALID_WEBHOOK_VERIFICATION_KEY_ID',
-        error_message: 'unknown key_id',
-      });
-      return;
-    }
-    send(200, { key, request_id: `local-${requests}` });
+    res.writeHead(404, { 'content-type': 'application/json' });
+    res.end(
+      JSON.stringify({ error_type: 'INVALID_REQUEST', error_code: 'NOT_FOUND', error_message: 'not found' }),
+    );
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());
   });
-  const address = server.address() as AddressInfo;
   return {
-    url: `http://${host}:${address.port}`,
-    requests: () => requests,
-    setKey: (jwk) => byKid.set(jwk.kid, jwk),
+    url: `http://${host}:${(server.address() as AddressInfo).port}`,
+    requests: endpoint.requests,
+    setKey: endpoint.setKey,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

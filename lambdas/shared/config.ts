@@ -16,7 +16,7 @@ const optionalString = z
 export const IngestConfigSchema = z
   .object({
     TABLE_NAME: z.string().min(1),
-    QUEUE_URL: z.url(),
+    QUEUE_URL: z.string().regex(/^https?:\/\/\S+$/, 'expected an SQS queue URL'),
     /** Plaid environment name, used when PLAID_BASE_URL is not set. */
     PLAID_ENV: z.enum(['sandbox', 'production']).default('production'),
     PLAID_BASE_URL: optionalString.pipe(z.url().optional()),
@@ -80,7 +80,7 @@ export const loadRouterConfig = (env: Record<string, string | undefined> = proce
 /** The reconciler function's environment (design section 4). */
 export const ReconcilerConfigSchema = z.object({
   TABLE_NAME: z.string().min(1),
-  QUEUE_URL: z.url(),
+  QUEUE_URL: z.string().regex(/^https?:\/\/\S+$/, 'expected an SQS queue URL'),
   /** A record still `received` this long after it arrived is enqueued again. */
   RECONCILE_AFTER_SECONDS: positiveInt(300),
   /** Records re-enqueued per run at most, so one run stays well inside the function timeout. */

@@ -1,0 +1,69 @@
+import { DETAIL_TYPES, type DetailTypeInfo } from '../lambdas/events/index.js';
+import type { ProviderName } from '../lambdas/providers/provider.js';
+import { UsageError } from './cli-error.js';
+
+/** The catalogue entries of a provider. */
+export const entriesOf = (provider: ProviderName): DetailTypeInfo[] =>
+  DETAIL_TYPES.filter((d) => d.provider === provider);
+
+/**
+ * Finds a catalogue entry from the words of a `fire` command: `plaid ITEM ERROR`, `plaid ITEM.ERROR`
+ * or `argyle accounts.connected`. Case-insensitive for Plaid names.
+ */
+export const findEntry = (provider: ProviderName, words: readonly string[]): DetailTypeInfo => {
+  if (words.length === 0) {
+    throw new UsageError(
+      provider === 'plaid'
+        ? 'missing webhook: fire plaid <webhook_type> <webhook_code>'
+        : 'missing event: fire argyle <event>',
+    );
+  }
+  const name = provider === 'plaid' ? words.join('.').toUpperCase() : words.join('.');
+  const entry = entriesOf(provider).find((d) => d.detailType === name);
+  if (entry) return entry;
+  const near = entriesOf(provider)
+    .filter((d) => d.detailType.toLowerCase().includes((words.at(-1) ?? '').toLowerCase()))
+    .slice(0, 5)
+    .map((d) => d.detailType);
+  throw new UsageError(
+    `no ${provider} webhook "${name}" in the catalogue${near.length ? `; did you mean ${near.join(', ')}?` : ''} (see fire --list)`,
+  );
+};
+
+/** Parses `--set path=value`: the value as JSON when it is JSON (numbers, booleans, null, objects), else a string. */
+export const parseSet = (assignment: string): { path: string[]; value: unknown } => {
+  const eq = assignment.indexOf('=');
+  if (eq <= 0) throw new UsageError(`--set takes path=value, got "${assignment}"`);
+  const path = assignment.slice(0, eq).split('.');
+  if (path.some((p) => p === '' || p === '__proto__' || p === 'constructor' || p === 'prototype')) {
+    throw new UsageError(`--set path "${assignment.slice(0, eq)}" is not usable`);
+  }
+  const raw = assignment.slice(eq + 1);
+  let value: unknown = raw;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    // A plain string.
+  }
+  return { path, value };
+};
+
+/** A copy of the sample with the assignments applied (intermediate objects are created as needed). */
+export const applySets = (sample: unknown, assignments: readonly string[]): Record<string, unknown> => {
+  const body = structuredClone(sample) as Record<string, unknown>;
+  for (const assignment of assignments) {
+    const { path, value } = parseSet(assignment);
+    let target: Record<string, unknown> = body;
+    for (const key of path.slice(0, -1)) {
+      const next = target[key];
+      if (next === null || typeof next !== 'object' || Array.isArray(next)) target[key] = {};
+      target = target[key] as Record<string, unknown>;
+    }
+    target[path.at(-1) as string] = value;
+  }
+  return body;
+};
+
+/** A sample body as the provider sends it: pretty-printed JSON with two-space indentation. */
+export const sampleBody = (entry: DetailTypeInfo, assignments: readonly string[] = []): Buffer =>
+  Buffer.from(JSON.stringify(applySets(entry.entry.sample, assignments), null, 2));

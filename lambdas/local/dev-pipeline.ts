@@ -1,0 +1,360 @@
+import { existsSync } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { type DevKeys, loadOrCreateDevKeys } from './dev-keys.js';
+import {
+  type Emulator,
+  ensurePipelineQueues,
+  ensureWebhookTable,
+  startDynamoEmulator,
+  startSqsEmulator,
+} from './emulators.js';
+import { BodyTooLargeError, readBody } from './http-util.js';
+import { type BusEvent, startLocalBus } from './local-bus.js';
+import { createPlaidKeyEndpoint, PLAID_KEY_PATH } from './plaid-key-server.js';
+import { type SqsBatchHandler, startSqsPoller } from './sqs-poller.js';
+
+/** Settings of the local pipeline; the CLI fills them from flags and the environment. */
+export interface DevPipelineOptions {
+  readonly port: number;
+  readonly host: string;
+  /** Folder for state kept between runs (dev keys, events log, and the table with `persist`). */
+  readonly localDir: string;
+  readonly eventsLog: string;
+  /** Start from nothing: delete everything under `localDir` first. */
+  readonly fresh: boolean;
+  /** Keep the DynamoDB data under `localDir` between runs. */
+  readonly persist: boolean;
+  readonly tableName: string;
+  readonly queueName: string;
+  readonly maxReceiveCount: number;
+  readonly visibilityTimeoutSeconds: number;
+  readonly batchSize: number;
+  /** How often the reconciler runs, seconds (0: never). */
+  readonly reconcileEverySeconds: number;
+  /** Fault injection for tests: bus entries whose detail contains this text are refused. */
+  readonly rejectDetailContaining?: string | undefined;
+  /** The environment: endpoint overrides, real Plaid credentials, Argyle secrets. Written to by the pipeline. */
+  readonly env: NodeJS.ProcessEnv;
+  /** One readable line per event worth seeing. */
+  readonly log: (line: string) => void;
+}
+
+/** A running local pipeline. */
+export interface DevPipeline {
+  readonly url: string;
+  readonly summary: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+type IngestHandler = (
+  event: APIGatewayProxyEventV2,
+  context: Context,
+) => Promise<{ statusCode: number; headers?: Record<string, unknown>; body: string }>;
+
+const lambdaContext = (name: string): Context =>
+  ({
+    functionName: name,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${name}`,
+    memoryLimitInMB: '256',
+    awsRequestId: crypto.randomUUID(),
+    logGroupName: `/local/${name}`,
+    logStreamName: 'local',
+    callbackWaitsForEmptyEventLoop: false,
+  }) as unknown as Context;
+
+const time = () => new Date().toISOString().slice(11, 23);
+
+/** What a body is, for the traffic log only (the handler does the real parsing after verification). */
+const describeBody = (provider: string, body: Buffer): string => {
+  try {
+    const json = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
+    if (provider === 'plaid') return `${String(json.webhook_type)}.${String(json.webhook_code)}`;
+    if (provider === 'argyle') return String(json.event);
+  } catch {
+    // Not JSON: the handler answers it.
+  }
+  return '-';
+};
+
+/** The same HTTP API event API Gateway builds, from a Node request (body passed as base64: byte-exact). */
+const toHttpApiEvent = (
+  req: IncomingMessage,
+  path: string,
+  provider: string,
+  body: Buffer,
+): APIGatewayProxyEventV2 => ({
+  version: '2.0',
+  routeKey: 'POST /webhooks/{provider}',
+  rawPath: path,
+  rawQueryString: '',
+  headers: Object.fromEntries(
+    Object.entries(req.headers).map(([k, v]) => [
+      k.toLowerCase(),
+      Array.isArray(v) ? v.join(',') : (v ?? ''),
+    ]),
+  ),
+  pathParameters: { provider },
+  isBase64Encoded: true,
+  body: body.toString('base64'),
+  requestContext: {
+    accountId: '000000000000',
+    apiId: 'local',
+    domainName: 'localhost',
+    domainPrefix: 'localhost',
+    http: {
+      method: req.method ?? 'GET',
+      path,
+      protocol: `HTTP/${req.httpVersion}`,
+      sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+      userAgent: String(req.headers['user-agent'] ?? ''),
+    },
+    requestId: crypto.randomUUID(),
+    routeKey: 'POST /webhooks/{provider}',
+    stage: '$default',
+    time: new Date().toUTCString(),
+    timeEpoch: Date.now(),
+  },
+});
+
+const listen = (server: Server, port: number, host: string) =>
+  new Promise<void>((resolvePromise, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolvePromise());
+  });
+
+/**
+ * Starts the whole pipeline on this machine: embedded DynamoDB and SQS emulators (or the
+ * endpoints named by DYNAMODB_ENDPOINT / SQS_ENDPOINT / EVENTBRIDGE_ENDPOINT), the ingest
+ * endpoint with API Gateway's routes, a poller feeding the router like the event source mapping,
+ * a local bus writing every event to the events log, and the reconciler on a timer. The real
+ * `handler.ts` of each function runs; only its environment points at local endpoints.
+ */
+export const startDevPipeline = async (options: DevPipelineOptions): Promise<DevPipeline> => {
+  const { env, log } = options;
+  const localDir = resolve(options.localDir);
+  if (options.fresh) await rm(localDir, { recursive: true, force: true });
+  await mkdir(localDir, { recursive: true });
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    while (stops.length)
+      await stops
+        .pop()?.()
+        .catch(() => undefined);
+  };
+
+  try {
+    const keys: DevKeys = await loadOrCreateDevKeys(join(localDir, 'dev-keys.json'));
+    // With PLAID_BASE_URL set, keys come from that Plaid API (e.g. sandbox through a tunnel).
+    const usingRealPlaid = Boolean(env.PLAID_BASE_URL);
+    env.AWS_REGION ??= 'us-east-1';
+    const usesEmulator = !env.DYNAMODB_ENDPOINT || !env.SQS_ENDPOINT;
+    if (usesEmulator) {
+      // Emulators accept any credentials; real endpoints use the usual credential chain.
+      env.AWS_ACCESS_KEY_ID ??= 'local';
+      env.AWS_SECRET_ACCESS_KEY ??= 'local';
+    }
+
+    let dynamoEndpoint = env.DYNAMODB_ENDPOINT;
+    let dynamoLabel = `DYNAMODB_ENDPOINT ${dynamoEndpoint}`;
+    if (!dynamoEndpoint) {
+      const dataDir = join(localDir, 'dynamodb');
+      if (options.persist) await mkdir(dataDir, { recursive: true });
+      const emulator: Emulator = await startDynamoEmulator(options.persist ? { path: dataDir } : {});
+      stops.push(emulator.close);
+      dynamoEndpoint = emulator.endpoint;
+      dynamoLabel = `dynalite ${dynamoEndpoint} (${options.persist ? `kept in ${dataDir}` : 'in memory'})`;
+    }
+    let sqsEndpoint = env.SQS_ENDPOINT;
+    let sqsLabel = `SQS_ENDPOINT ${sqsEndpoint}`;
+    if (!sqsEndpoint) {
+      const emulator = await startSqsEmulator();
+      stops.push(emulator.close);
+      sqsEndpoint = emulator.endpoint;
+      sqsLabel = `fauxqs ${sqsEndpoint} (in memory)`;
+    }
+    const dynamo = new DynamoDBClient({ endpoint: dynamoEndpoint });
+    const sqs = new SQSClient({ endpoint: sqsEndpoint });
+    stops.push(async () => {
+      dynamo.destroy();
+      sqs.destroy();
+    });
+    await ensureWebhookTable(dynamo, options.tableName);
+    const { queueUrl, dlqUrl } = await ensurePipelineQueues(sqs, {
+      queueName: options.queueName,
+      maxReceiveCount: options.maxReceiveCount,
+      visibilityTimeoutSeconds: options.visibilityTimeoutSeconds,
+    });
+    const queueArn =
+      (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] })))
+        .Attributes?.QueueArn ?? '';
+
+    let busEndpoint = env.EVENTBRIDGE_ENDPOINT;
+    let busLabel = `EVENTBRIDGE_ENDPOINT ${busEndpoint}`;
+    if (!busEndpoint) {
+      const bus = await startLocalBus({
+        eventsLog: options.eventsLog,
+        rejectDetailContaining: options.rejectDetailContaining,
+        onEvent: (event: BusEvent) => {
+          const id = (event.detail as { metadata?: { webhookId?: string } }).metadata?.webhookId ?? '-';
+          log(`${time()}  bus      ${event.source.padEnd(15)} ${event['detail-type']}  ${id}`);
+        },
+      });
+      stops.push(bus.close);
+      busEndpoint = bus.endpoint;
+      busLabel = `local bus ${busEndpoint} → ${options.eventsLog}`;
+    }
+
+    // The ingest endpoint listens first: its URL is also the local Plaid key endpoint.
+    const plaidKeys = createPlaidKeyEndpoint([keys.plaid.jwk]);
+    const maxBodyBytes = Number(env.MAX_BODY_BYTES ?? 256 * 1024);
+    let ingest: IngestHandler | undefined;
+    const server = createServer((req, res) => void route(req, res));
+    const route = async (req: IncomingMessage, res: ServerResponse) => {
+      const path = (req.url ?? '/').split('?')[0] ?? '/';
+      const json = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+        res.writeHead(status, { 'content-type': 'application/json', ...headers });
+        res.end(JSON.stringify(body));
+      };
+      if (path === PLAID_KEY_PATH && req.method === 'POST' && !usingRealPlaid) {
+        await plaidKeys.handle(req, res);
+        return;
+      }
+      if (path === '/_local' && req.method === 'GET') {
+        json(200, {
+          queueUrl,
+          dlqUrl,
+          dynamoEndpoint,
+          sqsEndpoint,
+          busEndpoint,
+          eventsLog: options.eventsLog,
+          tableName: options.tableName,
+        });
+        return;
+      }
+      const match = /^\/webhooks\/([^/]+)\/?$/.exec(path);
+      if (!match?.[1] || !ingest) {
+        json(404, { message: 'Not Found' });
+        return;
+      }
+      const provider = decodeURIComponent(match[1]);
+      const started = performance.now();
+      let body: Buffer;
+      try {
+        body = await readBody(req, maxBodyBytes);
+      } catch (error) {
+        if (error instanceof BodyTooLargeError) {
+          // Answer without reading the rest, as API Gateway refuses oversized payloads.
+          json(413, { error: `body exceeds the limit of ${maxBodyBytes} bytes` }, { connection: 'close' });
+          req.destroy();
+          log(`${time()}  ingest   ${provider.padEnd(7)} 413 body too large`);
+          return;
+        }
+        throw error;
+      }
+      const response = await ingest(
+        toHttpApiEvent(req, path, provider, body),
+        lambdaContext('webhook-ingest'),
+      );
+      const headers = Object.fromEntries(
+        Object.entries(response.headers ?? {}).map(([k, v]) => [k, String(v)]),
+      );
+      res.writeHead(response.statusCode, headers);
+      res.end(response.body);
+      let answer = response.body;
+      try {
+        const parsed = JSON.parse(response.body) as { status?: string; webhookId?: string; error?: string };
+        answer = parsed.error ?? `${parsed.status ?? ''} ${parsed.webhookId ?? ''}`;
+      } catch {
+        // Keep the raw answer.
+      }
+      const ms = (performance.now() - started).toFixed(1);
+      log(
+        `${time()}  ingest   ${provider.padEnd(7)} ${describeBody(provider, body).padEnd(45)} ${response.statusCode} ${answer}  ${ms} ms`,
+      );
+    };
+    await listen(server, options.port, options.host);
+    stops.push(
+      () =>
+        new Promise<void>((resolveClose) => {
+          server.closeAllConnections();
+          server.close(() => resolveClose());
+        }),
+    );
+    const url = `http://${options.host}:${(server.address() as AddressInfo).port}`;
+
+    // The functions' environment, as the stack sets it, pointed at the local endpoints.
+    Object.assign(env, {
+      TABLE_NAME: options.tableName,
+      QUEUE_URL: queueUrl,
+      EVENT_BUS_NAME: 'webhook-pipeline-local',
+      DYNAMODB_ENDPOINT: dynamoEndpoint,
+      SQS_ENDPOINT: sqsEndpoint,
+      EVENTBRIDGE_ENDPOINT: busEndpoint,
+      PLAID_BASE_URL: env.PLAID_BASE_URL ?? url,
+      PLAID_CLIENT_ID: env.PLAID_CLIENT_ID ?? 'local-client',
+      PLAID_SECRET: env.PLAID_SECRET ?? 'local-secret',
+      ARGYLE_WEBHOOK_SECRETS: env.ARGYLE_WEBHOOK_SECRETS ?? keys.argyleSecret,
+      RECONCILE_AFTER_SECONDS: env.RECONCILE_AFTER_SECONDS ?? '60',
+    });
+    env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+    env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+
+    ingest = (await import('../ingest/handler.js')).handler as unknown as IngestHandler;
+    const router = (await import('../router/handler.js')).handler as unknown as SqsBatchHandler;
+    const reconciler = (await import('../reconciler/handler.js')).handler;
+
+    const poller = startSqsPoller({
+      client: sqs,
+      queueUrl,
+      queueArn,
+      handler: router,
+      batchSize: options.batchSize,
+      onBatch: ({ received, failed, error }) => {
+        if (error) log(`${time()}  router   error: ${(error as Error).message ?? String(error)}`);
+        else if (failed)
+          log(`${time()}  router   ${failed} of ${received} records failed; SQS will retry them`);
+      },
+    });
+    stops.push(poller.stop);
+
+    if (options.reconcileEverySeconds > 0) {
+      const runReconciler = async () => {
+        try {
+          const report = await reconciler();
+          if (report.found)
+            log(`${time()}  reconcile re-enqueued ${report.enqueued} webhook(s) left received`);
+        } catch (error) {
+          log(`${time()}  reconcile error: ${(error as Error).message}`);
+        }
+      };
+      const timer = setInterval(() => void runReconciler(), options.reconcileEverySeconds * 1000);
+      timer.unref();
+      stops.push(async () => clearInterval(timer));
+    }
+
+    const summary: Record<string, string> = {
+      'Plaid webhooks': `POST ${url}/webhooks/plaid`,
+      'Argyle webhooks': `POST ${url}/webhooks/argyle`,
+      Events: busLabel,
+      DynamoDB: `${dynamoLabel}, table ${options.tableName}`,
+      SQS: `${sqsLabel}, queue ${options.queueName} (DLQ after ${options.maxReceiveCount} receives)`,
+      'Plaid keys': usingRealPlaid
+        ? `fetched from ${env.PLAID_BASE_URL}`
+        : `dev key id ${keys.plaid.kid} (served at ${url}${PLAID_KEY_PATH})`,
+      'Argyle secret':
+        env.ARGYLE_WEBHOOK_SECRETS === keys.argyleSecret ? keys.argyleSecret : 'from ARGYLE_WEBHOOK_SECRETS',
+      State: `${localDir}${existsSync(join(localDir, 'dynamodb')) && options.persist ? ' (table kept)' : ''}`,
+    };
+    return { url, summary, stop: stopAll };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+};
