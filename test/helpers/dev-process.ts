@@ -1,0 +1,99 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+/** The package's command, as `npx webhook-pipeline` runs it. */
+export const CLI = join(ROOT, 'bin', 'webhook-pipeline.js');
+
+/** A free loopback port. */
+export const freePort = (): Promise<number> =>
+  new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolvePort(port));
+    });
+  });
+
+/** `npm run dev` started as a user would: a child process on a free port with its own state folder. */
+export interface DevProcess {
+  readonly url: string;
+  readonly port: number;
+  readonly env: NodeJS.ProcessEnv;
+  readonly eventsLog: string;
+  readonly child: ChildProcess;
+  output(): string;
+  /** Every event line written so far. */
+  events(): Record<string, unknown>[];
+  /** Sends SIGINT and waits for the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/** Starts the local pipeline and waits until it answers. */
+export const startDevProcess = async (extraEnv: Record<string, string> = {}): Promise<DevProcess> => {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'wp-dev-'));
+  const eventsLog = join(dir, 'events.ndjson');
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(port),
+    LOCAL_DIR: dir,
+    EVENTS_LOG: eventsLog,
+    ...extraEnv,
+  };
+  for (const key of ['TABLE_NAME', 'QUEUE_URL', 'EVENT_BUS_NAME', 'PLAID_BASE_URL', 'ARGYLE_WEBHOOK_SECRETS']) {
+    if (!(key in extraEnv)) delete env[key];
+  }
+  const child = spawn(process.execPath, [CLI, 'dev'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout?.on('data', (d: Buffer) => {
+    output += d.toString();
+  });
+  child.stderr?.on('data', (d: Buffer) => {
+    output += d.toString();
+  });
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  const deadline = Date.now() + 60_000;
+  while (!output.includes('local pipeline running')) {
+    if (child.exitCode !== null) throw new Error(`dev exited early:\n${output}`);
+    if (Date.now() > deadline) throw new Error(`dev did not start in 60 s:\n${output}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    env,
+    eventsLog,
+    child,
+    output: () => output,
+    events: () =>
+      existsSync(eventsLog)
+        ? readFileSync(eventsLog, 'utf8')
+            .split('\n')
+            .filter(Boolean)
+            .map((l) => JSON.parse(l) as Record<string, unknown>)
+        : [],
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGINT');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    },
+  };
+};
+
+/** Polls until `check` returns a value other than `undefined`, or fails after `ms`. */
+export const waitFor = async <T>(check: () => T | undefined, ms = 20_000, what = 'condition'): Promise<T> => {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+};
