@@ -26,6 +26,13 @@ export const EventMetadataSchema = z.object({
 });
 export type EventMetadata = z.infer<typeof EventMetadataSchema>;
 
-/** The `detail` of every event: our metadata and the provider payload as received. */
-export const eventDetailSchema = <S extends z.ZodType>(data: S) =>
-  z.object({ metadata: EventMetadataSchema, data });
+/** `detail.metadata` of one provider's events: `provider` is that provider, nothing else. */
+export const metadataSchemaFor = <P extends ProviderName>(provider: P) =>
+  EventMetadataSchema.extend({ provider: z.literal(provider) });
+
+/**
+ * The `detail` of every event: our metadata and the provider payload as received. With a provider,
+ * `metadata.provider` must be that provider (as the `WebhookEventDetail` type says).
+ */
+export const eventDetailSchema = <S extends z.ZodType>(data: S, provider?: ProviderName) =>
+  z.object({ metadata: provider ? metadataSchemaFor(provider) : EventMetadataSchema, data });

@@ -15,6 +15,7 @@ export {
   EventMetadataSchema,
   type EventSource,
   eventDetailSchema,
+  metadataSchemaFor,
   SCHEMA_VERSION,
 } from './envelope.js';
 export type { ArgyleEventName, PlaidDetailType };
@@ -95,7 +96,7 @@ export const isDetailType = (value: string): value is DetailType => byDetailType
 export const detailSchemaFor = <T extends DetailType>(detailType: T) => {
   const info = byDetailType.get(detailType);
   if (!info) throw new Error(`unknown detail-type ${detailType}`);
-  return eventDetailSchema(info.entry.schema) as unknown as z.ZodType<WebhookEventDetail<T>>;
+  return eventDetailSchema(info.entry.schema, info.provider) as unknown as z.ZodType<WebhookEventDetail<T>>;
 };
 
 /** JSON Schema dialects the generator writes. EventBridge's Schema Registry takes only draft-04. */
@@ -106,10 +107,14 @@ export const eventJsonSchemas = (
   target: JsonSchemaTarget = 'draft-2020-12',
 ): Record<string, Record<string, unknown>> =>
   Object.fromEntries(
-    DETAIL_TYPES.map(({ detailType, source, entry }) => [
+    DETAIL_TYPES.map(({ provider, detailType, source, entry }) => [
       detailType,
       {
-        ...z.toJSONSchema(eventDetailSchema(entry.schema), { target, unrepresentable: 'any', io: 'input' }),
+        ...z.toJSONSchema(eventDetailSchema(entry.schema, provider), {
+          target,
+          unrepresentable: 'any',
+          io: 'input',
+        }),
         title: `${source} ${detailType}`,
         description: entry.description,
       },

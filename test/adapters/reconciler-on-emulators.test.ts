@@ -77,7 +77,8 @@ describe('reconcile (dynalite + fauxqs)', () => {
     // Prepare
     const store = createDynamoWebhookStore({ client: emulators.dynamo, tableName: emulators.tableName });
     const queue = createSqsWebhookQueue({ client: emulators.sqs, queueUrl: emulators.queueUrl });
-    for (let i = 10; i < 15; i += 1) await store.putIfAbsent(record(i, 'received', 30 - i), '2000-01-01T00:00:00.000Z');
+    for (let i = 10; i < 15; i += 1)
+      await store.putIfAbsent(record(i, 'received', 30 - i), '2000-01-01T00:00:00.000Z');
     await receiveAll();
     // Act
     const report = await reconcile({ store, queue, now: () => NOW, afterSeconds: 300, maxRecords: 2 });

@@ -15,12 +15,17 @@ const run = promisify(execFile);
 let dev: DevProcess;
 
 const eventsOf = (webhookId: string) =>
-  dev.events().filter((e) => (e.detail as { metadata?: { webhookId?: string } }).metadata?.webhookId === webhookId);
+  dev
+    .events()
+    .filter((e) => (e.detail as { metadata?: { webhookId?: string } }).metadata?.webhookId === webhookId);
 
 const post = async (provider: 'plaid' | 'argyle', body: Buffer) => {
   const headers = await signForLocal(provider, body, dev.env, dev.env.LOCAL_DIR ?? '');
   const answer = await postWebhook(localWebhookUrl(dev.env, provider), body, headers);
-  return { status: answer.status, json: JSON.parse(answer.text) as { status?: string; webhookId?: string; error?: string } };
+  return {
+    status: answer.status,
+    json: JSON.parse(answer.text) as { status?: string; webhookId?: string; error?: string },
+  };
 };
 
 const cli = async (args: string[]) => {
@@ -53,14 +58,28 @@ describe('npm run dev, end to end (child process, emulators, real handlers)', ()
       const body = sampleBody(info);
       const answer = await post(info.provider, body);
       expect(answer, info.detailType).toMatchObject({ status: 200, json: { status: 'accepted' } });
-      sent.push({ id: answer.json.webhookId ?? '', source: info.source, detailType: info.detailType, data: JSON.parse(body.toString()) });
+      sent.push({
+        id: answer.json.webhookId ?? '',
+        source: info.source,
+        detailType: info.detailType,
+        data: JSON.parse(body.toString()),
+      });
     }
     // Assess
-    await waitFor(() => (sent.every((s) => eventsOf(s.id).length > 0) ? true : undefined), 60_000, 'all events');
+    await waitFor(
+      () => (sent.every((s) => eventsOf(s.id).length > 0) ? true : undefined),
+      60_000,
+      'all events',
+    );
     for (const s of sent) {
       const mine = eventsOf(s.id);
       expect(mine, s.detailType).toHaveLength(1);
-      expect(mine[0]).toMatchObject({ version: '0', source: s.source, 'detail-type': s.detailType, detail: { data: s.data } });
+      expect(mine[0]).toMatchObject({
+        version: '0',
+        source: s.source,
+        'detail-type': s.detailType,
+        detail: { data: s.data },
+      });
     }
     expect(sent).toHaveLength(134);
   }, 120_000);
@@ -80,7 +99,9 @@ describe('npm run dev, end to end (child process, emulators, real handlers)', ()
 
   it('refuses a bad signature with 401 and publishes nothing', async () => {
     // Prepare
-    const body = Buffer.from(JSON.stringify({ event: 'items.removed', name: 'n', data: { item: 'forged-item-401' } }));
+    const body = Buffer.from(
+      JSON.stringify({ event: 'items.removed', name: 'n', data: { item: 'forged-item-401' } }),
+    );
     // Act
     const answer = await postWebhook(localWebhookUrl(dev.env, 'argyle'), body, {
       'x-argyle-signature': signArgyleBody(body, 'not-the-secret'),
@@ -93,7 +114,14 @@ describe('npm run dev, end to end (child process, emulators, real handlers)', ()
 
   it('quarantines a verified payload that fails its schema and publishes no event', async () => {
     // Prepare
-    const body = Buffer.from(JSON.stringify({ webhook_type: 'ITEM', webhook_code: 'ERROR', item_id: 12345, environment: 'production' }));
+    const body = Buffer.from(
+      JSON.stringify({
+        webhook_type: 'ITEM',
+        webhook_code: 'ERROR',
+        item_id: 12345,
+        environment: 'production',
+      }),
+    );
     // Act
     const answer = await post('plaid', body);
     await new Promise((r) => setTimeout(r, 1500));
@@ -114,14 +142,29 @@ describe('npm run dev, end to end (child process, emulators, real handlers)', ()
     const answers = await Promise.all(bodies.map((b) => post('plaid', b)));
     const [poison, ...healthy] = answers.map((a) => a.json.webhookId ?? '');
     // Assess
-    await waitFor(() => (healthy.every((id) => eventsOf(id).length === 1) ? true : undefined), 20_000, 'healthy events');
-    const state = (await (await fetch(`${dev.url}/_local`)).json()) as { dlqUrl: string; sqsEndpoint: string };
-    const sqs = new SQSClient({ endpoint: state.sqsEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
+    await waitFor(
+      () => (healthy.every((id) => eventsOf(id).length === 1) ? true : undefined),
+      20_000,
+      'healthy events',
+    );
+    const state = (await (await fetch(`${dev.url}/_local`)).json()) as {
+      dlqUrl: string;
+      sqsEndpoint: string;
+    };
+    const sqs = new SQSClient({
+      endpoint: state.sqsEndpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
+    });
     let inDlq: string[] = [];
     const deadline = Date.now() + 30_000;
     while (Date.now() < deadline && !inDlq.includes(poison ?? '')) {
-      const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl: state.dlqUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
-      inDlq = inDlq.concat((out.Messages ?? []).map((m) => (JSON.parse(m.Body ?? '{}') as { webhookId: string }).webhookId));
+      const out = await sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: state.dlqUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+      );
+      inDlq = inDlq.concat(
+        (out.Messages ?? []).map((m) => (JSON.parse(m.Body ?? '{}') as { webhookId: string }).webhookId),
+      );
     }
     sqs.destroy();
     expect(inDlq).toContain(poison);
@@ -150,7 +193,7 @@ describe('npm run dev, end to end (child process, emulators, real handlers)', ()
     expect(ok.code).toBe(0);
     const id = /"webhookId":"([^"]+)"/.exec(ok.stdout)?.[1] ?? '';
     await waitFor(() => (eventsOf(id).length ? true : undefined));
-    expect((eventsOf(id)[0]?.detail as { data: { data: { account: string } } }).data.data.account).toBe('acc-from-cli');
+    expect(eventsOf(id)[0]).toMatchObject({ detail: { data: { data: { account: 'acc-from-cli' } } } });
     expect(unknown.code).toBe(2);
     expect(unknown.stdout).toContain('no plaid webhook "ITEM.ERRR"');
   });
@@ -164,7 +207,10 @@ describe('npm run dev, end to end (child process, emulators, real handlers)', ()
   });
 
   it('answers 413 for a body over the limit, 404 for an unknown provider and 405 for a GET', async () => {
-    const big = await fetch(`${dev.url}/webhooks/argyle`, { method: 'POST', body: Buffer.alloc(300 * 1024, 0x20) });
+    const big = await fetch(`${dev.url}/webhooks/argyle`, {
+      method: 'POST',
+      body: Buffer.alloc(300 * 1024, 0x20),
+    });
     const unknown = await fetch(`${dev.url}/webhooks/stripe`, { method: 'POST', body: '{}' });
     const get = await fetch(`${dev.url}/webhooks/plaid`);
     expect([big.status, unknown.status, get.status]).toEqual([413, 404, 405]);

@@ -62,12 +62,20 @@ describe('router handler.ts (AWS clients mocked)', () => {
     // Assess
     expect(response.batchItemFailures).toEqual([]);
     expect(eventBridge).toHaveReceivedCommandTimes(PutEventsCommand, 3);
-    expect(eventBridge.commandCalls(PutEventsCommand).map((c) => c.args[0].input.Entries?.length)).toEqual([10, 10, 5]);
+    expect(eventBridge.commandCalls(PutEventsCommand).map((c) => c.args[0].input.Entries?.length)).toEqual([
+      10, 10, 5,
+    ]);
     const entries = putEntries();
     expect(entries).toHaveLength(25);
     for (const { message, info } of batch) {
-      const entry = entries.find((e) => JSON.parse(e.Detail ?? '{}').metadata.webhookId === message.webhookId);
-      expect(entry).toMatchObject({ Source: `webhooks.${info.provider}`, DetailType: info.detailType, EventBusName: 'webhooks-bus' });
+      const entry = entries.find(
+        (e) => JSON.parse(e.Detail ?? '{}').metadata.webhookId === message.webhookId,
+      );
+      expect(entry).toMatchObject({
+        Source: `webhooks.${info.provider}`,
+        DetailType: info.detailType,
+        EventBusName: 'webhooks-bus',
+      });
       const detail = JSON.parse(entry?.Detail ?? '{}');
       expect(detail).toEqual({
         metadata: {
@@ -83,7 +91,9 @@ describe('router handler.ts (AWS clients mocked)', () => {
     }
     expect(dynamo).toHaveReceivedCommandTimes(BatchGetItemCommand, 1);
     expect(dynamo).toHaveReceivedCommandTimes(UpdateItemCommand, 25);
-    expect(dynamo).toHaveReceivedCommandWith(UpdateItemCommand, { ConditionExpression: 'webhookId = :webhookId' });
+    expect(dynamo).toHaveReceivedCommandWith(UpdateItemCommand, {
+      ConditionExpression: 'webhookId = :webhookId',
+    });
   });
 
   it('reports exactly the record whose entry failed inside a successful PutEvents call', async () => {
@@ -113,7 +123,10 @@ describe('router handler.ts (AWS clients mocked)', () => {
     eventBridge.on(PutEventsCommand).callsFake((input) => {
       call += 1;
       if (call === 2) throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
-      return { FailedEntryCount: 0, Entries: input.Entries.map((_: unknown, i: number) => ({ EventId: `ev-${i}` })) };
+      return {
+        FailedEntryCount: 0,
+        Entries: input.Entries.map((_: unknown, i: number) => ({ EventId: `ev-${i}` })),
+      };
     });
     // Act
     const response = await invoke(batch.map((b) => b.message));
@@ -122,7 +135,9 @@ describe('router handler.ts (AWS clients mocked)', () => {
     expect(failedIds).toHaveLength(5);
     const secondCall = eventBridge.commandCalls(PutEventsCommand)[1]?.args[0].input.Entries ?? [];
     const idsOfSecondCall = secondCall.map((e) => JSON.parse(e.Detail ?? '{}').metadata.webhookId);
-    const expected = batch.flatMap((b, i) => (idsOfSecondCall.includes(b.message.webhookId) ? [`msg-${i}`] : [])).sort();
+    const expected = batch
+      .flatMap((b, i) => (idsOfSecondCall.includes(b.message.webhookId) ? [`msg-${i}`] : []))
+      .sort();
     expect(failedIds).toEqual(expected);
   });
 
@@ -153,7 +168,10 @@ describe('router handler.ts (AWS clients mocked)', () => {
   it('reports an invalid message as failed without failing the rest of the batch', async () => {
     // Prepare
     const batch = mixedMessages(3);
-    const bodies = [batch[0]?.message, 'not json', { version: 2, webhookId: 'x' }, batch[1]?.message] as (QueueMessage | string)[];
+    const bodies = [batch[0]?.message, 'not json', { version: 2, webhookId: 'x' }, batch[1]?.message] as (
+      | QueueMessage
+      | string
+    )[];
     // Act
     const response = await invoke(bodies);
     // Assess
@@ -183,7 +201,9 @@ describe('router handler.ts (AWS clients mocked)', () => {
     // Assess
     expect(response.batchItemFailures).toEqual([]);
     expect(dynamo).toHaveReceivedCommandWith(BatchGetItemCommand, {
-      RequestItems: { webhooks: expect.objectContaining({ ProjectionExpression: '#pk, webhookId, #status, rawBody' }) },
+      RequestItems: {
+        webhooks: expect.objectContaining({ ProjectionExpression: '#pk, webhookId, #status, rawBody' }),
+      },
     });
     expect(JSON.parse(putEntries()[0]?.Detail ?? '{}').data).toEqual(first.info.entry.sample);
   });
@@ -218,10 +238,17 @@ describe('router handler.ts (AWS clients mocked)', () => {
     // Prepare
     const message = mixedMessages(1)[0]?.message;
     if (!message) throw new Error('no message');
-    const rawBody = JSON.stringify({ webhook_type: 'TRANSACTIONS', webhook_code: 'FUTURE_CODE', item_id: 'i' });
+    const rawBody = JSON.stringify({
+      webhook_type: 'TRANSACTIONS',
+      webhook_code: 'FUTURE_CODE',
+      item_id: 'i',
+    });
     // Act
     await invoke([{ ...message, provider: 'plaid', rawBody }]);
     // Assess
-    expect(putEntries()[0]).toMatchObject({ Source: 'webhooks.plaid', DetailType: 'TRANSACTIONS.FUTURE_CODE' });
+    expect(putEntries()[0]).toMatchObject({
+      Source: 'webhooks.plaid',
+      DetailType: 'TRANSACTIONS.FUTURE_CODE',
+    });
   });
 });

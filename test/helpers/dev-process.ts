@@ -45,7 +45,13 @@ export const startDevProcess = async (extraEnv: Record<string, string> = {}): Pr
     EVENTS_LOG: eventsLog,
     ...extraEnv,
   };
-  for (const key of ['TABLE_NAME', 'QUEUE_URL', 'EVENT_BUS_NAME', 'PLAID_BASE_URL', 'ARGYLE_WEBHOOK_SECRETS']) {
+  for (const key of [
+    'TABLE_NAME',
+    'QUEUE_URL',
+    'EVENT_BUS_NAME',
+    'PLAID_BASE_URL',
+    'ARGYLE_WEBHOOK_SECRETS',
+  ]) {
     if (!(key in extraEnv)) delete env[key];
   }
   const child = spawn(process.execPath, [CLI, 'dev'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { chunkEntries, entrySize, MAX_BYTES_PER_CALL } from '../../../lambdas/shared/adapters/event-publisher.js';
+import {
+  chunkEntries,
+  entrySize,
+  MAX_BYTES_PER_CALL,
+} from '../../../lambdas/shared/adapters/event-publisher.js';
 import type { EventEntry } from '../../../lambdas/shared/webhook-record.js';
 
 const entry = (detailBytes: number, n = 0): EventEntry => ({
@@ -21,7 +25,8 @@ describe('chunkEntries', () => {
     const entries = Array.from({ length: 4 }, (_, i) => entry(100 * 1024, i));
     const chunks = chunkEntries(entries);
     expect(chunks.map((c) => c.length)).toEqual([2, 2]);
-    for (const chunk of chunks) expect(chunk.reduce((n, e) => n + entrySize(e), 0)).toBeLessThanOrEqual(MAX_BYTES_PER_CALL);
+    for (const chunk of chunks)
+      expect(chunk.reduce((n, e) => n + entrySize(e), 0)).toBeLessThanOrEqual(MAX_BYTES_PER_CALL);
   });
 
   it('sends an entry larger than the limit alone (EventBridge then refuses only that entry)', () => {
