@@ -62,7 +62,7 @@ describe('package.json', () => {
       types: './dist/lambdas/events/index.d.ts',
       import: './dist/lambdas/events/index.js',
     });
-    expect(pkg.files).toEqual(expect.arrayContaining(['dist', 'lambdas/events/schemas']));
+    expect(pkg.files).toEqual(expect.arrayContaining(['dist', 'lambdas']));
     expect(pkg.scripts.prepack).toBe('npm run build');
     expect(pkg.scripts.prepare).toBeUndefined();
     expect(pkg.dependencies.zod).toBeDefined();
