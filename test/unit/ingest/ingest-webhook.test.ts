@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { type IngestDeps, ingestWebhook } from '../../../lambdas/ingest/ingest-webhook.js';
 import { generatePlaidSigningKey, signArgyleBody } from '../../../lambdas/local/signing.js';
@@ -18,7 +19,9 @@ import {
   sequentialIds,
 } from '../../helpers/fakes.js';
 import { seed, seedPayloads } from '../../helpers/fixtures.js';
-import { inMemoryKeyCache, plaidHeaders } from '../../helpers/plaid.js';
+import { forgeToken, hs256WithPublicKey, inMemoryKeyCache, plaidHeaders } from '../../helpers/plaid.js';
+
+const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 const ARGYLE_SECRET = 'whsec_unit_test';
 
@@ -267,5 +270,155 @@ describe('ingestWebhook', () => {
     // Assess
     expect(again.status).toBe('duplicate');
     expect(queue.messages).toHaveLength(0);
+  });
+
+  describe('refuses every forgery with 401 and stores nothing', () => {
+    const plaidBody = seed('plaid__ITEM__ERROR.json').raw;
+    const argyleBody = seed('argyle__items.updated.json').raw;
+    const cases: [
+      string,
+      (ctx: ReturnType<typeof setup>) => {
+        provider: 'plaid' | 'argyle';
+        body: Buffer;
+        headers: Record<string, string>;
+      },
+    ][] = [
+      ['Plaid: missing header', () => ({ provider: 'plaid', body: plaidBody, headers: {} })],
+      [
+        'Plaid: wrong key under the right kid',
+        ({ key, clock }) => ({
+          provider: 'plaid',
+          body: plaidBody,
+          headers: plaidHeaders(plaidBody, generatePlaidSigningKey(key.kid), Math.floor(clock.ms / 1000)),
+        }),
+      ],
+      [
+        'Plaid: alg none',
+        ({ key, clock }) => ({
+          provider: 'plaid',
+          body: plaidBody,
+          headers: {
+            'plaid-verification': forgeToken(
+              { alg: 'none', kid: key.kid },
+              { iat: Math.floor(clock.ms / 1000), request_body_sha256: sha256(plaidBody) },
+            ),
+          },
+        }),
+      ],
+      [
+        'Plaid: HS256 keyed with the public key',
+        ({ key, clock }) => ({
+          provider: 'plaid',
+          body: plaidBody,
+          headers: {
+            'plaid-verification': hs256WithPublicKey(key, {
+              iat: Math.floor(clock.ms / 1000),
+              request_body_sha256: sha256(plaidBody),
+            }),
+          },
+        }),
+      ],
+      [
+        'Plaid: iat 6 minutes old',
+        ({ key, clock }) => ({
+          provider: 'plaid',
+          body: plaidBody,
+          headers: plaidHeaders(plaidBody, key, Math.floor(clock.ms / 1000) - 360),
+        }),
+      ],
+      [
+        'Plaid: body changed by one byte',
+        ({ key, clock }) => {
+          const changed = Buffer.from(plaidBody);
+          changed[10] = (changed[10] ?? 0) ^ 1;
+          return {
+            provider: 'plaid',
+            body: changed,
+            headers: plaidHeaders(plaidBody, key, Math.floor(clock.ms / 1000)),
+          };
+        },
+      ],
+      [
+        'Plaid: JSON re-serialised',
+        ({ key, clock }) => ({
+          provider: 'plaid',
+          body: Buffer.from(JSON.stringify(JSON.parse(plaidBody.toString()))),
+          headers: plaidHeaders(plaidBody, key, Math.floor(clock.ms / 1000)),
+        }),
+      ],
+      [
+        'Argyle: wrong secret',
+        () => ({
+          provider: 'argyle',
+          body: argyleBody,
+          headers: { 'x-argyle-signature': signArgyleBody(argyleBody, 'whsec_wrong') },
+        }),
+      ],
+      ['Argyle: missing header', () => ({ provider: 'argyle', body: argyleBody, headers: {} })],
+    ];
+    it.each(cases)('%s', async (_name, build) => {
+      // Prepare
+      const ctx = setup();
+      // Act
+      const error = await ingestWebhook(build(ctx), ctx.deps).catch((e: unknown) => e);
+      // Assess
+      expect(error).toBeInstanceOf(SignatureVerificationError);
+      expect(ctx.store.records.size).toBe(0);
+      expect(ctx.queue.messages).toHaveLength(0);
+    });
+
+    it('rejects a key whose expired_at is in the past', async () => {
+      // Prepare
+      const clock = new ManualClock(Date.now());
+      const key = generatePlaidSigningKey();
+      const { cache } = inMemoryKeyCache(
+        [{ ...key.jwk, expired_at: Math.floor(clock.ms / 1000) - 1 }],
+        clock.now,
+      );
+      const { deps, store } = setup();
+      const expiredDeps: IngestDeps = {
+        ...deps,
+        providers: createProviders({
+          plaid: { keys: cache, now: clock.now },
+          argyle: { secrets: async () => [] },
+        }),
+      };
+      // Act
+      const error = await ingestWebhook(
+        {
+          provider: 'plaid',
+          body: plaidBody,
+          headers: plaidHeaders(plaidBody, key, Math.floor(clock.ms / 1000)),
+        },
+        expiredDeps,
+      ).catch((e: unknown) => e);
+      // Assess
+      expect(error).toMatchObject({ reason: 'expired_key' });
+      expect(store.records.size).toBe(0);
+    });
+
+    it('accepts an Argyle body signed with an older secret still in the rotation list', async () => {
+      // Prepare
+      const { deps, store } = setup();
+      const rotating: IngestDeps = {
+        ...deps,
+        providers: createProviders({
+          plaid: { keys: inMemoryKeyCache([], Date.now).cache, now: Date.now },
+          argyle: { secrets: async () => ['whsec_new', 'whsec_old'] },
+        }),
+      };
+      // Act
+      const outcome = await ingestWebhook(
+        {
+          provider: 'argyle',
+          body: argyleBody,
+          headers: { 'x-argyle-signature': signArgyleBody(argyleBody, 'whsec_old') },
+        },
+        rotating,
+      );
+      // Assess
+      expect(outcome.status).toBe('accepted');
+      expect(store.records.size).toBe(1);
+    });
   });
 });
