@@ -6,6 +6,7 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     typecheck: { enabled: true, include: ['test/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
     setupFiles: ['test/setup.ts'],
+    globalSetup: ['test/reliability/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

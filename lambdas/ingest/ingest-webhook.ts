@@ -1,6 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { ProviderRegistry } from '../providers/index.js';
-import { type Classification, isProviderName, type ProviderName } from '../providers/provider.js';
+import {
+  type Classification,
+  isProviderName,
+  type ProviderName,
+  UNRECOGNISED_DETAIL_TYPE,
+} from '../providers/provider.js';
 import {
   InvalidPayloadError,
   PayloadTooLargeError,
@@ -8,6 +13,7 @@ import {
   StoreUnavailableError,
   UnknownProviderError,
 } from '../shared/errors.js';
+import { jsonDepth, MAX_JSON_DEPTH } from '../shared/json-depth.js';
 import { buildQueueMessage } from '../shared/queue-message.js';
 import {
   type PutResult,
@@ -59,7 +65,13 @@ export interface IngestOutcome {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-const parseObject = (body: Buffer): Record<string, unknown> => {
+/** A verified body parsed; `tooDeep` when its nesting exceeds what any provider sends. */
+interface ParsedBody {
+  readonly payload: Record<string, unknown>;
+  readonly tooDeep: boolean;
+}
+
+const parseObject = (body: Buffer): ParsedBody => {
   if (body.length === 0) throw new InvalidPayloadError('body is empty; expected a JSON object');
   let text: string;
   try {
@@ -76,7 +88,7 @@ const parseObject = (body: Buffer): Record<string, unknown> => {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new InvalidPayloadError('body is JSON but not an object');
   }
-  return value as Record<string, unknown>;
+  return { payload: value as Record<string, unknown>, tooDeep: jsonDepth(text) > MAX_JSON_DEPTH };
 };
 
 const statusOf = (classification: Classification): WebhookStatus =>
@@ -97,8 +109,15 @@ export const ingestWebhook = async (request: IngestRequest, deps: IngestDeps): P
   const bodySha256 = createHash('sha256').update(request.body).digest('hex');
   await provider.verify({ headers: request.headers, body: request.body, bodySha256 });
 
-  const payload = parseObject(request.body);
-  const classification = provider.classify(payload);
+  const { payload, tooDeep } = parseObject(request.body);
+  // Authentic but unworkable: kept (quarantined) rather than refused, so the provider stops retrying.
+  const classification: Classification = tooDeep
+    ? {
+        kind: 'invalid',
+        detailType: UNRECOGNISED_DETAIL_TYPE,
+        issues: [`(root): nested deeper than ${MAX_JSON_DEPTH} levels`],
+      }
+    : provider.classify(payload);
 
   const nowMs = deps.now();
   const receivedAt = new Date(nowMs).toISOString();

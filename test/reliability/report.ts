@@ -1,0 +1,87 @@
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+/** One fault scenario's counts (the shape of `reports/reliability.json` → `faults[]`). */
+export interface FaultResult {
+  readonly name: string;
+  /** Distinct webhooks sent (retries not counted). */
+  readonly sent: number;
+  /** Distinct webhooks that got a 2xx at least once. */
+  readonly accepted: number;
+  /** Distinct webhooks with at least one event on the bus. */
+  readonly events: number;
+  /** Webhooks answered 2xx (or stored) with no event. Must be 0. */
+  readonly lost: number;
+  /** Events beyond the first per webhookId (at-least-once delivery). */
+  readonly duplicateEvents: number;
+}
+
+/** The whole report. */
+export interface ReliabilityReport {
+  readonly faults: FaultResult[];
+  readonly fuzzCases: number;
+  readonly forgeryTried: number;
+  readonly forgeryRefused: number;
+}
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+const PARTS = join(ROOT, 'reports', '.reliability-parts');
+export const REPORT_FILE = join(ROOT, 'reports', 'reliability.json');
+
+type Part =
+  | { kind: 'fault'; fault: FaultResult }
+  | { kind: 'fuzz'; cases: number }
+  | { kind: 'forgery'; tried: number; refused: number };
+
+const save = (name: string, part: Part) => {
+  mkdirSync(PARTS, { recursive: true });
+  writeFileSync(join(PARTS, `${name.replace(/[^A-Za-z0-9._-]/g, '_')}.json`), JSON.stringify(part));
+};
+
+/** Records a fault scenario's counts for the run's report. */
+export const recordFault = (fault: FaultResult): void =>
+  save(`fault-${fault.name}`, { kind: 'fault', fault });
+/** Records how many fuzz cases a suite ran. */
+export const recordFuzz = (suite: string, cases: number): void =>
+  save(`fuzz-${suite}`, { kind: 'fuzz', cases });
+/** Records forgeries tried and refused by a suite. */
+export const recordForgery = (suite: string, tried: number, refused: number): void =>
+  save(`forgery-${suite}`, { kind: 'forgery', tried, refused });
+
+/** Removes the parts of an earlier run (called before the tests). */
+export const resetParts = (): void => rmSync(PARTS, { recursive: true, force: true });
+
+/** Merges the parts into the report, writes it, and returns it with a printable table. */
+export const writeReport = (): { report: ReliabilityReport; table: string } | undefined => {
+  let files: string[];
+  try {
+    files = readdirSync(PARTS).filter((f) => f.endsWith('.json'));
+  } catch {
+    return undefined;
+  }
+  if (files.length === 0) return undefined;
+  const parts = files.sort().map((f) => JSON.parse(readFileSync(join(PARTS, f), 'utf8')) as Part);
+  const report: ReliabilityReport = {
+    faults: parts.flatMap((p) => (p.kind === 'fault' ? [p.fault] : [])),
+    fuzzCases: parts.reduce((n, p) => n + (p.kind === 'fuzz' ? p.cases : 0), 0),
+    forgeryTried: parts.reduce((n, p) => n + (p.kind === 'forgery' ? p.tried : 0), 0),
+    forgeryRefused: parts.reduce((n, p) => n + (p.kind === 'forgery' ? p.refused : 0), 0),
+  };
+  writeFileSync(REPORT_FILE, `${JSON.stringify(report, null, 2)}\n`);
+  const rows = report.faults.map(
+    (f) =>
+      `| ${f.name.padEnd(44)} | ${String(f.sent).padStart(5)} | ${String(f.accepted).padStart(5)} | ${String(f.events).padStart(6)} | ${String(f.lost).padStart(4)} | ${String(f.duplicateEvents).padStart(10)} |`,
+  );
+  const table = [
+    '',
+    'Reliability',
+    `| ${'fault'.padEnd(44)} |  sent |   2xx | events | lost | duplicates |`,
+    `|${'-'.repeat(46)}|-------|-------|--------|------|------------|`,
+    ...rows,
+    '',
+    `fuzz cases run: ${report.fuzzCases}`,
+    `forgeries refused: ${report.forgeryRefused} of ${report.forgeryTried} tried`,
+    `written to ${REPORT_FILE}`,
+  ].join('\n');
+  return { report, table };
+};
