@@ -1,0 +1,23 @@
+/**
+ * The CDK app: reads the settings from the CDK context (cdk.json or `-c key=value`), creates one
+ * WebhookPipelineStack and runs the cdk-nag AwsSolutions checks on it. Synth fails on any finding
+ * that is not acknowledged, with its reason, next to the construct it concerns.
+ */
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { parseStackSettings, SettingsError } from '../lib/stack-settings.js';
+import { WebhookPipelineStack } from '../lib/webhook-pipeline-stack.js';
+
+const app = new App();
+
+let settings: ReturnType<typeof parseStackSettings>;
+try {
+  settings = parseStackSettings(app.node.getAllContext());
+} catch (error) {
+  if (!(error instanceof SettingsError)) throw error;
+  console.error(error.message);
+  process.exit(1);
+}
+
+new WebhookPipelineStack(app, settings.stackId, settings.props);
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

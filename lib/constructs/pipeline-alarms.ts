@@ -1,0 +1,320 @@
+import { Duration } from 'aws-cdk-lib';
+import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  Alarm,
+  AlarmStatusWidget,
+  ComparisonOperator,
+  type IMetric,
+  MathExpression,
+  Stats,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { BillingMode, type ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { type ITopic, Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { DefaultDashboardFactory, MetricStatistic, MonitoringFacade } from 'cdk-monitoring-constructs';
+import { Construct } from 'constructs';
+import {
+  DEFAULT_METRICS_NAMESPACE,
+  PipelineMetric as Metric,
+  MetricDimensions,
+  type PipelineMetric,
+  ServiceName,
+} from '../pipeline-metrics.js';
+
+/** Properties of {@link PipelineAlarms}. */
+export interface PipelineAlarmsProps {
+  /** Prefix of every alarm name and the dashboard name, e.g. the stack name. */
+  readonly namePrefix: string;
+  /** The webhook HTTP API. */
+  readonly httpApi: IHttpApi;
+  /** The ingest function. */
+  readonly ingestFunction: IFunction;
+  /** The router function. */
+  readonly routerFunction: IFunction;
+  /** The reconciler function. */
+  readonly reconcilerFunction: IFunction;
+  /** The queue between ingest and router. */
+  readonly queue: IQueue;
+  /** Its dead-letter queue. */
+  readonly deadLetterQueue: IQueue;
+  /** The webhook table. */
+  readonly table: ITable;
+  /**
+   * CloudWatch namespace of the custom metrics.
+   * @default 'WebhookPipeline'
+   */
+  readonly metricsNamespace?: string;
+  /**
+   * Refused signatures in five minutes, across providers and reasons, that raise the alarm.
+   * A few are normal (scanners, a provider's test button with an old secret).
+   * @default 10
+   */
+  readonly signatureFailureThreshold?: number;
+  /**
+   * Age of the oldest queued message that raises the alarm.
+   * @default Duration.minutes(10)
+   */
+  readonly oldestMessageAgeThreshold?: Duration;
+  /**
+   * An email address subscribed to a new alarm topic.
+   * @default - no subscription
+   */
+  readonly alarmEmail?: string;
+  /**
+   * An existing SNS topic to notify instead of creating one.
+   * @default - a topic is created when `alarmEmail` is set, else alarms notify nobody
+   */
+  readonly alarmTopic?: ITopic;
+}
+
+const FIVE_MINUTES = Duration.minutes(5);
+
+/**
+ * The pipeline's alarms and its CloudWatch dashboard.
+ *
+ * Alarms: dead-letter queue not empty, webhooks quarantined, ingest 5xx, signature failures above a
+ * threshold, router errors, age of the oldest queued message, reconciler errors, and webhooks the
+ * reconciler had to recover. Counts emitted with varying dimensions (provider, reason) are summed by
+ * a Metrics Insights query, so a provider or reason added later is covered without a change here.
+ * Alarms notify an SNS topic when one is configured, on ALARM and on OK.
+ *
+ * The dashboard is built with cdk-monitoring-constructs: the alarm states, the API, the three
+ * functions, the queue with its DLQ, the table, and the webhook outcomes by provider.
+ */
+export class PipelineAlarms extends Construct {
+  /** Every alarm, by short name. */
+  public readonly alarms: Readonly<Record<string, Alarm>>;
+  /** The topic alarms notify, when there is one. */
+  public readonly topic?: ITopic;
+  /** The name of the dashboard. */
+  public readonly dashboardName: string;
+
+  private readonly namespace: string;
+
+  public constructor(scope: Construct, id: string, props: PipelineAlarmsProps) {
+    super(scope, id);
+    this.namespace = props.metricsNamespace ?? DEFAULT_METRICS_NAMESPACE;
+    const signatureThreshold = props.signatureFailureThreshold ?? 10;
+    const ageThreshold = props.oldestMessageAgeThreshold ?? Duration.minutes(10);
+    if (!Number.isInteger(signatureThreshold) || signatureThreshold < 1) {
+      throw new Error(`signatureFailureThreshold must be a positive integer, got ${signatureThreshold}`);
+    }
+
+    if (props.alarmTopic) {
+      this.topic = props.alarmTopic;
+    } else if (props.alarmEmail) {
+      const topic = new Topic(this, 'AlarmTopic', {
+        displayName: `${props.namePrefix} alarms`,
+        enforceSSL: true,
+      });
+      topic.addSubscription(new EmailSubscription(props.alarmEmail));
+      this.topic = topic;
+    }
+
+    const alarm = (
+      name: string,
+      metric: IMetric,
+      description: string,
+      options: { threshold?: number; evaluationPeriods?: number } = {},
+    ): Alarm => {
+      const created = new Alarm(this, name, {
+        alarmName: `${props.namePrefix}-${name}`,
+        alarmDescription: description,
+        metric,
+        threshold: options.threshold ?? 1,
+        evaluationPeriods: options.evaluationPeriods ?? 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
+      if (this.topic) {
+        created.addAlarmAction(new SnsAction(this.topic));
+        created.addOkAction(new SnsAction(this.topic));
+      }
+      return created;
+    };
+
+    this.alarms = {
+      deadLetterQueue: alarm(
+        'DeadLetterQueueNotEmpty',
+        props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+          statistic: Stats.MAXIMUM,
+          period: FIVE_MINUTES,
+        }),
+        'Webhooks the router failed to publish after every retry are in the dead-letter queue. ' +
+          'Find the cause in the router logs, then redrive the queue (webhook-pipeline redrive-dlq).',
+      ),
+      quarantined: alarm(
+        'WebhooksQuarantined',
+        this.insightsSum(Metric.Quarantined, MetricDimensions.ByProvider),
+        'A verified webhook did not match its schema and was stored as quarantined, without an event. ' +
+          'The provider may have changed a payload: check the logged issues, adjust the schema, then ' +
+          'requeue the records (webhook-pipeline requeue-quarantined).',
+      ),
+      ingest5xx: alarm(
+        'Ingest5xx',
+        props.httpApi.metricServerError({ statistic: Stats.SUM, period: FIVE_MINUTES }),
+        'The webhook endpoint answered 5xx: the table, the queue or a provider key endpoint failed, or ' +
+          'the ingest function crashed or was throttled. Providers retry; check the ingest logs.',
+      ),
+      signatureFailures: alarm(
+        'SignatureFailures',
+        this.insightsSum(Metric.SignatureFailure, MetricDimensions.ByProviderAndReason, ServiceName.Ingest),
+        `At least ${signatureThreshold} webhooks in five minutes were refused for their signature. ` +
+          'A secret may have rotated at the provider without being updated here, or someone probes ' +
+          'the endpoint; the reason dimension tells which.',
+        { threshold: signatureThreshold },
+      ),
+      routerErrors: alarm(
+        'RouterErrors',
+        props.routerFunction.metricErrors({ statistic: Stats.SUM, period: FIVE_MINUTES }),
+        'The router function failed: a whole batch could not be published (EventBridge or DynamoDB ' +
+          'unavailable) or it crashed. SQS retries the messages, then moves them to the DLQ.',
+      ),
+      oldestMessage: alarm(
+        'OldestMessageAge',
+        props.queue.metricApproximateAgeOfOldestMessage({ statistic: Stats.MAXIMUM, period: FIVE_MINUTES }),
+        `A webhook has waited in the queue for over ${ageThreshold.toHumanString()}: the router is ` +
+          'failing, throttled or not consuming.',
+        { threshold: ageThreshold.toSeconds() },
+      ),
+      reconcilerErrors: alarm(
+        'ReconcilerErrors',
+        props.reconcilerFunction.metricErrors({ statistic: Stats.SUM, period: Duration.minutes(15) }),
+        'The reconciler failed to re-enqueue stored webhooks, so the no-loss safety net is not working.',
+      ),
+      recovered: alarm(
+        'WebhooksRecovered',
+        this.insightsSum(Metric.WebhooksRecovered, MetricDimensions.ByService, ServiceName.Reconciler),
+        'The reconciler found webhooks stored but never enqueued (a failure between the write and the ' +
+          'send) and enqueued them again. Nothing is lost; look for ingest errors at that time.',
+      ),
+    };
+
+    this.dashboardName = `${props.namePrefix}-Dashboard`;
+    this.buildDashboard(props);
+  }
+
+  /**
+   * The sum of one metric over every value of its varying dimensions, as a Metrics Insights query
+   * (an alarm cannot use SEARCH, and a math expression would need every provider and reason listed).
+   */
+  private insightsSum(
+    metric: PipelineMetric,
+    dimensions: readonly string[],
+    service?: string,
+  ): MathExpression {
+    const where = service === undefined ? '' : ` WHERE service = '${service}'`;
+    return new MathExpression({
+      expression: `SELECT SUM(${metric}) FROM SCHEMA("${this.namespace}", ${dimensions.join(', ')})${where}`,
+      usingMetrics: {},
+      period: FIVE_MINUTES,
+      label: metric,
+    });
+  }
+
+  private buildDashboard(props: PipelineAlarmsProps): void {
+    // One line per provider (and reason): SEARCH is fine on a dashboard, only alarms refuse it.
+    const byProvider = (metric: PipelineMetric, service: string, withReason = false) => {
+      const varying = withReason ? ['provider', 'reason'] : ['provider'];
+      return {
+        namespace: this.namespace,
+        searchQuery: `MetricName="${metric}"`,
+        // Keys without a value are part of the schema but match any value.
+        dimensionsMap: Object.fromEntries([['service', service], ...varying.map((k) => [k, undefined])]),
+        statistic: MetricStatistic.SUM,
+        label: `${metric} ${varying.map((k) => `\${PROP('Dim.${k}')}`).join(' ')}`,
+        period: FIVE_MINUTES,
+      };
+    };
+
+    const facade = new MonitoringFacade(this, 'Monitoring', {
+      alarmFactoryDefaults: { alarmNamePrefix: props.namePrefix, actionsEnabled: false },
+      dashboardFactory: new DefaultDashboardFactory(this, 'Dashboards', {
+        dashboardNamePrefix: this.dashboardName,
+        createDashboard: true,
+        createSummaryDashboard: false,
+        createAlarmDashboard: false,
+      }),
+    });
+    facade
+      .addLargeHeader('Webhook pipeline')
+      .addWidget(
+        new AlarmStatusWidget({ title: 'Alarms', alarms: Object.values(this.alarms), width: 24, height: 4 }),
+      )
+      .monitorCustom({
+        alarmFriendlyName: 'Webhooks',
+        humanReadableName: 'Webhooks by provider',
+        metricGroups: [
+          {
+            title: 'Ingest outcomes',
+            metrics: [
+              byProvider(Metric.Accepted, ServiceName.Ingest),
+              byProvider(Metric.Duplicate, ServiceName.Ingest),
+              byProvider(Metric.Quarantined, ServiceName.Ingest),
+              byProvider(Metric.UnknownWebhookCode, ServiceName.Ingest),
+            ],
+          },
+          {
+            title: 'Ingest refusals and failures',
+            metrics: [
+              byProvider(Metric.SignatureFailure, ServiceName.Ingest, true),
+              byProvider(Metric.InvalidPayload, ServiceName.Ingest),
+              byProvider(Metric.PayloadTooLarge, ServiceName.Ingest),
+              byProvider(Metric.IngestUnavailable, ServiceName.Ingest),
+            ],
+          },
+          {
+            title: 'Router',
+            metrics: [
+              byProvider(Metric.EventsPublished, ServiceName.Router),
+              byProvider(Metric.AlreadyPublished, ServiceName.Router),
+              byProvider(Metric.Quarantined, ServiceName.Router),
+              byProvider(Metric.PublishFailed, ServiceName.Router),
+            ],
+          },
+          {
+            title: 'Reconciler',
+            metrics: [
+              this.insightsSum(Metric.WebhooksRecovered, MetricDimensions.ByService, ServiceName.Reconciler),
+            ],
+          },
+        ],
+      })
+      .monitorApiGatewayV2HttpApi({
+        api: props.httpApi,
+        humanReadableName: 'Webhook API',
+        alarmFriendlyName: 'Api',
+      })
+      .monitorLambdaFunction({
+        lambdaFunction: props.ingestFunction,
+        humanReadableName: 'Ingest function',
+        alarmFriendlyName: 'Ingest',
+      })
+      .monitorSqsQueueWithDlq({
+        queue: props.queue,
+        deadLetterQueue: props.deadLetterQueue,
+        humanReadableName: 'Webhook queue',
+        alarmFriendlyName: 'Queue',
+      })
+      .monitorLambdaFunction({
+        lambdaFunction: props.routerFunction,
+        humanReadableName: 'Router function',
+        alarmFriendlyName: 'Router',
+      })
+      .monitorLambdaFunction({
+        lambdaFunction: props.reconcilerFunction,
+        humanReadableName: 'Reconciler function',
+        alarmFriendlyName: 'Reconciler',
+      })
+      .monitorDynamoTable({
+        table: props.table,
+        billingMode: BillingMode.PAY_PER_REQUEST,
+        humanReadableName: 'Webhook table',
+        alarmFriendlyName: 'Table',
+      });
+  }
+}

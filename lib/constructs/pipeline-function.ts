@@ -1,0 +1,153 @@
+import { join } from 'node:path';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { DEFAULT_METRICS_NAMESPACE } from '../pipeline-metrics.js';
+
+/**
+ * The Lambda runtime of every function: the newest Node.js runtime aws-cdk-lib knows.
+ * cdk-nag's AwsSolutions-L1 compares against the same list, so an upgrade of aws-cdk-lib that adds a
+ * newer runtime shows up as a finding until this line moves.
+ */
+export const PIPELINE_RUNTIME = Runtime.NODEJS_24_X;
+
+/**
+ * Defines `require` in the ESM bundle: CommonJS dependencies bundled by esbuild call `require()` for
+ * Node built-ins, which an ES module does not have.
+ */
+const ESM_REQUIRE_SHIM =
+  "import { createRequire } from 'node:module';const require = createRequire(import.meta.url);";
+
+/** Settings every pipeline function shares; the stack passes one object to all of them. */
+export interface PipelineFunctionDefaults {
+  /**
+   * Directory holding `package-lock.json`; esbuild resolves dependencies from here.
+   */
+  readonly projectRoot: string;
+  /**
+   * How long the function's logs are kept.
+   * @default RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: RetentionDays;
+  /**
+   * What happens to the log group when it leaves the stack.
+   * @default RemovalPolicy.DESTROY
+   */
+  readonly logRemovalPolicy?: RemovalPolicy;
+  /**
+   * `POWERTOOLS_LOG_LEVEL`.
+   * @default 'INFO'
+   */
+  readonly logLevel?: string;
+  /**
+   * `POWERTOOLS_METRICS_NAMESPACE`: the CloudWatch namespace of the custom metrics.
+   * @default 'WebhookPipeline'
+   */
+  readonly metricsNamespace?: string;
+}
+
+/** Properties of a {@link PipelineFunction}. */
+export interface PipelineFunctionProps extends PipelineFunctionDefaults {
+  /** Absolute path of the TypeScript module that exports `handler`. */
+  readonly entry: string;
+  /** `POWERTOOLS_SERVICE_NAME`: the `service` dimension of the function's metrics and its log field. */
+  readonly serviceName: string;
+  /** What the function does, shown in the Lambda console. */
+  readonly description: string;
+  /**
+   * Function-specific environment, merged over the Powertools variables.
+   * @default - Powertools variables only
+   */
+  readonly environment?: Readonly<Record<string, string>>;
+  /**
+   * @default Duration.seconds(10)
+   */
+  readonly timeout?: Duration;
+  /**
+   * @default 512
+   */
+  readonly memorySize?: number;
+  /**
+   * Reserved concurrency: the most concurrent executions, and a guarantee of as many.
+   * @default - none; the function shares the account's unreserved pool
+   */
+  readonly reservedConcurrentExecutions?: number;
+}
+
+/**
+ * A Node.js function with the pipeline's defaults in one place: latest Node.js runtime on arm64, an
+ * ESM bundle built by esbuild (minified, with source maps, AWS SDK included), active X-Ray tracing,
+ * its own log group with a retention, and a role that starts with nothing but writing to that log
+ * group. Callers add grants for the table, queue or bus the function uses.
+ */
+export class PipelineFunction extends Construct {
+  /** The Lambda function. */
+  public readonly function: NodejsFunction;
+  /** The execution role; it carries no AWS managed policy. */
+  public readonly role: Role;
+  /** The function's log group. */
+  public readonly logGroup: LogGroup;
+
+  public constructor(scope: Construct, id: string, props: PipelineFunctionProps) {
+    super(scope, id);
+
+    this.logGroup = new LogGroup(this, 'LogGroup', {
+      retention: props.logRetention ?? RetentionDays.ONE_MONTH,
+      removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.DESTROY,
+    });
+
+    // An explicit role instead of the default one, which would carry the AWSLambdaBasicExecutionRole
+    // managed policy (log writes to every log group of the account).
+    this.role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of ${props.serviceName}`,
+    });
+    this.logGroup.grantWrite(this.role);
+
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: props.entry,
+      handler: 'handler',
+      description: props.description,
+      runtime: PIPELINE_RUNTIME,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout ?? Duration.seconds(10),
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      tracing: Tracing.ACTIVE,
+      role: this.role,
+      logGroup: this.logGroup,
+      projectRoot: props.projectRoot,
+      depsLockFilePath: join(props.projectRoot, 'package-lock.json'),
+      environment: {
+        POWERTOOLS_SERVICE_NAME: props.serviceName,
+        POWERTOOLS_METRICS_NAMESPACE: props.metricsNamespace ?? DEFAULT_METRICS_NAMESPACE,
+        POWERTOOLS_LOG_LEVEL: props.logLevel ?? 'INFO',
+        // Stack traces point into the TypeScript sources.
+        NODE_OPTIONS: '--enable-source-maps',
+        ...props.environment,
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        mainFields: ['module', 'main'],
+        banner: ESM_REQUIRE_SHIM,
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        // The SDK clients are bundled at the version the lock file pins, not the runtime's copy.
+        bundleAwsSDK: true,
+        externalModules: [],
+      },
+    });
+
+    Validations.of(this.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Active tracing adds xray:PutTraceSegments and xray:PutTelemetryRecords, which support no ' +
+        'resource-level permissions. Every other statement of the role names its log group, table, ' +
+        'index, queue, bus or secret (checked by the infra tests).',
+    });
+  }
+}

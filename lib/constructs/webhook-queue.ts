@@ -1,0 +1,71 @@
+import { Duration } from 'aws-cdk-lib';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+
+/** Properties of a {@link WebhookQueue}. */
+export interface WebhookQueueProps {
+  /**
+   * Timeout of the function that consumes the queue. The visibility timeout is six times this, as
+   * AWS advises for a Lambda event source: a batch that waits for a throttled or retried
+   * invocation does not reappear while it is still being processed.
+   */
+  readonly consumerTimeout: Duration;
+  /**
+   * Deliveries of a message before it moves to the dead-letter queue.
+   * @default 5
+   */
+  readonly maxReceiveCount?: number;
+  /**
+   * How long an unconsumed message stays in the queue.
+   * @default Duration.days(4)
+   */
+  readonly retentionPeriod?: Duration;
+  /**
+   * How long a message stays in the dead-letter queue (the SQS maximum by default).
+   * @default Duration.days(14)
+   */
+  readonly deadLetterRetentionPeriod?: Duration;
+}
+
+/** The factor between the consumer's timeout and the queue's visibility timeout. */
+export const VISIBILITY_TIMEOUT_FACTOR = 6;
+
+/**
+ * The queue between ingest and router, with its dead-letter queue. Both are encrypted with
+ * SQS-managed keys and refuse requests that are not over TLS.
+ */
+export class WebhookQueue extends Construct {
+  /** The queue the ingest function and the reconciler send to and the router consumes. */
+  public readonly queue: Queue;
+  /** Messages the router failed on `maxReceiveCount` times. */
+  public readonly deadLetterQueue: Queue;
+  /** Deliveries of a message before it moves to the dead-letter queue. */
+  public readonly maxReceiveCount: number;
+
+  public constructor(scope: Construct, id: string, props: WebhookQueueProps) {
+    super(scope, id);
+    this.maxReceiveCount = props.maxReceiveCount ?? 5;
+    if (!Number.isInteger(this.maxReceiveCount) || this.maxReceiveCount < 1 || this.maxReceiveCount > 1000) {
+      throw new Error(`maxReceiveCount must be an integer from 1 to 1000, got ${this.maxReceiveCount}`);
+    }
+    const visibilityTimeout = Duration.seconds(props.consumerTimeout.toSeconds() * VISIBILITY_TIMEOUT_FACTOR);
+    if (visibilityTimeout.toSeconds() > Duration.hours(12).toSeconds()) {
+      throw new Error(
+        `the consumer timeout ${props.consumerTimeout.toHumanString()} needs a visibility timeout over the SQS maximum of 12 hours`,
+      );
+    }
+
+    this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: props.deadLetterRetentionPeriod ?? Duration.days(14),
+    });
+    this.queue = new Queue(this, 'Queue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      visibilityTimeout,
+      retentionPeriod: props.retentionPeriod ?? Duration.days(4),
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: this.maxReceiveCount },
+    });
+  }
+}

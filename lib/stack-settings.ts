@@ -1,0 +1,253 @@
+import { Duration } from 'aws-cdk-lib';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { WebhookPipelineStackProps } from './webhook-pipeline-stack.js';
+
+/**
+ * The CDK context keys the app reads (`cdk.json` "context" or `cdk deploy -c key=value`), with what
+ * each sets. Values given on the command line arrive as strings and are parsed like JSON values.
+ */
+export const SETTINGS = {
+  stage: 'Stage name, part of the stack and resource names (default dev)',
+  production: 'true keeps table, secrets and logs on delete (default: true for stage prod or production)',
+  account: 'AWS account to deploy to (default: the CLI credentials’ account)',
+  region: 'AWS region to deploy to (default: the CLI credentials’ region)',
+  consumerAccountIds: 'Accounts allowed to create rules on the bus: JSON array or comma list',
+  alarmEmail: 'Email address notified of alarms',
+  alarmTopicArn: 'Existing SNS topic notified of alarms',
+  plaidEnv: 'sandbox or production (default: production for a production stage, else sandbox)',
+  plaidBaseUrl: 'Plaid API base URL, overriding plaidEnv',
+  plaidSecretArn: 'Complete ARN of an existing Plaid credentials secret',
+  argyleSecretArn: 'Complete ARN of an existing Argyle webhook secrets secret',
+  domainName: 'Custom domain of the webhook endpoints (with certificateArn)',
+  certificateArn: 'ACM certificate ARN for domainName, in the stack region',
+  reservedConcurrency: 'A number for the ingest function, or {"ingest": n, "router": n}',
+  routerBatchSize: 'Messages per router invocation, 1-10000 (default 10)',
+  routerMaxBatchingWindowSeconds: 'Seconds to gather a router batch, 0-300 (default 0)',
+  routerMaxConcurrency: 'Most concurrent router invocations, 2-1000 (default: unlimited)',
+  archiveRetentionDays: 'Days the bus archive keeps events, 0 = forever (default 90)',
+  throttleRateLimit: 'API requests per second (default 100)',
+  throttleBurstLimit: 'API burst requests (default 200)',
+  retentionDays: 'Days a webhook record is kept in the table (default 30)',
+  dedupeWindowSeconds: 'Seconds within which an identical body is a duplicate (default 300)',
+  maxBodyBytes: 'Largest accepted body in bytes (default 262144)',
+  reconcileScheduleMinutes: 'Minutes between reconciler runs (default 5)',
+  reconcileAfterSeconds: 'Seconds a record may stay received before it is re-enqueued (default 300)',
+  logRetentionDays: 'Days logs are kept, a CloudWatch retention value (default 30)',
+  logLevel: 'POWERTOOLS_LOG_LEVEL: DEBUG, INFO, WARN or ERROR (default INFO)',
+  metricsNamespace: 'CloudWatch namespace of the custom metrics (default WebhookPipeline)',
+  signatureFailureThreshold: 'Refused signatures in 5 minutes that raise the alarm (default 10)',
+} as const;
+export type SettingKey = keyof typeof SETTINGS;
+
+/** What {@link parseStackSettings} returns: the stack id and its properties. */
+export interface StackSettings {
+  readonly stackId: string;
+  readonly props: WebhookPipelineStackProps;
+}
+
+/** Context values that do not make a valid stack; the message lists every problem at once. */
+export class SettingsError extends Error {
+  public constructor(public readonly problems: readonly string[]) {
+    super(`invalid CDK context:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'SettingsError';
+  }
+}
+
+const LOG_RETENTION_DAYS = new Set(
+  Object.values(RetentionDays).filter((v): v is number => typeof v === 'number' && v > 0),
+);
+const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w/+=.@-]+-[A-Za-z0-9]{6}$/;
+const CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[\w-]+$/;
+const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/;
+const ACCOUNT_ID = /^\d{12}$/;
+const DOMAIN_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const STAGE = /^[a-z][a-z0-9-]{0,19}$/;
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
+const NAMESPACE = /^[A-Za-z0-9._/#:-]{1,255}$/;
+const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT'];
+
+/**
+ * Validates the context values and turns them into the stack's properties. Unknown camelCase keys
+ * are refused too, so a misspelt setting does not silently fall back to its default.
+ */
+export const parseStackSettings = (context: Readonly<Record<string, unknown>>): StackSettings => {
+  const problems: string[] = [];
+  const known = new Set<string>(Object.keys(SETTINGS));
+  for (const key of Object.keys(context)) {
+    if (/^[a-z][A-Za-z0-9]*$/.test(key) && !known.has(key)) {
+      problems.push(`${key}: unknown setting (known: ${[...known].join(', ')})`);
+    }
+  }
+
+  const present = (key: SettingKey): unknown => {
+    const value = context[key];
+    return value === undefined || value === null || value === '' ? undefined : value;
+  };
+  const text = (key: SettingKey, pattern: RegExp, hint: string): string | undefined => {
+    const value = present(key);
+    if (value === undefined) return undefined;
+    if (typeof value === 'string' && pattern.test(value)) return value;
+    problems.push(`${key}: ${hint}, got ${JSON.stringify(value)}`);
+    return undefined;
+  };
+  const integer = (key: SettingKey, min: number, max: number): number | undefined => {
+    const value = present(key);
+    if (value === undefined) return undefined;
+    const n = typeof value === 'string' ? Number(value.trim()) : value;
+    if (typeof n === 'number' && Number.isInteger(n) && n >= min && n <= max) return n;
+    problems.push(`${key}: an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
+    return undefined;
+  };
+  const bool = (key: SettingKey): boolean | undefined => {
+    const value = present(key);
+    if (value === undefined) return undefined;
+    if (value === true || value === 'true') return true;
+    if (value === false || value === 'false') return false;
+    problems.push(`${key}: true or false, got ${JSON.stringify(value)}`);
+    return undefined;
+  };
+  const list = (key: SettingKey): string[] | undefined => {
+    const value = present(key);
+    if (value === undefined) return undefined;
+    let items: unknown = value;
+    if (typeof value === 'string') {
+      const trimmed = value.trim();
+      try {
+        items = trimmed.startsWith('[') ? JSON.parse(trimmed) : trimmed.split(',');
+      } catch {
+        items = undefined;
+      }
+    }
+    if (Array.isArray(items) && items.every((i) => typeof i === 'string' || typeof i === 'number')) {
+      return items.map((i) => String(i).trim()).filter(Boolean);
+    }
+    problems.push(`${key}: a JSON array or a comma-separated list, got ${JSON.stringify(value)}`);
+    return undefined;
+  };
+
+  const stage =
+    text('stage', STAGE, 'lower-case letters, digits and "-", starting with a letter, 20 at most') ?? 'dev';
+  const production = bool('production') ?? (stage === 'prod' || stage === 'production');
+  const account = text('account', ACCOUNT_ID, 'a 12-digit account id');
+  const region = text('region', REGION, 'a region name such as eu-west-1');
+
+  const consumerAccountIds = list('consumerAccountIds');
+  for (const id of consumerAccountIds ?? []) {
+    if (!ACCOUNT_ID.test(id)) problems.push(`consumerAccountIds: "${id}" is not a 12-digit account id`);
+  }
+
+  const plaidEnvValue = present('plaidEnv');
+  let plaidEnv: 'sandbox' | 'production' | undefined;
+  if (plaidEnvValue === 'sandbox' || plaidEnvValue === 'production') plaidEnv = plaidEnvValue;
+  else if (plaidEnvValue !== undefined) {
+    problems.push(`plaidEnv: sandbox or production, got ${JSON.stringify(plaidEnvValue)}`);
+  }
+  const plaidBaseUrl = text('plaidBaseUrl', /^https:\/\/[^\s/]+(\/\S*)?$/, 'an https URL');
+
+  const secretHint = 'a complete secret ARN, ending with the six-character suffix Secrets Manager adds';
+  const plaidSecretArn = text('plaidSecretArn', SECRET_ARN, secretHint);
+  const argyleSecretArn = text('argyleSecretArn', SECRET_ARN, secretHint);
+
+  const domainName = text('domainName', DOMAIN_NAME, 'a lower-case host name such as webhooks.example.com');
+  const certificateArn = text('certificateArn', CERTIFICATE_ARN, 'an ACM certificate ARN');
+  if ((present('domainName') === undefined) !== (present('certificateArn') === undefined)) {
+    problems.push('domainName and certificateArn: set both or neither');
+  }
+
+  const reservedConcurrency = (() => {
+    const value = present('reservedConcurrency');
+    if (value === undefined) return undefined;
+    let parsed: unknown = value;
+    if (typeof value === 'string') {
+      try {
+        parsed = JSON.parse(value);
+      } catch {
+        parsed = undefined;
+      }
+    }
+    const valid = (n: unknown) => n === undefined || (Number.isInteger(n) && (n as number) >= 1);
+    if (typeof parsed === 'number' && valid(parsed)) return { ingest: parsed };
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
+      const { ingest, router, ...rest } = parsed as Record<string, unknown>;
+      if (Object.keys(rest).length === 0 && valid(ingest) && valid(router)) {
+        return { ingest: ingest as number | undefined, router: router as number | undefined };
+      }
+    }
+    problems.push(
+      `reservedConcurrency: a positive integer (ingest) or {"ingest": n, "router": n}, got ${JSON.stringify(value)}`,
+    );
+    return undefined;
+  })();
+
+  const routerBatchSize = integer('routerBatchSize', 1, 10_000);
+  const routerWindow = integer('routerMaxBatchingWindowSeconds', 0, 300);
+  if ((routerBatchSize ?? 10) > 10 && !routerWindow) {
+    problems.push('routerBatchSize: above 10 needs routerMaxBatchingWindowSeconds of at least 1');
+  }
+  const routerMaxConcurrency = integer('routerMaxConcurrency', 2, 1000);
+  const archiveRetentionDays = integer('archiveRetentionDays', 0, 36_500);
+  const throttleRateLimit = integer('throttleRateLimit', 1, 10_000);
+  const throttleBurstLimit = integer('throttleBurstLimit', 1, 5000);
+  const retentionDays = integer('retentionDays', 1, 3650);
+  const dedupeWindowSeconds = integer('dedupeWindowSeconds', 1, 86_400);
+  const maxBodyBytes = integer('maxBodyBytes', 1024, 1024 * 1024);
+  const reconcileScheduleMinutes = integer('reconcileScheduleMinutes', 2, 1440);
+  const reconcileAfterSeconds = integer('reconcileAfterSeconds', 60, 86_400);
+  const signatureFailureThreshold = integer('signatureFailureThreshold', 1, 1_000_000);
+
+  const logRetentionDays = integer('logRetentionDays', 1, 3653);
+  if (logRetentionDays !== undefined && !LOG_RETENTION_DAYS.has(logRetentionDays)) {
+    problems.push(
+      `logRetentionDays: one of ${[...LOG_RETENTION_DAYS].sort((a, b) => a - b).join(', ')}, got ${logRetentionDays}`,
+    );
+  }
+  const logLevelValue = present('logLevel');
+  const logLevel = typeof logLevelValue === 'string' ? logLevelValue.toUpperCase() : undefined;
+  if (logLevelValue !== undefined && (logLevel === undefined || !LOG_LEVELS.includes(logLevel))) {
+    problems.push(`logLevel: one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(logLevelValue)}`);
+  }
+  const metricsNamespace = text('metricsNamespace', NAMESPACE, 'a CloudWatch namespace');
+  const alarmEmail = text('alarmEmail', EMAIL, 'an email address');
+  const alarmTopicArn = text('alarmTopicArn', TOPIC_ARN, 'an SNS topic ARN');
+
+  if (problems.length > 0) throw new SettingsError(problems);
+
+  const seconds = (n: number | undefined) => (n === undefined ? undefined : Duration.seconds(n));
+  const days = (n: number | undefined) => (n === undefined ? undefined : Duration.days(n));
+  return {
+    stackId: `WebhookPipeline-${stage}`,
+    props: {
+      stage,
+      production,
+      ...(account || region ? { env: { account, region } } : {}),
+      description: `Plaid and Argyle webhooks to EventBridge (${stage})`,
+      consumerAccountIds,
+      plaidEnv,
+      plaidBaseUrl,
+      plaidSecretArn,
+      argyleSecretArn,
+      domainName,
+      certificateArn,
+      reservedConcurrency,
+      routerBatchSize,
+      routerMaxBatchingWindow: seconds(routerWindow),
+      routerMaxConcurrency,
+      archiveRetention: days(archiveRetentionDays),
+      throttleRateLimit,
+      throttleBurstLimit,
+      retention: days(retentionDays),
+      dedupeWindow: seconds(dedupeWindowSeconds),
+      maxBodyBytes,
+      reconcileSchedule:
+        reconcileScheduleMinutes === undefined ? undefined : Duration.minutes(reconcileScheduleMinutes),
+      reconcileAfter: seconds(reconcileAfterSeconds),
+      logRetention: logRetentionDays as RetentionDays | undefined,
+      logLevel,
+      metricsNamespace,
+      signatureFailureThreshold,
+      alarmEmail,
+      alarmTopicArn,
+    },
+  };
+};

@@ -1,0 +1,87 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { webhookTableDefinition } from '../../lambdas/shared/adapters/webhook-store.js';
+import {
+  IngestConfigSchema,
+  parseConfig,
+  ReconcilerConfigSchema,
+  RouterConfigSchema,
+} from '../../lambdas/shared/config.js';
+import { METRICS_NAMESPACE, MetricName } from '../../lambdas/shared/powertools.js';
+import { DEFAULT_METRICS_NAMESPACE, PipelineMetric, ServiceName } from '../../lib/pipeline-metrics.js';
+import { devProps, synthStack } from './synth.js';
+import { environmentOf, single } from './template-helpers.js';
+
+// The stack and the function code agree on names they both use, without lib/ importing the code.
+const { template } = synthStack(devProps);
+
+const CONFIGS = {
+  [ServiceName.Ingest]: { schema: IngestConfigSchema, handler: 'ingest' },
+  [ServiceName.Router]: { schema: RouterConfigSchema, handler: 'router' },
+  [ServiceName.Reconciler]: { schema: ReconcilerConfigSchema, handler: 'reconciler' },
+} as const;
+
+const shapeOf = (schema: z.ZodType): Record<string, z.ZodType> => {
+  if (schema instanceof z.ZodObject) return schema.shape;
+  if (schema instanceof z.ZodPipe) return shapeOf(schema.in as z.ZodType);
+  throw new Error('not an object schema');
+};
+
+/** A template value as the function would see it: a reference becomes a plausible value. */
+const deployedValue = (name: string, value: unknown): string => {
+  if (typeof value === 'string') return value;
+  return name.endsWith('_URL')
+    ? 'https://sqs.eu-west-1.amazonaws.com/123456789012/queue'
+    : `resolved-${name}`;
+};
+
+describe('function configuration', () => {
+  it.each(Object.entries(CONFIGS))(
+    'the %s environment passes the function’s config schema',
+    (service, config) => {
+      const env = Object.fromEntries(
+        Object.entries(environmentOf(template, service)).map(([k, v]) => [k, deployedValue(k, v)]),
+      );
+      expect(() => parseConfig(config.schema, env)).not.toThrow();
+      const known = Object.keys(shapeOf(config.schema));
+      const unknown = Object.keys(env).filter(
+        (k) => !known.includes(k) && !k.startsWith('POWERTOOLS_') && k !== 'NODE_OPTIONS',
+      );
+      expect(unknown).toEqual([]);
+    },
+  );
+
+  it.each(Object.entries(CONFIGS))(
+    'the %s handler names its Powertools service as the stack does',
+    (service, config) => {
+      const source = readFileSync(
+        new URL(`../../lambdas/${config.handler}/handler.ts`, import.meta.url),
+        'utf8',
+      );
+      expect(source).toContain(`'${service}'`);
+    },
+  );
+});
+
+describe('metrics', () => {
+  it('uses the namespace and metric names the functions emit', () => {
+    expect(DEFAULT_METRICS_NAMESPACE).toBe(METRICS_NAMESPACE);
+    expect(PipelineMetric).toEqual(MetricName);
+  });
+});
+
+describe('webhook table', () => {
+  it('matches the table definition the adapters, emulators and dev runtime use', () => {
+    const expected = webhookTableDefinition('any');
+    const [, table] = single(template, 'AWS::DynamoDB::Table');
+    const byName = <T extends { AttributeName?: string; IndexName?: string }>(items: readonly T[] = []) =>
+      [...items].sort((a, b) =>
+        String(a.AttributeName ?? a.IndexName).localeCompare(String(b.AttributeName ?? b.IndexName)),
+      );
+    expect(byName(table.Properties.AttributeDefinitions)).toEqual(byName(expected.AttributeDefinitions));
+    expect(table.Properties.KeySchema).toEqual(expected.KeySchema);
+    expect(byName(table.Properties.GlobalSecondaryIndexes)).toEqual(byName(expected.GlobalSecondaryIndexes));
+    expect(table.Properties.BillingMode).toBe(expected.BillingMode);
+  });
+});

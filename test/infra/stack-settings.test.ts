@@ -1,0 +1,133 @@
+import { Duration } from 'aws-cdk-lib';
+import { describe, expect, it } from 'vitest';
+import { parseStackSettings, SettingsError } from '../../lib/stack-settings.js';
+
+const problemsOf = (context: Record<string, unknown>): readonly string[] => {
+  try {
+    parseStackSettings(context);
+  } catch (error) {
+    if (error instanceof SettingsError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a SettingsError');
+};
+
+describe('parseStackSettings', () => {
+  it('defaults to an env-agnostic dev stack', () => {
+    const { stackId, props } = parseStackSettings({});
+    expect(stackId).toBe('WebhookPipeline-dev');
+    expect(props).toMatchObject({ stage: 'dev', production: false });
+    expect(props.env).toBeUndefined();
+  });
+
+  it('treats prod and production stages as production unless told otherwise', () => {
+    expect(parseStackSettings({ stage: 'prod' }).props.production).toBe(true);
+    expect(parseStackSettings({ stage: 'production' }).props.production).toBe(true);
+    expect(parseStackSettings({ stage: 'prod', production: 'false' }).props.production).toBe(false);
+    expect(parseStackSettings({ stage: 'staging', production: true }).props.production).toBe(true);
+  });
+
+  it('reads command-line strings and cdk.json values alike', () => {
+    const fromCli = parseStackSettings({
+      consumerAccountIds: '111111111111, 222222222222',
+      routerBatchSize: '50',
+      routerMaxBatchingWindowSeconds: '2',
+      archiveRetentionDays: '0',
+      reservedConcurrency: '{"ingest": 20, "router": 5}',
+      logLevel: 'debug',
+    }).props;
+    const fromJson = parseStackSettings({
+      consumerAccountIds: ['111111111111', '222222222222'],
+      routerBatchSize: 50,
+      routerMaxBatchingWindowSeconds: 2,
+      archiveRetentionDays: 0,
+      reservedConcurrency: { ingest: 20, router: 5 },
+      logLevel: 'DEBUG',
+    }).props;
+    expect(fromCli).toEqual(fromJson);
+    expect(fromCli).toMatchObject({
+      consumerAccountIds: ['111111111111', '222222222222'],
+      routerBatchSize: 50,
+      reservedConcurrency: { ingest: 20, router: 5 },
+      logLevel: 'DEBUG',
+    });
+    expect(fromCli.routerMaxBatchingWindow?.toSeconds()).toBe(2);
+    expect(fromCli.archiveRetention?.toDays()).toBe(0);
+  });
+
+  it('turns time settings into durations', () => {
+    const { props } = parseStackSettings({
+      retentionDays: 7,
+      dedupeWindowSeconds: 600,
+      reconcileScheduleMinutes: 10,
+      reconcileAfterSeconds: 900,
+      logRetentionDays: 90,
+    });
+    expect(props.retention?.toDays()).toBe(7);
+    expect(props.dedupeWindow?.toSeconds()).toBe(600);
+    expect(props.reconcileSchedule?.toMinutes()).toBe(10);
+    expect(props.reconcileAfter?.toSeconds()).toBe(Duration.minutes(15).toSeconds());
+    expect(props.logRetention).toBe(90);
+  });
+
+  it('takes a single reserved concurrency as the ingest function’s', () => {
+    expect(parseStackSettings({ reservedConcurrency: 30 }).props.reservedConcurrency).toEqual({ ingest: 30 });
+  });
+
+  it('sets the environment only when account or region is given', () => {
+    expect(parseStackSettings({ account: '123456789012', region: 'eu-west-1' }).props.env).toEqual({
+      account: '123456789012',
+      region: 'eu-west-1',
+    });
+  });
+
+  it('reports every bad value at once, naming the key', () => {
+    const problems = problemsOf({
+      stage: 'Prod!',
+      consumerAccountIds: '1234',
+      plaidEnv: 'development',
+      plaidSecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:plaid',
+      routerBatchSize: 0,
+      logRetentionDays: 31,
+      alarmEmail: 'not-an-email',
+    });
+    expect(problems.map((p) => p.split(':')[0])).toEqual([
+      'stage',
+      'consumerAccountIds',
+      'plaidEnv',
+      'plaidSecretArn',
+      'routerBatchSize',
+      'logRetentionDays',
+      'alarmEmail',
+    ]);
+    expect(problems.join('\n')).toMatch(/six-character suffix/);
+  });
+
+  it('refuses a misspelt setting instead of ignoring it', () => {
+    expect(problemsOf({ consumerAccountId: '111111111111' })[0]).toMatch(
+      /^consumerAccountId: unknown setting/,
+    );
+  });
+
+  it('ignores feature flags and CLI context', () => {
+    expect(() =>
+      parseStackSettings({ '@aws-cdk/core:target-partitions': ['aws'], 'aws:cdk:bundling-stacks': ['**'] }),
+    ).not.toThrow();
+  });
+
+  it('needs a domain name and its certificate together', () => {
+    expect(problemsOf({ domainName: 'webhooks.example.com' })).toEqual([
+      'domainName and certificateArn: set both or neither',
+    ]);
+  });
+
+  it('needs a batching window for batches over 10 messages', () => {
+    expect(problemsOf({ routerBatchSize: 100 })[0]).toMatch(/routerMaxBatchingWindowSeconds/);
+  });
+
+  it('says what is wrong in the error message', () => {
+    expect(() => parseStackSettings({ throttleRateLimit: 'fast' })).toThrow(
+      /invalid CDK context:\n {2}- throttleRateLimit: an integer from 1 to 10000, got "fast"/,
+    );
+  });
+});

@@ -1,0 +1,424 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { DETAIL_TYPES } from '../../lambdas/events/index.js';
+import { TABLE_LAYOUT } from '../../lambdas/shared/table-layout.js';
+import { ServiceName } from '../../lib/pipeline-metrics.js';
+import { CONSUMER_ACCOUNT, devProps, synthStack } from './synth.js';
+import { environmentOf, functionOf, permissionsOf, policyStatements, single } from './template-helpers.js';
+
+// One synth for the whole file: a dev stage with consumer accounts and an alarm email.
+const { template } = synthStack(devProps);
+const SERVICES = Object.values(ServiceName);
+const [tableId] = single(template, 'AWS::DynamoDB::Table');
+const [busId] = single(template, 'AWS::Events::EventBus');
+const [queueId] = single(template, 'AWS::SQS::Queue', { RedrivePolicy: Match.anyValue() });
+const [dlqId] = single(template, 'AWS::SQS::Queue', { RedrivePolicy: Match.absent() });
+const arnOf = (id: string) => ({ 'Fn::GetAtt': [id, 'Arn'] });
+
+describe('HTTP API', () => {
+  it('has exactly the two webhook routes, both on the ingest function', () => {
+    template.resourceCountIs('AWS::ApiGatewayV2::Route', 2);
+    for (const provider of ['plaid', 'argyle']) {
+      template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+        RouteKey: `POST /webhooks/${provider}`,
+        AuthorizationType: 'NONE',
+      });
+    }
+    template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
+      IntegrationType: 'AWS_PROXY',
+      PayloadFormatVersion: '2.0',
+      IntegrationUri: arnOf(functionOf(template, ServiceName.Ingest)[0]),
+    });
+  });
+
+  it('throttles the default stage and writes JSON access logs without headers', () => {
+    const [, stage] = single(template, 'AWS::ApiGatewayV2::Stage');
+    expect(stage.Properties).toMatchObject({
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 },
+    });
+    const [logGroupId] = stage.Properties.AccessLogSettings.DestinationArn['Fn::GetAtt'];
+    expect(template.findResources('AWS::Logs::LogGroup')[logGroupId]?.Properties.RetentionInDays).toBe(30);
+    const format = JSON.parse(stage.Properties.AccessLogSettings.Format);
+    expect(format).toMatchObject({ requestId: '$context.requestId', status: '$context.status' });
+    expect(JSON.stringify(format)).not.toMatch(/header|body/i);
+  });
+});
+
+describe('functions', () => {
+  it.each(SERVICES)('%s runs on nodejs24.x, arm64, with active tracing and its own log group', (service) => {
+    const [, fn] = functionOf(template, service);
+    expect(fn.Properties).toMatchObject({
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      TracingConfig: { Mode: 'Active' },
+      LoggingConfig: { LogGroup: { Ref: expect.any(String) } },
+    });
+    expect(environmentOf(template, service)).toMatchObject({
+      POWERTOOLS_SERVICE_NAME: service,
+      POWERTOOLS_METRICS_NAMESPACE: 'WebhookPipeline',
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+      NODE_OPTIONS: '--enable-source-maps',
+    });
+  });
+
+  it('gives every function a log group with a retention', () => {
+    const logGroups = template.findResources('AWS::Logs::LogGroup');
+    for (const service of SERVICES) {
+      const logGroupId = functionOf(template, service)[1].Properties.LoggingConfig.LogGroup.Ref;
+      expect(logGroups[logGroupId]?.Properties.RetentionInDays).toBe(30);
+    }
+  });
+
+  it('passes the ingest function names, ARNs and settings, never a secret value', () => {
+    expect(environmentOf(template, ServiceName.Ingest)).toEqual({
+      POWERTOOLS_SERVICE_NAME: 'webhook-ingest',
+      POWERTOOLS_METRICS_NAMESPACE: 'WebhookPipeline',
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+      NODE_OPTIONS: '--enable-source-maps',
+      TABLE_NAME: { Ref: tableId },
+      QUEUE_URL: { Ref: queueId },
+      PLAID_ENV: 'sandbox',
+      PLAID_SECRET_ARN: { Ref: expect.stringMatching(/^SecretsPlaidSecret/) },
+      ARGYLE_SECRET_ARN: { Ref: expect.stringMatching(/^SecretsArgyleSecret/) },
+      MAX_BODY_BYTES: '262144',
+      DEDUPE_WINDOW_SECONDS: '300',
+      RETENTION_DAYS: '30',
+    });
+  });
+
+  it('keeps the ingest function under the 10 s Plaid allows for an answer', () => {
+    expect(functionOf(template, ServiceName.Ingest)[1].Properties.Timeout).toBeLessThan(10);
+  });
+});
+
+describe('webhook table', () => {
+  it('is keyed by pk, on demand, with PITR, TTL and the AWS managed key', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      // SSE on without a key of ours: the AWS managed key aws/dynamodb.
+      SSESpecification: { SSEEnabled: true, KMSMasterKeyId: Match.absent() },
+    });
+  });
+
+  it('has the indexes for replay by provider and time and for pending records', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      GlobalSecondaryIndexes: Match.arrayWith([
+        {
+          IndexName: 'byProviderDay',
+          KeySchema: [
+            { AttributeName: 'providerDay', KeyType: 'HASH' },
+            { AttributeName: 'receivedAt', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'KEYS_ONLY' },
+        },
+        {
+          IndexName: TABLE_LAYOUT.pending.indexName,
+          KeySchema: [
+            { AttributeName: 'pending', KeyType: 'HASH' },
+            { AttributeName: 'receivedAt', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['webhookId', 'provider'] },
+        },
+      ]),
+    });
+  });
+
+  it('is deleted with a dev stack', () => {
+    template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Delete' });
+  });
+});
+
+describe('queue', () => {
+  it('moves a message to the DLQ after 5 receives, with a visibility of 6 × the router timeout', () => {
+    const routerTimeout = functionOf(template, ServiceName.Router)[1].Properties.Timeout;
+    expect(routerTimeout).toBe(30);
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      VisibilityTimeout: 6 * routerTimeout,
+      RedrivePolicy: { deadLetterTargetArn: arnOf(dlqId), maxReceiveCount: 5 },
+    });
+  });
+
+  it('keeps dead letters for 14 days', () => {
+    expect(
+      single(template, 'AWS::SQS::Queue', { RedrivePolicy: Match.absent() })[1].Properties,
+    ).toMatchObject({
+      MessageRetentionPeriod: 14 * 24 * 3600,
+    });
+  });
+
+  it('encrypts both queues and refuses requests without TLS', () => {
+    for (const id of [queueId, dlqId]) {
+      expect(template.findResources('AWS::SQS::Queue')[id]?.Properties.SqsManagedSseEnabled).toBe(true);
+      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [{ Ref: id }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Effect: 'Deny',
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            }),
+          ]),
+        },
+      });
+    }
+  });
+
+  it('feeds the router in batches of 10 with partial batch failures', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: arnOf(queueId),
+      FunctionName: { Ref: functionOf(template, ServiceName.Router)[0] },
+      BatchSize: 10,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+  });
+});
+
+describe('IAM', () => {
+  it('lets ingest write the table conditionally, send to the queue and read the two secrets', () => {
+    expect(permissionsOf(template, ServiceName.Ingest, SERVICES)).toEqual([
+      'dynamodb:PutItem on table',
+      'dynamodb:UpdateItem on table',
+      'logs:CreateLogStream on webhook-ingest logs',
+      'logs:PutLogEvents on webhook-ingest logs',
+      'secretsmanager:DescribeSecret on argyleSecret',
+      'secretsmanager:DescribeSecret on plaidSecret',
+      'secretsmanager:GetSecretValue on argyleSecret',
+      'secretsmanager:GetSecretValue on plaidSecret',
+      'sqs:GetQueueAttributes on queue',
+      'sqs:GetQueueUrl on queue',
+      'sqs:SendMessage on queue',
+      'xray:PutTelemetryRecords on *',
+      'xray:PutTraceSegments on *',
+    ]);
+  });
+
+  it('lets the router read and mark records, consume the queue and put events on the bus only', () => {
+    expect(permissionsOf(template, ServiceName.Router, SERVICES)).toEqual([
+      'dynamodb:BatchGetItem on table',
+      'dynamodb:GetItem on table',
+      'dynamodb:UpdateItem on table',
+      'events:PutEvents on bus',
+      'logs:CreateLogStream on webhook-router logs',
+      'logs:PutLogEvents on webhook-router logs',
+      'sqs:ChangeMessageVisibility on queue',
+      'sqs:DeleteMessage on queue',
+      'sqs:GetQueueAttributes on queue',
+      'sqs:GetQueueUrl on queue',
+      'sqs:ReceiveMessage on queue',
+      'xray:PutTelemetryRecords on *',
+      'xray:PutTraceSegments on *',
+    ]);
+  });
+
+  it('lets the reconciler query the pending index and send to the queue', () => {
+    expect(permissionsOf(template, ServiceName.Reconciler, SERVICES)).toEqual([
+      `dynamodb:Query on table/index/${TABLE_LAYOUT.pending.indexName}`,
+      'logs:CreateLogStream on webhook-reconciler logs',
+      'logs:PutLogEvents on webhook-reconciler logs',
+      'sqs:GetQueueAttributes on queue',
+      'sqs:GetQueueUrl on queue',
+      'sqs:SendMessage on queue',
+      'xray:PutTelemetryRecords on *',
+      'xray:PutTraceSegments on *',
+    ]);
+  });
+
+  it('uses a wildcard resource for X-Ray only, which has no resource-level permissions', () => {
+    const wildcard = policyStatements(template)
+      .map(({ statement }) => statement)
+      .filter((s) => [s.Resource].flat().some((r: unknown) => typeof r === 'string' && r.includes('*')));
+    expect(wildcard.length).toBeGreaterThan(0);
+    for (const statement of wildcard) {
+      expect([statement.Action].flat().every((a: string) => a.startsWith('xray:'))).toBe(true);
+    }
+  });
+
+  it('attaches no AWS managed policy to any role', () => {
+    for (const role of Object.values(template.findResources('AWS::IAM::Role'))) {
+      expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    }
+  });
+});
+
+describe('event bus', () => {
+  it('archives every event of both sources for 90 days', () => {
+    template.hasResourceProperties('AWS::Events::Archive', {
+      SourceArn: arnOf(busId),
+      EventPattern: { source: ['webhooks.plaid', 'webhooks.argyle'] },
+      RetentionDays: 90,
+    });
+  });
+
+  it('lets consumer accounts manage only the rules they create on this bus', () => {
+    template.hasResourceProperties('AWS::Events::EventBusPolicy', {
+      EventBusName: { Ref: busId },
+      Statement: {
+        Effect: 'Allow',
+        Principal: { AWS: { 'Fn::Join': ['', Match.arrayWith([`:iam::${CONSUMER_ACCOUNT}:root`])] } },
+        Action: Match.arrayWith(['events:PutRule', 'events:PutTargets', 'events:DeleteRule']),
+        Resource: {
+          'Fn::Join': ['', Match.arrayWith([':rule/', { Ref: busId }, '/*'])],
+        },
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable
+        Condition: { StringEqualsIfExists: { 'events:creatorAccount': '${aws:PrincipalAccount}' } },
+      },
+    });
+  });
+
+  it('publishes one draft-04 JSON Schema per detail-type to the registry', () => {
+    template.resourceCountIs('AWS::EventSchemas::Registry', 1);
+    template.resourceCountIs('AWS::EventSchemas::Schema', DETAIL_TYPES.length);
+    const [, schema] = single(template, 'AWS::EventSchemas::Schema', {
+      SchemaName: 'webhooks.plaid@TRANSACTIONS.SYNC_UPDATES_AVAILABLE',
+    });
+    expect(schema.Properties.Type).toBe('JSONSchemaDraft4');
+    const content = JSON.parse(schema.Properties.Content);
+    expect(content.$schema).toBe('http://json-schema.org/draft-04/schema#');
+    expect(content.properties).toHaveProperty('metadata');
+    expect(content.properties).toHaveProperty('data');
+    template.hasResourceProperties('AWS::EventSchemas::Schema', {
+      SchemaName: 'webhooks.argyle@items.updated',
+    });
+  });
+
+  it('lets consumer accounts read the schemas', () => {
+    template.hasResourceProperties('AWS::EventSchemas::RegistryPolicy', {
+      Policy: {
+        Statement: [
+          Match.objectLike({
+            Effect: 'Allow',
+            Action: Match.arrayWith(['schemas:DescribeSchema', 'schemas:ExportSchema']),
+          }),
+        ],
+      },
+    });
+  });
+});
+
+describe('reconciler', () => {
+  it('runs every 5 minutes', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(5 minutes)',
+      Targets: [Match.objectLike({ Arn: arnOf(functionOf(template, ServiceName.Reconciler)[0]) })],
+    });
+  });
+});
+
+describe('secrets', () => {
+  it('creates both secrets with a placeholder the functions read as not configured', () => {
+    const secrets = Object.values(template.findResources('AWS::SecretsManager::Secret'));
+    expect(secrets.map((s) => s.Properties.SecretString).sort()).toEqual([
+      '[]',
+      '{"client_id":"","secret":""}',
+    ]);
+    for (const secret of secrets) expect(secret.Properties.GenerateSecretString).toBeUndefined();
+  });
+});
+
+describe('alarms', () => {
+  const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+  const alarmNamed = (name: string) => {
+    const found = alarms.find((a) => a.Properties.AlarmName === `WebhookPipeline-dev-${name}`);
+    if (!found) throw new Error(`no alarm ${name}`);
+    return found.Properties;
+  };
+
+  it('raises an alarm as soon as the DLQ holds a message', () => {
+    expect(alarmNamed('DeadLetterQueueNotEmpty')).toMatchObject({
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [dlqId, 'QueueName'] } }],
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+  });
+
+  it('sums quarantined webhooks over every provider and service with Metrics Insights', () => {
+    const [query] = alarmNamed('WebhooksQuarantined').Metrics;
+    expect(query).toMatchObject({
+      Expression: 'SELECT SUM(WebhookQuarantined) FROM SCHEMA("WebhookPipeline", provider, service)',
+      Period: 300,
+      ReturnData: true,
+    });
+  });
+
+  it('counts signature failures of the ingest function over providers and reasons, above a threshold', () => {
+    const props = alarmNamed('SignatureFailures');
+    expect(props.Threshold).toBe(10);
+    expect(props.Metrics[0].Expression).toBe(
+      `SELECT SUM(SignatureFailure) FROM SCHEMA("WebhookPipeline", provider, reason, service) WHERE service = 'webhook-ingest'`,
+    );
+  });
+
+  it('watches ingest 5xx, router errors, queue age, reconciler errors and recoveries', () => {
+    expect(alarmNamed('Ingest5xx')).toMatchObject({ Namespace: 'AWS/ApiGateway', MetricName: '5xx' });
+    expect(alarmNamed('RouterErrors')).toMatchObject({
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Errors',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: functionOf(template, ServiceName.Router)[0] } }],
+    });
+    expect(alarmNamed('OldestMessageAge')).toMatchObject({
+      MetricName: 'ApproximateAgeOfOldestMessage',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }],
+      Threshold: 600,
+    });
+    expect(alarmNamed('ReconcilerErrors')).toMatchObject({ MetricName: 'Errors' });
+    expect(alarmNamed('WebhooksRecovered').Metrics[0].Expression).toContain('SUM(WebhooksRecovered)');
+    expect(alarms).toHaveLength(8);
+  });
+
+  it('notifies the alarm topic on ALARM and OK, and the topic refuses plain HTTP publishers', () => {
+    const [topicId] = single(template, 'AWS::SNS::Topic');
+    for (const alarm of alarms) {
+      expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
+      expect(alarm.Properties.OKActions).toEqual([{ Ref: topicId }]);
+      expect(alarm.Properties.TreatMissingData).toBe('notBreaching');
+    }
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ops@example.com',
+    });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+
+  it('has a dashboard', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Dashboard', {
+      DashboardName: 'WebhookPipeline-dev-Dashboard',
+    });
+  });
+});
+
+describe('outputs', () => {
+  it('gives the webhook URLs, bus, table, queues and secrets', () => {
+    const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
+    expect(Object.keys(outputs)).toEqual(
+      expect.arrayContaining([
+        'PlaidWebhookUrl',
+        'ArgyleWebhookUrl',
+        'EventBusName',
+        'EventBusArn',
+        'TableName',
+        'QueueUrl',
+        'DeadLetterQueueUrl',
+        'PlaidSecretArn',
+        'ArgyleSecretArn',
+      ]),
+    );
+    expect(JSON.stringify(outputs.PlaidWebhookUrl?.Value)).toMatch(/\.execute-api\..*"\/webhooks\/plaid"/);
+    expect(outputs.EventBusArn?.Value).toEqual(arnOf(busId));
+    expect(outputs.TableName?.Value).toEqual({ Ref: tableId });
+    expect(outputs.DeadLetterQueueUrl?.Value).toEqual({ Ref: dlqId });
+  });
+});
