@@ -9,7 +9,7 @@ import {
   SignatureVerificationError,
   UnknownProviderError,
 } from '../shared/errors.js';
-import { countMetric, MetricName } from '../shared/powertools.js';
+import { countAndLogInfo, countMetric, MetricName } from '../shared/powertools.js';
 import {
   errorResponse,
   type HttpResponse,
@@ -28,20 +28,20 @@ export interface IngestHandlerOptions {
   readonly metrics: Metrics;
 }
 
-const OUTCOME_METRIC = {
-  accepted: MetricName.Accepted,
-  duplicate: MetricName.Duplicate,
-  quarantined: MetricName.Quarantined,
-} as const;
+// The counts of each outcome, for a known and for an unknown webhook code.
+const OUTCOME_METRICS = {
+  accepted: [[MetricName.Accepted], [MetricName.Accepted, MetricName.UnknownWebhookCode]],
+  duplicate: [[MetricName.Duplicate], [MetricName.Duplicate, MetricName.UnknownWebhookCode]],
+  quarantined: [[MetricName.Quarantined], [MetricName.Quarantined, MetricName.UnknownWebhookCode]],
+} as const satisfies Record<IngestOutcome['status'], readonly (readonly MetricName[])[]>;
 
 const recordOutcome = (
   { logger, metrics }: IngestHandlerOptions,
   outcome: IngestOutcome,
   latencyMs: number,
 ) => {
+  const names = OUTCOME_METRICS[outcome.status][outcome.known ? 0 : 1];
   const dimensions = { provider: outcome.provider };
-  countMetric(metrics, OUTCOME_METRIC[outcome.status], dimensions);
-  if (!outcome.known) countMetric(metrics, MetricName.UnknownWebhookCode, dimensions);
   const fields = {
     provider: outcome.provider,
     detailType: outcome.detailType,
@@ -49,9 +49,13 @@ const recordOutcome = (
     webhookId: outcome.webhookId,
     latencyMs,
   };
-  if (outcome.status === 'quarantined')
+  if (outcome.status === 'quarantined') {
+    for (const name of names) countMetric(metrics, name, dimensions);
     logger.warn('webhook quarantined', { ...fields, issues: outcome.issues });
-  else logger.info('webhook', fields);
+  } else {
+    // The counts and the one INFO line of the request, in a single write.
+    countAndLogInfo(metrics, names, dimensions, logger, 'webhook', fields);
+  }
 };
 
 const recordFailure = (

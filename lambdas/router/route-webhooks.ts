@@ -116,7 +116,8 @@ export const routeWebhooks = async (
     }
     let payload: unknown;
     try {
-      payload = JSON.parse(rawBody);
+      // Parsed exactly as ingest parsed it: a leading byte order mark is not part of the JSON.
+      payload = JSON.parse(rawBody.charCodeAt(0) === 0xfeff ? rawBody.slice(1) : rawBody);
     } catch (error) {
       results.set(
         record.id,

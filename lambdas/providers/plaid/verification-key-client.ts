@@ -161,21 +161,31 @@ export const createPlaidKeyCache = ({
   const load = (kid: string, previous?: Slot): Slot => {
     const slot: Slot = {
       fetchedAt: now(),
-      promise: fetchKey(kid).then(toVerificationKey, (error: unknown) => {
-        if (error instanceof SignatureVerificationError) {
+      // `toVerificationKey` is inside the chain, so a key Plaid returns but node:crypto cannot
+      // import is handled (503, not cached) like any other unusable answer.
+      promise: fetchKey(kid)
+        .then(toVerificationKey)
+        .catch((caught: unknown) => {
+          const error =
+            caught instanceof SignatureVerificationError || caught instanceof VerificationUnavailableError
+              ? caught
+              : new VerificationUnavailableError('Plaid verification key endpoint returned an unusable key', {
+                  cause: caught,
+                });
+          if (error instanceof SignatureVerificationError) {
+            keys.delete(kid);
+            if (unknown.size >= maxUnknown) unknown.delete(unknown.keys().next().value as string);
+            unknown.set(kid, now() + negativeTtlMs);
+            throw error;
+          }
+          if (previous) {
+            // Keep serving the old key; try the refresh again in a minute rather than on every request.
+            keys.set(kid, { promise: previous.promise, fetchedAt: now() - ttlMs + 60_000 });
+            return previous.promise;
+          }
           keys.delete(kid);
-          if (unknown.size >= maxUnknown) unknown.delete(unknown.keys().next().value as string);
-          unknown.set(kid, now() + negativeTtlMs);
           throw error;
-        }
-        if (previous) {
-          // Keep serving the old key; try the refresh again in a minute rather than on every request.
-          keys.set(kid, { promise: previous.promise, fetchedAt: now() - ttlMs + 60_000 });
-          return previous.promise;
-        }
-        keys.delete(kid);
-        throw error;
-      }),
+        }),
     };
     keys.set(kid, slot);
     return slot;

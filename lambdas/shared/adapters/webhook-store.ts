@@ -6,6 +6,7 @@ import {
   DynamoDBClient,
   PutItemCommand,
   QueryCommand,
+  ScanCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { ProviderName } from '../../providers/provider.js';
@@ -65,11 +66,98 @@ export interface DynamoWebhookStoreOptions {
   readonly tableName: string;
 }
 
-/** Everything the functions ask of the webhook table. */
-export type DynamoWebhookStore = WebhookStore & RouterStore & PendingStore;
+/** A stored record as the operations commands read it: the body only when asked for. */
+export type StoredWebhook = Omit<WebhookRecord, 'rawBody'> & { readonly rawBody?: string };
+
+/** Options of {@link OperationsStore.queryReceived}. */
+export interface QueryReceivedOptions {
+  /** Read the raw bodies too (more bytes read). */
+  readonly withBody?: boolean;
+  /** Keys read from the index per page (at most 100: one BatchGetItem per page). */
+  readonly pageSize?: number;
+}
+
+/** Options of {@link OperationsStore.scanQuarantined}. */
+export interface ScanQuarantinedOptions {
+  readonly provider?: ProviderName;
+  /** Only records received at or after this ISO time. */
+  readonly from?: string;
+  /** Only records received before this ISO time. */
+  readonly to?: string;
+  /** Parallel Scan segments (default 4). */
+  readonly segments?: number;
+}
+
+/** What the operations CLI (replay, requeue-quarantined, register --wait) asks of the table. */
+export interface OperationsStore {
+  /**
+   * Records of a provider received in [from, to), page by page in time order within each UTC day:
+   * one Query per day shard of the `byProviderDay` index, then one BatchGetItem per page of keys.
+   */
+  queryReceived(
+    provider: ProviderName,
+    from: string,
+    to: string,
+    options?: QueryReceivedOptions,
+  ): AsyncGenerator<StoredWebhook[]>;
+  /**
+   * Every quarantined record, with its body and issues, handed to `onPage` page by page. A parallel
+   * Scan filtered on status: no index holds the status of non-pending records.
+   */
+  scanQuarantined(
+    options: ScanQuarantinedOptions,
+    onPage: (records: WebhookRecord[]) => Promise<void>,
+  ): Promise<void>;
+  /**
+   * Moves a record from `quarantined` back to `received` and into the sparse `pending` index, only
+   * while it is still the record of `webhookId` and still quarantined. False when it is not.
+   */
+  requeue(dedupeKey: string, webhookId: string, requeuedAt: string): Promise<boolean>;
+}
+
+/** Everything the functions and the operations CLI ask of the webhook table. */
+export type DynamoWebhookStore = WebhookStore & RouterStore & PendingStore & OperationsStore;
+
+/** The UTC days (YYYY-MM-DD) that [from, to) touches, oldest first. */
+export const daysBetween = (from: string, to: string): string[] => {
+  const days: string[] = [];
+  const last = to.slice(0, 10);
+  for (let day = new Date(`${from.slice(0, 10)}T00:00:00.000Z`); ; day.setUTCDate(day.getUTCDate() + 1)) {
+    const text = day.toISOString().slice(0, 10);
+    if (text > last) break;
+    days.push(text);
+  }
+  return days;
+};
 
 const BATCH_GET_LIMIT = 100;
 const BATCH_GET_ATTEMPTS = 4;
+/** Every attribute of a record but its body. */
+const SUMMARY_ATTRIBUTES = [
+  partitionKey,
+  'webhookId',
+  'provider',
+  'detailType',
+  'status',
+  'receivedAt',
+  'deliveries',
+  TABLE_LAYOUT.ttlAttribute,
+  'issues',
+] as const;
+
+/** A projection expression naming every attribute through a placeholder (some are reserved words). */
+const projectionOf = (
+  attributes: readonly string[],
+): { expression: string; names: Record<string, string> } => {
+  const names: Record<string, string> = {};
+  const expression = attributes
+    .map((attribute, i) => {
+      names[`#a${i}`] = attribute;
+      return `#a${i}`;
+    })
+    .join(', ');
+  return { expression, names };
+};
 
 const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException;
 
@@ -105,6 +193,35 @@ export const createDynamoWebhookStore = ({
       if (isConditionFailure(error)) return false;
       throw error;
     }
+  };
+
+  /** Full items by key, 100 keys a call, unprocessed keys asked again with a short backoff. */
+  const batchGet = async (
+    dedupeKeys: readonly string[],
+    attributes: readonly string[],
+  ): Promise<Record<string, AttributeValue>[]> => {
+    const { expression: projection, names } = projectionOf(attributes);
+    const items: Record<string, AttributeValue>[] = [];
+    for (let i = 0; i < dedupeKeys.length; i += BATCH_GET_LIMIT) {
+      let keys: Record<string, AttributeValue>[] = dedupeKeys
+        .slice(i, i + BATCH_GET_LIMIT)
+        .map((k) => ({ [partitionKey]: { S: k } }));
+      for (let attempt = 1; keys.length > 0; attempt += 1) {
+        if (attempt > BATCH_GET_ATTEMPTS)
+          throw new Error(`${keys.length} keys stayed unprocessed by BatchGetItem`);
+        const out = await client.send(
+          new BatchGetItemCommand({
+            RequestItems: {
+              [tableName]: { Keys: keys, ProjectionExpression: projection, ExpressionAttributeNames: names },
+            },
+          }),
+        );
+        items.push(...(out.Responses?.[tableName] ?? []));
+        keys = out.UnprocessedKeys?.[tableName]?.Keys ?? [];
+        if (keys.length > 0) await new Promise((r) => setTimeout(r, 25 * 2 ** attempt));
+      }
+    }
+    return items;
   };
 
   return {
@@ -213,6 +330,119 @@ export const createDynamoWebhookStore = ({
         startKey = out.LastEvaluatedKey;
       } while (startKey && found.length < limit);
       return found;
+    },
+
+    async *queryReceived(provider, from, to, options = {}) {
+      const pageSize = Math.min(Math.max(options.pageSize ?? BATCH_GET_LIMIT, 1), BATCH_GET_LIMIT);
+      if (!(from < to)) return;
+      for (const day of daysBetween(from, to)) {
+        let startKey: Record<string, AttributeValue> | undefined;
+        do {
+          const out = await client.send(
+            new QueryCommand({
+              TableName: tableName,
+              IndexName: byProviderDay.indexName,
+              KeyConditionExpression: '#day = :day AND #receivedAt BETWEEN :from AND :to',
+              ExpressionAttributeNames: {
+                '#day': byProviderDay.partitionKey,
+                '#receivedAt': byProviderDay.sortKey,
+              },
+              ExpressionAttributeValues: {
+                ':day': { S: `${provider}#${day}` },
+                ':from': { S: from },
+                ':to': { S: to },
+              },
+              Limit: pageSize,
+              ExclusiveStartKey: startKey,
+            }),
+          );
+          startKey = out.LastEvaluatedKey;
+          const keys = (out.Items ?? []).map((item) => item[partitionKey]?.S ?? '').filter(Boolean);
+          if (keys.length === 0) continue;
+          const items = await batchGet(keys, [
+            ...SUMMARY_ATTRIBUTES,
+            ...(options.withBody ? ['rawBody'] : []),
+          ]);
+          // The index is read first, so a record replaced since (same body, later webhook) may fall outside.
+          const page = items
+            .map((item) => {
+              const { rawBody, ...rest } = fromItem(item);
+              return item.rawBody?.S !== undefined ? { ...rest, rawBody } : rest;
+            })
+            .filter((r) => r.provider === provider && r.receivedAt >= from && r.receivedAt < to)
+            .sort((a, b) => a.receivedAt.localeCompare(b.receivedAt));
+          if (page.length) yield page;
+        } while (startKey);
+      }
+    },
+
+    async scanQuarantined(options, onPage) {
+      const segments = Math.min(Math.max(options.segments ?? 4, 1), 64);
+      const { expression: projection, names } = projectionOf([...SUMMARY_ATTRIBUTES, 'rawBody']);
+      const filters = ['#status = :quarantined'];
+      names['#status'] = 'status';
+      const values: Record<string, AttributeValue> = { ':quarantined': { S: Status.Quarantined } };
+      if (options.provider) {
+        filters.push('#provider = :provider');
+        names['#provider'] = 'provider';
+        values[':provider'] = { S: options.provider };
+      }
+      if (options.from) {
+        filters.push('#receivedAt >= :from');
+        values[':from'] = { S: options.from };
+      }
+      if (options.to) {
+        filters.push('#receivedAt < :to');
+        values[':to'] = { S: options.to };
+      }
+      if (options.from || options.to) names['#receivedAt'] = 'receivedAt';
+      await Promise.all(
+        Array.from({ length: segments }, async (_, segment) => {
+          let startKey: Record<string, AttributeValue> | undefined;
+          do {
+            const out = await client.send(
+              new ScanCommand({
+                TableName: tableName,
+                Segment: segment,
+                TotalSegments: segments,
+                FilterExpression: filters.join(' AND '),
+                ProjectionExpression: projection,
+                ExpressionAttributeNames: names,
+                ExpressionAttributeValues: values,
+                ExclusiveStartKey: startKey,
+              }),
+            );
+            startKey = out.LastEvaluatedKey;
+            const records = (out.Items ?? []).map(fromItem);
+            if (records.length) await onPage(records);
+          } while (startKey);
+        }),
+      );
+    },
+
+    async requeue(dedupeKey, webhookId, requeuedAt) {
+      try {
+        await client.send(
+          new UpdateItemCommand({
+            TableName: tableName,
+            Key: { [partitionKey]: { S: dedupeKey } },
+            UpdateExpression: 'SET #status = :received, #pending = :pending, requeuedAt = :at REMOVE issues',
+            ConditionExpression: 'webhookId = :webhookId AND #status = :quarantined',
+            ExpressionAttributeNames: { '#status': 'status', '#pending': pending.partitionKey },
+            ExpressionAttributeValues: {
+              ':webhookId': { S: webhookId },
+              ':received': { S: Status.Received },
+              ':quarantined': { S: Status.Quarantined },
+              ':pending': { S: pending.value },
+              ':at': { S: requeuedAt },
+            },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionFailure(error)) return false;
+        throw error;
+      }
     },
   };
 };
