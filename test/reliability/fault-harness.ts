@@ -1,0 +1,290 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { sampleBody } from '../../cli/samples.js';
+import { DETAIL_TYPES, type DetailTypeInfo } from '../../lambdas/events/index.js';
+import { readDevKeys } from '../../lambdas/local/dev-keys.js';
+import { type Emulator, startDynamoEmulator, startSqsEmulator } from '../../lambdas/local/emulators.js';
+import { type LocalBus, startLocalBus } from '../../lambdas/local/local-bus.js';
+import { signArgyleBody, signPlaidBody } from '../../lambdas/local/signing.js';
+import { fromItem } from '../../lambdas/shared/adapters/webhook-store.js';
+import type { WebhookRecord } from '../../lambdas/shared/webhook-record.js';
+import { CLI, freePort } from '../helpers/dev-process.js';
+import { type FaultProxy, startFaultProxy } from './fault-proxy.js';
+import type { FaultResult } from './report.js';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+
+/** Emulators, the local bus and a fault proxy in front of each, owned by the test process. */
+export interface FaultEnvironment {
+  readonly dynamoProxy: FaultProxy;
+  readonly sqsProxy: FaultProxy;
+  readonly busProxy: FaultProxy;
+  readonly eventsLog: string;
+  readonly localDir: string;
+  readonly port: number;
+  /** Starts (or restarts) `webhook-pipeline dev` against the proxies. */
+  startDev(extraEnv?: Record<string, string>): Promise<void>;
+  /** SIGKILL: no clean-up, in-flight calls die with the process. */
+  killDev(): Promise<void>;
+  events(): { webhookId: string; detailType: string }[];
+  /** What the dev process printed since it last started. */
+  output(): string;
+  records(): Promise<WebhookRecord[]>;
+  close(): Promise<void>;
+}
+
+/** Starts the environment of one scenario. */
+export const startFaultEnvironment = async (): Promise<FaultEnvironment> => {
+  const localDir = mkdtempSync(join(tmpdir(), 'wp-fault-'));
+  const eventsLog = join(localDir, 'events.ndjson');
+  const dynamo: Emulator = await startDynamoEmulator();
+  const sqs: Emulator = await startSqsEmulator();
+  const bus: LocalBus = await startLocalBus({ eventsLog });
+  const dynamoProxy = await startFaultProxy(dynamo.endpoint);
+  const sqsProxy = await startFaultProxy(sqs.endpoint);
+  const busProxy = await startFaultProxy(bus.endpoint);
+  const port = await freePort();
+  const client = new DynamoDBClient({
+    endpoint: dynamo.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
+  });
+  let child: ChildProcess | undefined;
+  let output = '';
+
+  const killDev = async () => {
+    const running = child;
+    // A process killed by a signal has a signalCode and a null exitCode.
+    if (!running || running.exitCode !== null || running.signalCode !== null) return;
+    const exited = new Promise((r) => running.once('exit', r));
+    running.kill('SIGKILL');
+    await exited;
+  };
+
+  return {
+    dynamoProxy,
+    sqsProxy,
+    busProxy,
+    eventsLog,
+    localDir,
+    port,
+    async startDev(extraEnv = {}) {
+      await killDev();
+      output = '';
+      const env: NodeJS.ProcessEnv = {
+        ...process.env,
+        PORT: String(port),
+        LOCAL_DIR: localDir,
+        EVENTS_LOG: eventsLog,
+        DYNAMODB_ENDPOINT: dynamoProxy.endpoint,
+        SQS_ENDPOINT: sqsProxy.endpoint,
+        EVENTBRIDGE_ENDPOINT: busProxy.endpoint,
+        AWS_ACCESS_KEY_ID: 'local',
+        AWS_SECRET_ACCESS_KEY: 'local',
+        VISIBILITY_TIMEOUT_SECONDS: '2',
+        MAX_RECEIVE_COUNT: '5',
+        RECONCILE_AFTER_SECONDS: '5',
+        RECONCILE_EVERY_SECONDS: '1',
+        ...extraEnv,
+      };
+      for (const key of [
+        'TABLE_NAME',
+        'QUEUE_URL',
+        'EVENT_BUS_NAME',
+        'PLAID_BASE_URL',
+        'ARGYLE_WEBHOOK_SECRETS',
+      ]) {
+        delete env[key];
+      }
+      const started = spawn(process.execPath, [CLI, 'dev'], {
+        cwd: ROOT,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      child = started;
+      started.stdout?.on('data', (d: Buffer) => {
+        output += d.toString();
+      });
+      started.stderr?.on('data', (d: Buffer) => {
+        output += d.toString();
+      });
+      const deadline = Date.now() + 30_000;
+      while (!output.includes('local pipeline running')) {
+        if (started.exitCode !== null) throw new Error(`dev exited:\n${output}`);
+        if (Date.now() > deadline) throw new Error(`dev did not start:\n${output}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+    killDev,
+    output: () => output,
+    events() {
+      if (!existsSync(eventsLog)) return [];
+      return readFileSync(eventsLog, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => {
+          const e = JSON.parse(line) as {
+            'detail-type': string;
+            detail: { metadata: { webhookId: string } };
+          };
+          return { webhookId: e.detail.metadata.webhookId, detailType: e['detail-type'] };
+        });
+    },
+    async records() {
+      const out: WebhookRecord[] = [];
+      let start: Record<string, never> | undefined;
+      do {
+        const page = await client.send(new ScanCommand({ TableName: 'webhooks', ExclusiveStartKey: start }));
+        out.push(...(page.Items ?? []).map(fromItem));
+        start = page.LastEvaluatedKey as Record<string, never> | undefined;
+      } while (start);
+      return out;
+    },
+    async close() {
+      await killDev();
+      client.destroy();
+      for (const c of [dynamoProxy, sqsProxy, busProxy, bus, sqs, dynamo]) await c.close();
+    },
+  };
+};
+
+/** One webhook a scenario delivers: a catalogue sample made unique. */
+export interface Delivery {
+  readonly info: DetailTypeInfo;
+  readonly body: Buffer;
+}
+
+/** `count` unique webhooks, alternating Plaid and Argyle across the catalogue. */
+export const makeDeliveries = (tag: string, count: number): Delivery[] => {
+  const plaid = DETAIL_TYPES.filter((d) => d.provider === 'plaid');
+  const argyle = DETAIL_TYPES.filter((d) => d.provider === 'argyle');
+  return Array.from({ length: count }, (_, i) => {
+    const pool = i % 2 === 0 ? plaid : argyle;
+    const info = pool[Math.floor(i / 2) % pool.length] as DetailTypeInfo;
+    // A field the schemas do not know keeps each body unique without changing its validity.
+    return { info, body: sampleBody(info, [`delivery_tag=${tag}-${i}`]) };
+  });
+};
+
+/** How the sender behaves when it does not get a 2xx. */
+export interface RetryPolicy {
+  /** Attempts in all (1 = no retry, like a provider that gives up). */
+  readonly attempts: number;
+  readonly firstDelayMs: number;
+  readonly maxDelayMs: number;
+  /** Client timeout of one attempt. */
+  readonly timeoutMs: number;
+}
+
+/** Plaid's schedule (×4 from 30 s, 10 s timeout) compressed so a scenario takes seconds. */
+export const PROVIDER_RETRIES: RetryPolicy = {
+  attempts: 12,
+  firstDelayMs: 150,
+  maxDelayMs: 2000,
+  timeoutMs: 10_000,
+};
+
+/** What happened to one delivery. */
+export interface DeliveryOutcome {
+  readonly acceptedId?: string;
+  readonly statuses: (number | string)[];
+}
+
+/**
+ * Sends every delivery with bounded concurrency, re-signing each attempt (a fresh `iat`, as Plaid
+ * does), and retrying what did not get a 2xx.
+ */
+export const deliverAll = async (
+  env: FaultEnvironment,
+  deliveries: readonly Delivery[],
+  policy: RetryPolicy,
+  concurrency = 25,
+): Promise<DeliveryOutcome[]> => {
+  const keys = await readDevKeys(join(env.localDir, 'dev-keys.json'));
+  if (!keys) throw new Error('no dev keys');
+  const outcomes: DeliveryOutcome[] = new Array(deliveries.length);
+  let next = 0;
+  const one = async (d: Delivery): Promise<DeliveryOutcome> => {
+    const statuses: (number | string)[] = [];
+    let delay = policy.firstDelayMs;
+    for (let attempt = 1; attempt <= policy.attempts; attempt += 1) {
+      const headers: Record<string, string> =
+        d.info.provider === 'plaid'
+          ? { 'plaid-verification': signPlaidBody(d.body, keys.plaid) }
+          : { 'x-argyle-signature': signArgyleBody(d.body, keys.argyleSecret) };
+      try {
+        const response = await fetch(`http://127.0.0.1:${env.port}/webhooks/${d.info.provider}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers },
+          body: d.body,
+          signal: AbortSignal.timeout(policy.timeoutMs),
+        });
+        const text = await response.text();
+        statuses.push(response.status);
+        if (response.ok)
+          return { acceptedId: (JSON.parse(text) as { webhookId: string }).webhookId, statuses };
+      } catch (error) {
+        statuses.push((error as Error).name);
+      }
+      if (attempt < policy.attempts) await new Promise((r) => setTimeout(r, delay));
+      delay = Math.min(delay * 2, policy.maxDelayMs);
+    }
+    return { statuses };
+  };
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < deliveries.length) {
+        const i = next++;
+        outcomes[i] = await one(deliveries[i] as Delivery);
+      }
+    }),
+  );
+  return outcomes;
+};
+
+/**
+ * Counts a scenario: every webhook answered 2xx, and every stored record that is not quarantined,
+ * must have an event; waits up to `settleMs` for the pipeline to catch up first.
+ */
+export const countScenario = async (
+  env: FaultEnvironment,
+  name: string,
+  deliveries: readonly Delivery[],
+  outcomes: readonly DeliveryOutcome[],
+  settleMs = 45_000,
+): Promise<FaultResult & { missing: string[] }> => {
+  const acceptedIds = new Set(outcomes.flatMap((o) => (o.acceptedId ? [o.acceptedId] : [])));
+  const deadline = Date.now() + settleMs;
+  let expected = new Set<string>();
+  let eventCounts = new Map<string, number>();
+  for (;;) {
+    const stored = (await env.records()).filter((r) => r.status !== 'quarantined');
+    expected = new Set([...acceptedIds, ...stored.map((r) => r.webhookId)]);
+    eventCounts = new Map();
+    for (const e of env.events()) eventCounts.set(e.webhookId, (eventCounts.get(e.webhookId) ?? 0) + 1);
+    if ([...expected].every((id) => eventCounts.has(id)) || Date.now() > deadline) break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  const missing = [...expected].filter((id) => !eventCounts.has(id));
+  return {
+    name,
+    sent: deliveries.length,
+    accepted: acceptedIds.size,
+    events: [...expected].filter((id) => eventCounts.has(id)).length,
+    lost: missing.length,
+    duplicateEvents: [...eventCounts.values()].reduce((n, c) => n + c - 1, 0),
+    missing,
+  };
+};
+
+/** Waits until `check` holds, polling. */
+export const until = async (check: () => boolean, ms: number, what: string): Promise<void> => {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+};
