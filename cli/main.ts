@@ -3,7 +3,12 @@ import { UsageError } from './cli-error.js';
 import { DEV_HELP, dev } from './commands/dev.js';
 import { EVENTS_HELP, events } from './commands/events.js';
 import { FIRE_HELP, fire } from './commands/fire.js';
+import { REDRIVE_DLQ_HELP, redriveDlq } from './commands/redrive-dlq.js';
+import { REGISTER_HELP, register } from './commands/register.js';
+import { REPLAY_HELP, replay } from './commands/replay.js';
+import { REQUEUE_QUARANTINED_HELP, requeueQuarantined } from './commands/requeue-quarantined.js';
 import { SEND_HELP, send } from './commands/send.js';
+import { UNREGISTER_HELP, unregister } from './commands/unregister.js';
 
 const HELP = `webhook-pipeline: verified Plaid and Argyle webhooks into AWS, typed events out.
 
@@ -16,14 +21,38 @@ Commands:
   events tail               Print the events the local bus received
   help [command]            Help for a command
 
+Operations (local pipeline with --local, deployed stack with --stack <name>):
+  register plaid            Point Plaid Items at a webhook URL (/item/webhook/update), --wait for acks
+  register argyle           Create the Argyle webhook subscriptions for a URL (idempotent)
+  unregister argyle         Delete the Argyle subscriptions created for a URL
+  fire plaid --sandbox      Have Plaid's sandbox fire a webhook (/sandbox/item/fire_webhook)
+  replay                    Publish stored webhooks of a time window again (metadata.replayed)
+  redrive-dlq               Move the dead-letter queue's messages back to the queue
+  requeue-quarantined       Re-validate quarantined webhooks; enqueue those that now pass
+
 Run 'webhook-pipeline <command> --help' for a command's options.`;
 
-const COMMANDS = { dev, fire, send, events } as const;
+const COMMANDS = {
+  dev,
+  fire,
+  send,
+  events,
+  register,
+  unregister,
+  replay,
+  'redrive-dlq': redriveDlq,
+  'requeue-quarantined': requeueQuarantined,
+} as const;
 const HELPS: Record<string, string> = {
   dev: DEV_HELP,
   fire: FIRE_HELP,
   send: SEND_HELP,
   events: EVENTS_HELP,
+  register: REGISTER_HELP,
+  unregister: UNREGISTER_HELP,
+  replay: REPLAY_HELP,
+  'redrive-dlq': REDRIVE_DLQ_HELP,
+  'requeue-quarantined': REQUEUE_QUARANTINED_HELP,
 };
 
 const version = (): string =>

@@ -1,0 +1,209 @@
+import { parseArgs } from 'node:util';
+import type { Message } from '@aws-sdk/client-sqs';
+import { QueueMessageSchema } from '../../lambdas/shared/queue-message.js';
+import { COMMON_OPTIONS, intOption, numberOption, TARGET_HELP, TARGET_OPTIONS } from '../ops/args.js';
+import { createRateLimiter } from '../ops/concurrency.js';
+import { createProgress } from '../ops/progress.js';
+import { deleteBatch, receiveBatch, releaseMessages, SQS_BATCH, sendBatch } from '../ops/queue.js';
+import { buildReport, defaultReportPath, printSummary, writeReport } from '../ops/report.js';
+import { resolveTarget } from '../ops/target.js';
+
+export const REDRIVE_DLQ_HELP = `Usage:
+  webhook-pipeline redrive-dlq (--local | --stack <name>) [options]
+
+Moves the messages of the router's dead-letter queue back to its queue: each message is received,
+checked against the queue-message schema, sent to the queue unchanged, and deleted from the DLQ
+only once the send succeeded, so nothing is lost (a crash in between leaves a copy in the DLQ;
+the router publishes a webhookId once). Messages that are not valid queue messages stay in the
+DLQ and are listed. The router then publishes them as usual; a cause still present sends them
+back to the DLQ after maxReceiveCount.
+
+Options:
+  --max <n>                 Move at most n messages (default: until the DLQ is empty)
+  --dry-run                 Read and list the messages, move nothing (they become visible again)
+  --rate <n>                Messages a second at most (default 50)
+  --visibility-timeout <s>  How long a message read is hidden from others (default 300)
+${TARGET_HELP}
+  --report <file>           JSON report (default reports/redrive-dlq-<timestamp>.json)
+  -h, --help                This help
+
+Exit status: 0 when every message read was moved (or listed), 1 when any failed or was not valid,
+2 on a usage error.`;
+
+/** One DLQ message's fate. */
+interface RedriveItem {
+  messageId: string;
+  status: 'moved' | 'failed' | 'invalid' | 'planned';
+  webhookId?: string;
+  provider?: string;
+  receivedAt?: string;
+  replayed?: boolean;
+  receiveCount?: number;
+  reason?: string;
+}
+
+/** Two empty long polls in a row: the queue is drained (SQS may answer empty once while messages remain). */
+const EMPTY_POLLS_TO_STOP = 2;
+
+/** `webhook-pipeline redrive-dlq`. */
+export const redriveDlq = async (
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+  out: (line: string) => void,
+): Promise<number> => {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      max: { type: 'string' },
+      'dry-run': { type: 'boolean', default: false },
+      rate: { type: 'string' },
+      'visibility-timeout': { type: 'string' },
+      ...TARGET_OPTIONS,
+      report: COMMON_OPTIONS.report,
+      help: COMMON_OPTIONS.help,
+    },
+  });
+  if (values.help) {
+    out(REDRIVE_DLQ_HELP);
+    return 0;
+  }
+  const started = new Date();
+  const max = intOption('--max', values.max, Number.MAX_SAFE_INTEGER);
+  const rate = numberOption('--rate', values.rate, 50);
+  const visibility = intOption('--visibility-timeout', values['visibility-timeout'], 300, {
+    min: 30,
+    max: 43_200,
+  });
+  const target = await resolveTarget(
+    { local: values.local, stack: values.stack, region: values.region, localDir: values['local-dir'] },
+    env,
+  );
+  const held: Message[] = [];
+  try {
+    out(`${values['dry-run'] ? 'Reading' : 'Moving'} ${target.deadLetterQueueUrl} → ${target.queueUrl}`);
+    const limiter = createRateLimiter(rate);
+    const progress = createProgress({ label: values['dry-run'] ? 'dlq read' : 'redrive' });
+    const items: RedriveItem[] = [];
+    const seen = new Set<string>();
+    let emptyPolls = 0;
+    while (items.length < max && emptyPolls < EMPTY_POLLS_TO_STOP) {
+      const batch = (
+        await receiveBatch(
+          target.sqs,
+          target.deadLetterQueueUrl,
+          Math.min(SQS_BATCH, max - items.length),
+          visibility,
+          1,
+        )
+      ).filter((m) => m.MessageId && !seen.has(m.MessageId));
+      if (batch.length === 0) {
+        emptyPolls += 1;
+        continue;
+      }
+      emptyPolls = 0;
+      const valid: { message: Message; item: RedriveItem }[] = [];
+      for (const message of batch) {
+        seen.add(message.MessageId as string);
+        const item: RedriveItem = {
+          messageId: message.MessageId as string,
+          status: 'planned',
+          receiveCount: Number(message.Attributes?.ApproximateReceiveCount ?? 0) || undefined,
+        };
+        items.push(item);
+        let parsed: ReturnType<typeof QueueMessageSchema.safeParse> | undefined;
+        try {
+          parsed = QueueMessageSchema.safeParse(JSON.parse(message.Body ?? ''));
+        } catch {
+          parsed = undefined;
+        }
+        if (!parsed?.success) {
+          Object.assign(item, {
+            status: 'invalid',
+            reason: parsed ? `not a queue message: ${parsed.error.issues[0]?.message}` : 'not JSON',
+          });
+          held.push(message);
+          progress.tick('failed');
+          continue;
+        }
+        Object.assign(item, {
+          webhookId: parsed.data.webhookId,
+          provider: parsed.data.provider,
+          receivedAt: parsed.data.receivedAt,
+          ...(parsed.data.replayed ? { replayed: true } : {}),
+        });
+        if (values['dry-run']) {
+          held.push(message);
+          progress.tick('ok');
+        } else valid.push({ message, item });
+      }
+      if (valid.length === 0) continue;
+      await limiter.take(valid.length);
+      // The body goes back unchanged: it is what the ingest function (or a replay) wrote.
+      const sent = await sendBatch(
+        target.sqs,
+        target.queueUrl,
+        valid.map((v) => v.message.Body ?? ''),
+      );
+      const toDelete = valid.filter((_, i) => sent[i]?.ok);
+      valid.forEach(({ message, item }, i) => {
+        const outcome = sent[i];
+        if (outcome && !outcome.ok) {
+          Object.assign(item, { status: 'failed', reason: `not sent: ${outcome.error}` });
+          held.push(message);
+          progress.tick('failed');
+        }
+      });
+      const notDeleted = await deleteBatch(
+        target.sqs,
+        target.deadLetterQueueUrl,
+        toDelete.map((v) => v.message),
+      );
+      for (const { message, item } of toDelete) {
+        const problem = notDeleted.get(message.MessageId ?? '');
+        if (problem) {
+          // Sent but still in the DLQ: a later redrive sends it again; the router publishes a webhookId once.
+          Object.assign(item, { status: 'failed', reason: `sent, but not deleted from the DLQ: ${problem}` });
+          progress.tick('failed');
+        } else {
+          item.status = 'moved';
+          progress.tick('ok');
+        }
+      }
+    }
+    progress.done();
+
+    const count = (status: RedriveItem['status']) => items.filter((i) => i.status === status).length;
+    const summary: Record<string, number> = {
+      read: items.length,
+      ...(values['dry-run'] ? { valid: count('planned') } : { moved: count('moved') }),
+      invalid: count('invalid'),
+      failed: count('failed') + count('invalid'),
+    };
+    for (const item of items.filter((i) => i.status === 'failed' || i.status === 'invalid').slice(0, 20)) {
+      out(`  ${item.messageId}: ${item.reason}`);
+    }
+    const file = await writeReport(
+      values.report ?? defaultReportPath('redrive-dlq', started),
+      buildReport({
+        command: 'redrive-dlq',
+        started,
+        finished: new Date(),
+        target: { ...target.description, deadLetterQueue: target.deadLetterQueueUrl, queue: target.queueUrl },
+        parameters: {
+          max: values.max ?? null,
+          rate,
+          visibilityTimeout: visibility,
+          dryRun: values['dry-run'],
+        },
+        summary,
+        items,
+      }),
+    );
+    printSummary(out, values['dry-run'] ? 'Dry run: nothing was moved' : 'redrive-dlq', summary, file);
+    return summary.failed ? 1 : 0;
+  } finally {
+    // What was read but not moved becomes visible again now rather than after the visibility timeout.
+    await releaseMessages(target.sqs, target.deadLetterQueueUrl, held);
+    target.close();
+  }
+};
