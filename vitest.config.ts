@@ -7,6 +7,8 @@ export default defineConfig({
     typecheck: { enabled: true, include: ['test/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
     setupFiles: ['test/setup.ts'],
     globalSetup: ['test/reliability/global-setup.ts'],
+    // The JSON report lets CI print one plain closing line (see .ci/run).
+    reporters: ['default', ['json', { outputFile: 'reports/vitest.json' }]],
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },
