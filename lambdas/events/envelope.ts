@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { PROVIDER_NAMES, type ProviderName } from '../providers/provider.js';
 
 /** The EventBridge `source` of each provider's events. */

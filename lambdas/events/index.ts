@@ -2,7 +2,7 @@
  * The public contract of webhook-pipeline: what lands on the bus, for every team that subscribes.
  * Importable as `webhook-pipeline/events`. Pure constants, zod schemas and types; no AWS SDK.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ARGYLE_CATALOG, ARGYLE_EVENT_NAMES, type ArgyleEventName } from '../providers/argyle/catalog.js';
 import type { CatalogEntry } from '../providers/catalog-entry.js';
 import { PLAID_CATALOG, PLAID_DETAIL_TYPES, type PlaidDetailType } from '../providers/plaid/catalog.js';

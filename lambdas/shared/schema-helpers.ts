@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * A string enum that stays open: known values are typed (editors autocomplete them) but any other

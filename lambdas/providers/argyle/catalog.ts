@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type CatalogEntry, defineEntry } from '../catalog-entry.js';
 import {
   AccountsAddedWebhookSchema,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { openEnum } from '../../shared/schema-helpers.js';
 
 /** Broad category of a Plaid error (`PlaidErrorType`). */

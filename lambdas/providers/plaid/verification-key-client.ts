@@ -1,6 +1,6 @@
 import { createPublicKey } from 'node:crypto';
 import { createVerifier } from 'fast-jwt';
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   SignatureFailureReason,
   SignatureVerificationError,

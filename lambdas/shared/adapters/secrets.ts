@@ -1,5 +1,4 @@
-import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { PlaidCredentials } from '../../providers/plaid/verification-key-client.js';
 import { VerificationUnavailableError } from '../errors.js';
 
@@ -57,6 +56,9 @@ const tryParseJson = (text: string): unknown => {
 
 const fetchSecret = async (arn: string, maxAge: number): Promise<string> => {
   try {
+    // Loaded on first use: the Secrets Manager client stays out of the cold start, and locally
+    // (secrets given as values) it is never loaded at all.
+    const { getSecret } = await import('@aws-lambda-powertools/parameters/secrets');
     const value = await getSecret(arn, { maxAge });
     if (typeof value !== 'string' || value === '') throw new Error('the secret has no string value');
     return value;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { AccountConnectionErrorCodeSchema, AccountEventDataSchema, argyleWebhook } from '../common.js';
 
 export const AccountsAddedWebhookSchema = argyleWebhook('accounts.added', AccountEventDataSchema);

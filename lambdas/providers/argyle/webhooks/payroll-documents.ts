@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { AccountUserDataSchema, ArgyleAnyDataSchema, argyleWebhook } from '../common.js';
 
 const PayrollDocumentDataSchema = AccountUserDataSchema.extend({ payroll_document: z.string() });

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { argyleWebhook, SyncWindowDataSchema } from '../common.js';
 
 export const PaystubsAddedWebhookSchema = argyleWebhook(

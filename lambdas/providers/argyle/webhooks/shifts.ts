@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { argyleWebhook, SyncWindowDataSchema } from '../common.js';
 
 // Argyle publishes no payloads for shifts. The fields below follow the gigs events by analogy and are

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { AccountUserDataSchema, argyleWebhook } from '../common.js';
 
 const VehicleDataSchema = AccountUserDataSchema.extend({ vehicle: z.string() });

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { WebhookEnvironmentSchema } from '../common.js';
 
 /** `BEACON` / `DUPLICATE_DETECTED`: a new Beacon User matches an existing one. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { WebhookEnvironmentSchema } from '../common.js';
 
 /** `DASHBOARD_CONFIGURED_ALERT` / `INSTITUTION_STATUS_ALERT_TRIGGERED`: an institution status alert condition was met. */

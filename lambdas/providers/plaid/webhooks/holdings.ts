@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { PlaidErrorSchema, WebhookEnvironmentSchema } from '../common.js';
 
 /** `HOLDINGS` / `DEFAULT_UPDATE`: new or updated holdings were detected on an investment account. */

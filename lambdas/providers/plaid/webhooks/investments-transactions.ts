@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { PlaidErrorSchema, WebhookEnvironmentSchema } from '../common.js';
 
 // The spec spells the count `cancelled_investments_transactions`, but delivered payloads have been seen

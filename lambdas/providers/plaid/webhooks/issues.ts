@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** `ISSUES` / `ISSUE_RESOLVED`: a subscribed institution issue was marked resolved (no `environment` field). */
 export const IssueResolvedWebhookSchema = z.looseObject({

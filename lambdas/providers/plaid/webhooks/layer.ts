@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { WebhookEnvironmentSchema } from '../common.js';
 
 /** `LAYER` / `LAYER_AUTHENTICATION_PASSED`: Plaid verified that the user owns their phone number. */

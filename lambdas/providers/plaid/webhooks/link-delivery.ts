@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { LinkCallbackMetadataSchema, LinkDeliveryMetadataSchema, PlaidErrorSchema } from '../common.js';
 
 // Neither LINK_DELIVERY webhook carries `environment`.

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { LinkEventSchema, WebhookEnvironmentSchema } from '../common.js';
 
 /** `LINK` / `EVENTS`: a summary of a Link session's events once the user finishes (no `environment` field). */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { PlaidErrorSchema, WebhookEnvironmentSchema } from '../common.js';
 
 /** `PROCESSOR_TOKEN` / `WEBHOOK_UPDATE_ACKNOWLEDGED`: a processor token's webhook URL was updated (processor partners only). */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { WebhookEnvironmentSchema } from '../common.js';
 
 /** `PROTECT` / `PROTECT_USER_EVENT`: a new Protect user event; details come from `/protect/event/get`. */

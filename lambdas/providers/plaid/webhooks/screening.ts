@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { WebhookEnvironmentSchema } from '../common.js';
 
 // Monitor webhooks: ENTITY_SCREENING and SCREENING.

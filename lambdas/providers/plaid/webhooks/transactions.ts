@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   hasItemOrAccountId,
   ITEM_OR_ACCOUNT_ID_REQUIRED,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { openEnum } from '../../../shared/schema-helpers.js';
 import { PlaidErrorSchema, WebhookEnvironmentSchema } from '../common.js';
 
