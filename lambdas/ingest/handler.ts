@@ -5,6 +5,7 @@ import { createSecretSource } from '../shared/adapters/secrets.js';
 import { createSqsClient, createSqsWebhookQueue } from '../shared/adapters/webhook-queue.js';
 import { createDynamoClient, createDynamoWebhookStore } from '../shared/adapters/webhook-store.js';
 import { loadIngestConfig } from '../shared/config.js';
+import { ServiceName } from '../shared/metric-names.js';
 import { createLogger, createMetrics } from '../shared/powertools.js';
 import { createIngestHandler } from './create-handler.js';
 
@@ -22,8 +23,8 @@ const now = Date.now;
 
 /** The ingest Lambda: `POST /webhooks/{provider}` behind API Gateway (HTTP API, payload v2). */
 export const handler = createIngestHandler({
-  logger: createLogger('webhook-ingest'),
-  metrics: createMetrics('webhook-ingest'),
+  logger: createLogger(ServiceName.Ingest),
+  metrics: createMetrics(ServiceName.Ingest),
   deps: {
     providers: createProviders({
       plaid: {

@@ -1,13 +1,14 @@
 import { createSqsClient, createSqsWebhookQueue } from '../shared/adapters/webhook-queue.js';
 import { createDynamoClient, createDynamoWebhookStore } from '../shared/adapters/webhook-store.js';
 import { loadReconcilerConfig } from '../shared/config.js';
+import { ServiceName } from '../shared/metric-names.js';
 import { countMetric, createLogger, createMetrics, MetricName } from '../shared/powertools.js';
 import { type ReconcileDeps, type ReconcileReport, reconcile } from './reconcile.js';
 
 // Once per cold start.
 const config = loadReconcilerConfig();
-const logger = createLogger('webhook-reconciler');
-const metrics = createMetrics('webhook-reconciler');
+const logger = createLogger(ServiceName.Reconciler);
+const metrics = createMetrics(ServiceName.Reconciler);
 const deps: ReconcileDeps = {
   store: createDynamoWebhookStore({
     client: createDynamoClient(config.DYNAMODB_ENDPOINT),

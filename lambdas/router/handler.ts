@@ -1,6 +1,7 @@
 import { createEventBridgeClient, createEventBridgePublisher } from '../shared/adapters/event-publisher.js';
 import { createDynamoClient, createDynamoWebhookStore } from '../shared/adapters/webhook-store.js';
 import { loadRouterConfig } from '../shared/config.js';
+import { ServiceName } from '../shared/metric-names.js';
 import { createLogger, createMetrics } from '../shared/powertools.js';
 import { createRouterHandler } from './create-handler.js';
 
@@ -9,8 +10,8 @@ const config = loadRouterConfig();
 
 /** The router Lambda: SQS batches in, one EventBridge event per webhook out. */
 export const handler = createRouterHandler({
-  logger: createLogger('webhook-router'),
-  metrics: createMetrics('webhook-router'),
+  logger: createLogger(ServiceName.Router),
+  metrics: createMetrics(ServiceName.Router),
   deps: {
     store: createDynamoWebhookStore({
       client: createDynamoClient(config.DYNAMODB_ENDPOINT),

@@ -1,25 +1,9 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 
-/** The namespace of every metric the pipeline emits (overridable with POWERTOOLS_METRICS_NAMESPACE). */
-export const METRICS_NAMESPACE = 'WebhookPipeline';
+import { METRICS_NAMESPACE, type MetricName } from './metric-names.js';
 
-/** Names of the metrics the alarms and dashboard use. */
-export const MetricName = {
-  Accepted: 'WebhookAccepted',
-  Duplicate: 'WebhookDuplicate',
-  Quarantined: 'WebhookQuarantined',
-  UnknownWebhookCode: 'UnknownWebhookCode',
-  SignatureFailure: 'SignatureFailure',
-  InvalidPayload: 'InvalidPayload',
-  PayloadTooLarge: 'PayloadTooLarge',
-  IngestUnavailable: 'IngestUnavailable',
-  EventsPublished: 'EventsPublished',
-  AlreadyPublished: 'AlreadyPublished',
-  PublishFailed: 'PublishFailed',
-  WebhooksRecovered: 'WebhooksRecovered',
-} as const;
-export type MetricName = (typeof MetricName)[keyof typeof MetricName];
+export { METRICS_NAMESPACE, MetricName } from './metric-names.js';
 
 // Powertools' numeric threshold of INFO (TRACE 6, DEBUG 8, INFO 12, WARN 16, ERROR 20).
 const INFO_LEVEL = 12;

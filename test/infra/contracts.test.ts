@@ -59,7 +59,11 @@ describe('function configuration', () => {
         new URL(`../../lambdas/${config.handler}/handler.ts`, import.meta.url),
         'utf8',
       );
-      expect(source).toContain(`'${service}'`);
+      // The handler and the stack take the name from the same constant.
+      const key = Object.entries(ServiceName).find(([, name]) => name === service)?.[0];
+      expect(key).toBeDefined();
+      expect(source).toContain(`createLogger(ServiceName.${key})`);
+      expect(source).toContain(`createMetrics(ServiceName.${key})`);
     },
   );
 });

@@ -1,0 +1,35 @@
+/**
+ * Names shared by the functions and the stack's alarms: the metrics namespace, the service names
+ * and the custom metrics. Pure constants, so `lib/` imports them without the Powertools runtime.
+ */
+
+/** The namespace of every metric the pipeline emits (overridable with POWERTOOLS_METRICS_NAMESPACE). */
+export const METRICS_NAMESPACE = 'WebhookPipeline';
+
+/** `POWERTOOLS_SERVICE_NAME` of each function, also the `service` dimension of its metrics. */
+export const ServiceName = {
+  Ingest: 'webhook-ingest',
+  Router: 'webhook-router',
+  Reconciler: 'webhook-reconciler',
+} as const;
+export type ServiceName = (typeof ServiceName)[keyof typeof ServiceName];
+
+/**
+ * The custom metrics. Each count carries the dimensions `service` and `provider` (plus `reason`
+ * for signature failures); the reconciler's count has `service` only.
+ */
+export const MetricName = {
+  Accepted: 'WebhookAccepted',
+  Duplicate: 'WebhookDuplicate',
+  Quarantined: 'WebhookQuarantined',
+  UnknownWebhookCode: 'UnknownWebhookCode',
+  SignatureFailure: 'SignatureFailure',
+  InvalidPayload: 'InvalidPayload',
+  PayloadTooLarge: 'PayloadTooLarge',
+  IngestUnavailable: 'IngestUnavailable',
+  EventsPublished: 'EventsPublished',
+  AlreadyPublished: 'AlreadyPublished',
+  PublishFailed: 'PublishFailed',
+  WebhooksRecovered: 'WebhooksRecovered',
+} as const;
+export type MetricName = (typeof MetricName)[keyof typeof MetricName];
