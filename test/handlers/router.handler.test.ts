@@ -202,7 +202,10 @@ describe('router handler.ts (AWS clients mocked)', () => {
     expect(response.batchItemFailures).toEqual([]);
     expect(dynamo).toHaveReceivedCommandWith(BatchGetItemCommand, {
       RequestItems: {
-        webhooks: expect.objectContaining({ ProjectionExpression: '#pk, webhookId, #status, rawBody' }),
+        webhooks: expect.objectContaining({
+          ProjectionExpression: '#a0, #a1, #a2, #a3',
+          ExpressionAttributeNames: { '#a0': 'pk', '#a1': 'webhookId', '#a2': 'status', '#a3': 'rawBody' },
+        }),
       },
     });
     expect(JSON.parse(putEntries()[0]?.Detail ?? '{}').data).toEqual(first.info.entry.sample);

@@ -218,6 +218,7 @@ export const createDynamoWebhookStore = ({
         );
         items.push(...(out.Responses?.[tableName] ?? []));
         keys = out.UnprocessedKeys?.[tableName]?.Keys ?? [];
+        // Unprocessed keys mean throttling: back off a little before asking again.
         if (keys.length > 0) await new Promise((r) => setTimeout(r, 25 * 2 ** attempt));
       }
     }
@@ -255,38 +256,15 @@ export const createDynamoWebhookStore = ({
     },
 
     async getStates(dedupeKeys, withBody) {
+      const attributes = [partitionKey, 'webhookId', 'status', ...(withBody ? ['rawBody'] : [])];
       const states = new Map<string, StoredState>();
-      const unique = [...new Set(dedupeKeys)];
-      for (let i = 0; i < unique.length; i += BATCH_GET_LIMIT) {
-        let keys: Record<string, AttributeValue>[] = unique
-          .slice(i, i + BATCH_GET_LIMIT)
-          .map((k) => ({ [partitionKey]: { S: k } }));
-        for (let attempt = 1; keys.length > 0; attempt += 1) {
-          if (attempt > BATCH_GET_ATTEMPTS)
-            throw new Error(`${keys.length} keys stayed unprocessed by BatchGetItem`);
-          const out = await client.send(
-            new BatchGetItemCommand({
-              RequestItems: {
-                [tableName]: {
-                  Keys: keys,
-                  ProjectionExpression: `#pk, webhookId, #status${withBody ? ', rawBody' : ''}`,
-                  ExpressionAttributeNames: { '#pk': partitionKey, '#status': 'status' },
-                },
-              },
-            }),
-          );
-          for (const item of out.Responses?.[tableName] ?? []) {
-            const record = fromItem(item);
-            states.set(record.dedupeKey, {
-              webhookId: record.webhookId,
-              status: record.status,
-              ...(item.rawBody?.S !== undefined ? { rawBody: item.rawBody.S } : {}),
-            });
-          }
-          keys = out.UnprocessedKeys?.[tableName]?.Keys ?? [];
-          // Unprocessed keys mean throttling: back off a little before asking again.
-          if (keys.length > 0) await new Promise((r) => setTimeout(r, 25 * 2 ** attempt));
-        }
+      for (const item of await batchGet([...new Set(dedupeKeys)], attributes)) {
+        const record = fromItem(item);
+        states.set(record.dedupeKey, {
+          webhookId: record.webhookId,
+          status: record.status,
+          ...(item.rawBody?.S !== undefined ? { rawBody: item.rawBody.S } : {}),
+        });
       }
       return states;
     },
