@@ -15,6 +15,7 @@ import {
   startSqsEmulator,
 } from './emulators.js';
 import { BodyTooLargeError, readBody } from './http-util.js';
+import { localLambdaContext } from './lambda-context.js';
 import { type BusEvent, startLocalBus } from './local-bus.js';
 import { createPlaidKeyEndpoint, PLAID_KEY_PATH } from './plaid-key-server.js';
 import { type SqsBatchHandler, startSqsPoller } from './sqs-poller.js';
@@ -56,18 +57,6 @@ type IngestHandler = (
   event: APIGatewayProxyEventV2,
   context: Context,
 ) => Promise<{ statusCode: number; headers?: Record<string, unknown>; body: string }>;
-
-const lambdaContext = (name: string): Context =>
-  ({
-    functionName: name,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${name}`,
-    memoryLimitInMB: '256',
-    awsRequestId: crypto.randomUUID(),
-    logGroupName: `/local/${name}`,
-    logStreamName: 'local',
-    callbackWaitsForEmptyEventLoop: false,
-  }) as unknown as Context;
 
 const time = () => new Date().toISOString().slice(11, 23);
 
@@ -260,7 +249,7 @@ export const startDevPipeline = async (options: DevPipelineOptions): Promise<Dev
       }
       const response = await ingest(
         toHttpApiEvent(req, path, provider, body),
-        lambdaContext('webhook-ingest'),
+        localLambdaContext('webhook-ingest'),
       );
       const headers = Object.fromEntries(
         Object.entries(response.headers ?? {}).map(([k, v]) => [k, String(v)]),

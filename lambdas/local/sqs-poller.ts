@@ -5,6 +5,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { localLambdaContext } from './lambda-context.js';
 
 /** The router handler as the poller calls it (the real `handler.ts` export). */
 export type SqsBatchHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | undefined>;
@@ -45,18 +46,6 @@ const toRecord = (message: Message, queueArn: string): SQSRecord => ({
   eventSourceARN: queueArn,
   awsRegion: 'us-east-1',
 });
-
-const localContext = (): Context =>
-  ({
-    functionName: 'webhook-router',
-    functionVersion: '$LATEST',
-    invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:webhook-router',
-    memoryLimitInMB: '256',
-    awsRequestId: crypto.randomUUID(),
-    logGroupName: '/local/webhook-router',
-    logStreamName: 'local',
-    callbackWaitsForEmptyEventLoop: false,
-  }) as unknown as Context;
 
 /**
  * Feeds the router the way the Lambda event source mapping does: receive a batch, invoke the
@@ -100,7 +89,7 @@ export const startSqsPoller = ({
       let failed = new Set<string>(records.map((r) => r.messageId));
       let invocationError: unknown;
       try {
-        const response = await handler({ Records: records }, localContext());
+        const response = await handler({ Records: records }, localLambdaContext('webhook-router'));
         failed = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
       } catch (error) {
         invocationError = error;
