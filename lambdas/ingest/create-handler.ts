@@ -3,6 +3,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { isProviderName } from '../providers/provider.js';
 import {
   InvalidPayloadError,
   PayloadTooLargeError,
@@ -64,8 +65,9 @@ const recordFailure = (
   error: unknown,
   response: HttpResponse | undefined,
 ) => {
-  // The provider segment is attacker-controlled: only known names become a metric dimension.
-  const dimensions = { provider: error instanceof UnknownProviderError ? 'unknown' : provider };
+  // The provider segment is attacker-controlled, and a body can be refused (413) before the
+  // provider is looked up: only known names become a metric dimension.
+  const dimensions = { provider: isProviderName(provider) ? provider : 'unknown' };
   if (error instanceof SignatureVerificationError) {
     countMetric(metrics, MetricName.SignatureFailure, { ...dimensions, reason: error.reason });
     logger.warn('signature refused', { provider, reason: error.reason });

@@ -108,4 +108,23 @@ describe('ingest metrics by outcome (Powertools EMF)', () => {
     );
     expect(metrics.filter((m) => m.name !== 'ColdStart')).toHaveLength(7);
   });
+
+  it('never turns an unknown provider segment into a metric dimension, even for a body refused as too large', async () => {
+    // Prepare
+    const { handler } = build();
+    // Act
+    const response = await handler(
+      httpApiEvent('attacker-chosen-name', Buffer.alloc(300 * 1024, 0x20)),
+      lambdaContext,
+    );
+    // Assess
+    expect(response.statusCode).toBe(413);
+    expect(metricsEmitted()).toContainEqual({
+      name: 'PayloadTooLarge',
+      provider: 'unknown',
+      reason: undefined,
+      value: 1,
+    });
+    expect(JSON.stringify(metricsEmitted())).not.toContain('attacker-chosen-name');
+  });
 });
