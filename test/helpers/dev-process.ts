@@ -19,6 +19,43 @@ export const freePort = (): Promise<number> =>
     });
   });
 
+/** Variables inherited from the shell that would point a dev process at a deployment. */
+const DEPLOYMENT_VARIABLES = [
+  'TABLE_NAME',
+  'QUEUE_URL',
+  'EVENT_BUS_NAME',
+  'PLAID_BASE_URL',
+  'ARGYLE_WEBHOOK_SECRETS',
+];
+
+/** This process's environment without {@link DEPLOYMENT_VARIABLES}, plus `vars`. */
+export const devEnvironment = (vars: Record<string, string>): NodeJS.ProcessEnv => {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const key of DEPLOYMENT_VARIABLES) delete env[key];
+  return { ...env, ...vars };
+};
+
+/** Spawns `webhook-pipeline dev` with `env` and waits for its banner; its output is collected. */
+export const spawnDev = async (
+  env: NodeJS.ProcessEnv,
+  timeoutMs = 60_000,
+): Promise<{ child: ChildProcess; output: () => string }> => {
+  const child = spawn(process.execPath, [CLI, 'dev'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const collect = (d: Buffer) => {
+    output += d.toString();
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  const deadline = Date.now() + timeoutMs;
+  while (!output.includes('local pipeline running')) {
+    if (child.exitCode !== null) throw new Error(`dev exited early:\n${output}`);
+    if (Date.now() > deadline) throw new Error(`dev did not start in ${timeoutMs / 1000} s:\n${output}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { child, output: () => output };
+};
+
 /** `npm run dev` started as a user would: a child process on a free port with its own state folder. */
 export interface DevProcess {
   readonly url: string;
@@ -38,44 +75,16 @@ export const startDevProcess = async (extraEnv: Record<string, string> = {}): Pr
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'wp-dev-'));
   const eventsLog = join(dir, 'events.ndjson');
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    PORT: String(port),
-    LOCAL_DIR: dir,
-    EVENTS_LOG: eventsLog,
-    ...extraEnv,
-  };
-  for (const key of [
-    'TABLE_NAME',
-    'QUEUE_URL',
-    'EVENT_BUS_NAME',
-    'PLAID_BASE_URL',
-    'ARGYLE_WEBHOOK_SECRETS',
-  ]) {
-    if (!(key in extraEnv)) delete env[key];
-  }
-  const child = spawn(process.execPath, [CLI, 'dev'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout?.on('data', (d: Buffer) => {
-    output += d.toString();
-  });
-  child.stderr?.on('data', (d: Buffer) => {
-    output += d.toString();
-  });
+  const env = devEnvironment({ PORT: String(port), LOCAL_DIR: dir, EVENTS_LOG: eventsLog, ...extraEnv });
+  const { child, output } = await spawnDev(env);
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  const deadline = Date.now() + 60_000;
-  while (!output.includes('local pipeline running')) {
-    if (child.exitCode !== null) throw new Error(`dev exited early:\n${output}`);
-    if (Date.now() > deadline) throw new Error(`dev did not start in 60 s:\n${output}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
   return {
     url: `http://127.0.0.1:${port}`,
     port,
     env,
     eventsLog,
     child,
-    output: () => output,
+    output,
     events: () =>
       existsSync(eventsLog)
         ? readFileSync(eventsLog, 'utf8')

@@ -1,7 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { sampleBody } from '../../cli/samples.js';
 import { DETAIL_TYPES, type DetailTypeInfo } from '../../lambdas/events/index.js';
@@ -11,11 +11,9 @@ import { type LocalBus, startLocalBus } from '../../lambdas/local/local-bus.js';
 import { signArgyleBody, signPlaidBody } from '../../lambdas/local/signing.js';
 import { fromItem } from '../../lambdas/shared/adapters/webhook-store.js';
 import type { WebhookRecord } from '../../lambdas/shared/webhook-record.js';
-import { CLI, freePort } from '../helpers/dev-process.js';
+import { devEnvironment, freePort, spawnDev } from '../helpers/dev-process.js';
 import { type FaultProxy, startFaultProxy } from './fault-proxy.js';
 import type { FaultResult } from './report.js';
-
-const ROOT = resolve(import.meta.dirname, '..', '..');
 
 /** Emulators, the local bus and a fault proxy in front of each, owned by the test process. */
 export interface FaultEnvironment {
@@ -53,7 +51,7 @@ export const startFaultEnvironment = async (): Promise<FaultEnvironment> => {
     credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
   });
   let child: ChildProcess | undefined;
-  let output = '';
+  let output: () => string = () => '';
 
   const killDev = async () => {
     const running = child;
@@ -73,53 +71,29 @@ export const startFaultEnvironment = async (): Promise<FaultEnvironment> => {
     port,
     async startDev(extraEnv = {}) {
       await killDev();
-      output = '';
-      const env: NodeJS.ProcessEnv = {
-        ...process.env,
-        PORT: String(port),
-        LOCAL_DIR: localDir,
-        EVENTS_LOG: eventsLog,
-        DYNAMODB_ENDPOINT: dynamoProxy.endpoint,
-        SQS_ENDPOINT: sqsProxy.endpoint,
-        EVENTBRIDGE_ENDPOINT: busProxy.endpoint,
-        AWS_ACCESS_KEY_ID: 'local',
-        AWS_SECRET_ACCESS_KEY: 'local',
-        VISIBILITY_TIMEOUT_SECONDS: '2',
-        MAX_RECEIVE_COUNT: '5',
-        RECONCILE_AFTER_SECONDS: '5',
-        RECONCILE_EVERY_SECONDS: '1',
-        ...extraEnv,
-      };
-      for (const key of [
-        'TABLE_NAME',
-        'QUEUE_URL',
-        'EVENT_BUS_NAME',
-        'PLAID_BASE_URL',
-        'ARGYLE_WEBHOOK_SECRETS',
-      ]) {
-        delete env[key];
-      }
-      const started = spawn(process.execPath, [CLI, 'dev'], {
-        cwd: ROOT,
-        env,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      child = started;
-      started.stdout?.on('data', (d: Buffer) => {
-        output += d.toString();
-      });
-      started.stderr?.on('data', (d: Buffer) => {
-        output += d.toString();
-      });
-      const deadline = Date.now() + 30_000;
-      while (!output.includes('local pipeline running')) {
-        if (started.exitCode !== null) throw new Error(`dev exited:\n${output}`);
-        if (Date.now() > deadline) throw new Error(`dev did not start:\n${output}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      const started = await spawnDev(
+        devEnvironment({
+          PORT: String(port),
+          LOCAL_DIR: localDir,
+          EVENTS_LOG: eventsLog,
+          DYNAMODB_ENDPOINT: dynamoProxy.endpoint,
+          SQS_ENDPOINT: sqsProxy.endpoint,
+          EVENTBRIDGE_ENDPOINT: busProxy.endpoint,
+          AWS_ACCESS_KEY_ID: 'local',
+          AWS_SECRET_ACCESS_KEY: 'local',
+          VISIBILITY_TIMEOUT_SECONDS: '2',
+          MAX_RECEIVE_COUNT: '5',
+          RECONCILE_AFTER_SECONDS: '5',
+          RECONCILE_EVERY_SECONDS: '1',
+          ...extraEnv,
+        }),
+        30_000,
+      );
+      child = started.child;
+      output = started.output;
     },
     killDev,
-    output: () => output,
+    output: () => output(),
     events() {
       if (!existsSync(eventsLog)) return [];
       return readFileSync(eventsLog, 'utf8')
