@@ -10,6 +10,7 @@ import {
   SignatureVerificationError,
   UnknownProviderError,
 } from '../shared/errors.js';
+import { createLogSampler } from '../shared/log-sampling.js';
 import { countAndLogInfo, countMetric, MetricName } from '../shared/powertools.js';
 import {
   errorResponse,
@@ -27,6 +28,13 @@ export interface IngestHandlerOptions {
   readonly deps: IngestDeps;
   readonly logger: Logger;
   readonly metrics: Metrics;
+  /**
+   * Share (0 to 1) of accepted and duplicate webhooks whose INFO line is written (`LOG_SAMPLE_RATE`
+   * in the deployed handler); every outcome is still counted, and refusals, quarantines and errors
+   * are always logged.
+   * @default 1
+   */
+  readonly logSampleRate?: number;
 }
 
 // The counts of each outcome, for a known and for an unknown webhook code.
@@ -40,6 +48,7 @@ const recordOutcome = (
   { logger, metrics }: IngestHandlerOptions,
   outcome: IngestOutcome,
   latencyMs: number,
+  logLine: boolean,
 ) => {
   const names = OUTCOME_METRICS[outcome.status][outcome.known ? 0 : 1];
   const dimensions = { provider: outcome.provider };
@@ -53,9 +62,11 @@ const recordOutcome = (
   if (outcome.status === 'quarantined') {
     for (const name of names) countMetric(metrics, name, dimensions);
     logger.warn('webhook quarantined', { ...fields, issues: outcome.issues });
-  } else {
+  } else if (logLine) {
     // The counts and the one INFO line of the request, in a single write.
     countAndLogInfo(metrics, names, dimensions, logger, 'webhook', fields);
+  } else {
+    for (const name of names) countMetric(metrics, name, dimensions);
   }
 };
 
@@ -92,6 +103,7 @@ const recordFailure = (
  */
 export const createIngestHandler = (options: IngestHandlerOptions) => {
   const { deps, logger, metrics } = options;
+  const sampled = createLogSampler(options.logSampleRate ?? 1);
   const handle = async (event: APIGatewayProxyEventV2): Promise<HttpResponse> => {
     const started = performance.now();
     const method = event.requestContext?.http?.method ?? 'POST';
@@ -99,7 +111,7 @@ export const createIngestHandler = (options: IngestHandlerOptions) => {
     const provider = providerSegment(event);
     try {
       const outcome = await ingestWebhook(toIngestRequest(event, deps.settings.maxBodyBytes), deps);
-      recordOutcome(options, outcome, Math.round((performance.now() - started) * 100) / 100);
+      recordOutcome(options, outcome, Math.round((performance.now() - started) * 100) / 100, sampled());
       return outcomeResponse(outcome);
     } catch (error) {
       const response = errorResponse(error);

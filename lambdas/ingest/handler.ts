@@ -5,6 +5,7 @@ import { createSecretSource } from '../shared/adapters/secrets.js';
 import { createSqsClient, createSqsWebhookQueue } from '../shared/adapters/webhook-queue.js';
 import { createDynamoClient, createDynamoWebhookStore } from '../shared/adapters/webhook-store.js';
 import { loadIngestConfig } from '../shared/config.js';
+import { loadLogSampleRate } from '../shared/log-sampling.js';
 import { ServiceName } from '../shared/metric-names.js';
 import { createLogger, createMetrics } from '../shared/powertools.js';
 import { createIngestHandler } from './create-handler.js';
@@ -25,6 +26,7 @@ const now = Date.now;
 export const handler = createIngestHandler({
   logger: createLogger(ServiceName.Ingest),
   metrics: createMetrics(ServiceName.Ingest),
+  logSampleRate: loadLogSampleRate(),
   deps: {
     providers: createProviders({
       plaid: {
