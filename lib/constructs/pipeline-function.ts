@@ -28,6 +28,13 @@ export const PIPELINE_RUNTIME = Runtime.NODEJS_24_X;
 const ESM_REQUIRE_SHIM =
   "import { createRequire } from 'node:module';const require = createRequire(import.meta.url);";
 
+/**
+ * The `NODE_OPTIONS` a function gets: source maps applied at run time only when asked for. The
+ * bench starts its cold-start processes with the same.
+ */
+export const functionNodeOptions = (runtimeSourceMaps: boolean): { NODE_OPTIONS?: string } =>
+  runtimeSourceMaps ? { NODE_OPTIONS: '--enable-source-maps' } : {};
+
 /** The share of request INFO lines written by default (`LOG_SAMPLE_RATE`). */
 const DEFAULT_LOG_SAMPLE_RATE = 0.01;
 
@@ -70,6 +77,14 @@ export interface PipelineFunctionDefaults {
    * @default 0.01
    */
   readonly logSampleRate?: number;
+  /**
+   * Set `NODE_OPTIONS=--enable-source-maps`, so that stack traces in the logs point into the
+   * TypeScript sources. Off by default: Node then reads and parses the bundle's source map at every
+   * cold start (docs/benchmarks.md); the map is shipped beside the bundle either way, to map a
+   * logged trace afterwards.
+   * @default false
+   */
+  readonly runtimeSourceMaps?: boolean;
 }
 
 /** Properties of a {@link PipelineFunction}. */
@@ -155,8 +170,7 @@ export class PipelineFunction extends Construct {
         POWERTOOLS_METRICS_NAMESPACE: props.metricsNamespace ?? DEFAULT_METRICS_NAMESPACE,
         POWERTOOLS_LOG_LEVEL: props.logLevel ?? 'INFO',
         LOG_SAMPLE_RATE: String(props.logSampleRate ?? DEFAULT_LOG_SAMPLE_RATE),
-        // Stack traces point into the TypeScript sources.
-        NODE_OPTIONS: '--enable-source-maps',
+        ...functionNodeOptions(props.runtimeSourceMaps ?? false),
         ...props.environment,
       },
       bundling: {

@@ -60,8 +60,9 @@ describe('functions', () => {
       POWERTOOLS_SERVICE_NAME: service,
       POWERTOOLS_METRICS_NAMESPACE: 'WebhookPipeline',
       POWERTOOLS_LOG_LEVEL: 'INFO',
-      NODE_OPTIONS: '--enable-source-maps',
     });
+    // Source maps are shipped, not loaded at every cold start (runtimeSourceMaps).
+    expect(environmentOf(template, service)).not.toHaveProperty('NODE_OPTIONS');
   });
 
   it.each(SERVICES)(
@@ -90,7 +91,6 @@ describe('functions', () => {
       POWERTOOLS_SERVICE_NAME: 'webhook-ingest',
       POWERTOOLS_METRICS_NAMESPACE: 'WebhookPipeline',
       POWERTOOLS_LOG_LEVEL: 'INFO',
-      NODE_OPTIONS: '--enable-source-maps',
       LOG_SAMPLE_RATE: '0.01',
       TABLE_NAME: { Ref: tableId },
       QUEUE_URL: { Ref: queueId },
