@@ -19,6 +19,10 @@ export type ServiceName = (typeof ServiceName)[keyof typeof ServiceName];
  * for signature failures); the reconciler's count has `service` only.
  */
 export const MetricName = {
+  /**
+   * Not emitted for each webhook any more (its EMF line was most of the log bytes of the happy
+   * path): accepted webhooks are counted by `EventsPublished`, one line per router batch.
+   */
   Accepted: 'WebhookAccepted',
   Duplicate: 'WebhookDuplicate',
   Quarantined: 'WebhookQuarantined',

@@ -62,13 +62,16 @@ const counts = (name: string) => lines.filter((l) => l._aws !== undefined && l[n
 const messages = (message: string) => lines.filter((l) => l.message === message).length;
 
 describe('request lines sampled, counts and refusals kept (LOG_SAMPLE_RATE)', () => {
-  it('at rate 0 counts every accepted webhook but writes none of their INFO lines', async () => {
+  it('at rate 0 writes nothing for accepted webhooks, and still counts duplicates', async () => {
     // Prepare
     const handler = build(0);
     // Act
     for (let i = 0; i < 5; i += 1) await handler(signed(body(i)), lambdaContext);
+    const accepted = lines.length;
+    await handler(signed(body(0)), lambdaContext);
     // Assess
-    expect(counts('WebhookAccepted')).toBe(5);
+    expect(accepted).toBe(0);
+    expect(counts('WebhookDuplicate')).toBe(1);
     expect(messages('webhook')).toBe(0);
   });
 
@@ -95,8 +98,12 @@ describe('request lines sampled, counts and refusals kept (LOG_SAMPLE_RATE)', ()
     // Act
     for (let i = 0; i < 3; i += 1) await handler(signed(body(i)), lambdaContext);
     // Assess
-    expect(counts('WebhookAccepted')).toBe(3);
     expect(messages('webhook')).toBe(3);
+    expect(lines.filter((l) => l.message === 'webhook').map((l) => l.status)).toEqual([
+      'accepted',
+      'accepted',
+      'accepted',
+    ]);
   });
 });
 

@@ -6,8 +6,25 @@ import { PLAID_CATALOG, PlaidEnvelopeSchema, plaidDetailType } from './catalog.j
 // Plaid types and codes are upper snake case; anything else cannot become a sane detail-type.
 const NAME = /^[A-Z][A-Z0-9_]{0,63}$/;
 
-/** Places a parsed Plaid body in the catalogue by its (webhook_type, webhook_code) pair. */
+const CATALOG = PLAID_CATALOG as Readonly<Record<string, CatalogEntry>>;
+
+/**
+ * Places a parsed Plaid body in the catalogue by its (webhook_type, webhook_code) pair. A known pair
+ * whose body passes its schema is valid in one parse; anything else takes the full path, so every
+ * answer is the one {@link classifyPlaidWebhookFully} gives.
+ */
 export const classifyPlaidWebhook = (payload: Record<string, unknown>): Classification => {
+  const { webhook_type: type, webhook_code: code } = payload;
+  if (typeof type === 'string' && typeof code === 'string' && NAME.test(type) && NAME.test(code)) {
+    const detailType = plaidDetailType(type, code);
+    const entry = Object.hasOwn(CATALOG, detailType) ? CATALOG[detailType] : undefined;
+    if (entry?.schema.safeParse(payload).success) return { kind: 'valid', detailType };
+  }
+  return classifyPlaidWebhookFully(payload);
+};
+
+/** The envelope, then the pair's names, then its schema: with the reason when something fails. */
+export const classifyPlaidWebhookFully = (payload: Record<string, unknown>): Classification => {
   const envelope = PlaidEnvelopeSchema.safeParse(payload);
   if (!envelope.success) {
     return { kind: 'invalid', detailType: UNRECOGNISED_DETAIL_TYPE, issues: summariseIssues(envelope.error) };
@@ -20,9 +37,5 @@ export const classifyPlaidWebhook = (payload: Record<string, unknown>): Classifi
       issues: ['webhook_type, webhook_code: expected upper snake case names of at most 64 characters'],
     };
   }
-  return classifyAgainst(
-    PLAID_CATALOG as Readonly<Record<string, CatalogEntry>>,
-    plaidDetailType(type, code),
-    payload,
-  );
+  return classifyAgainst(CATALOG, plaidDetailType(type, code), payload);
 };
