@@ -17,7 +17,12 @@ import { createLogger, createMetrics } from '../../lambdas/shared/powertools.js'
 import type { EventEntry, EventPublisher, RouterStore } from '../../lambdas/shared/webhook-record.js';
 import { httpApiEvent, lambdaContext } from '../helpers/api-gateway-event.js';
 import { freePort } from '../helpers/dev-process.js';
-import { InMemoryWebhookQueue, InMemoryWebhookStore, ManualClock } from '../helpers/fakes.js';
+import {
+  InMemoryRouterStore,
+  InMemoryWebhookQueue,
+  InMemoryWebhookStore,
+  ManualClock,
+} from '../helpers/fakes.js';
 import { seed } from '../helpers/fixtures.js';
 import { forgeToken, hs256WithPublicKey } from '../helpers/plaid.js';
 import { recordForgery } from './report.js';
@@ -830,11 +835,7 @@ describe('both providers: bodies', () => {
       // Act
       const answer = await ctx.send(provider, body, { headers: ctx.signed(provider, body) });
       const published: EventEntry[] = [];
-      const store: RouterStore = {
-        getStates: async () => new Map(),
-        markPublished: async () => true,
-        markQuarantined: async () => true,
-      };
+      const store: RouterStore = new InMemoryRouterStore(ctx.store.records);
       const publisher: EventPublisher = {
         publish: async (entries) => {
           published.push(...entries);
@@ -842,7 +843,7 @@ describe('both providers: bodies', () => {
         },
       };
       const results = await routeWebhooks(
-        ctx.queue.messages.map((m, i) => ({ id: String(i), body: m })),
+        ctx.queue.messages.map((m, i) => ({ id: String(i), body: m, receiveCount: 1 })),
         { store, publisher, now: ctx.clock.now },
       );
       // Assess

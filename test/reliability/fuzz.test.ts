@@ -16,7 +16,13 @@ import { MAX_JSON_DEPTH } from '../../lambdas/shared/json-depth.js';
 import { createLogger, createMetrics } from '../../lambdas/shared/powertools.js';
 import type { EventEntry, EventPublisher, RouterStore } from '../../lambdas/shared/webhook-record.js';
 import { httpApiEvent, lambdaContext } from '../helpers/api-gateway-event.js';
-import { InMemoryWebhookQueue, InMemoryWebhookStore, ManualClock, sequentialIds } from '../helpers/fakes.js';
+import {
+  InMemoryRouterStore,
+  InMemoryWebhookQueue,
+  InMemoryWebhookStore,
+  ManualClock,
+  sequentialIds,
+} from '../helpers/fakes.js';
 import { inMemoryKeyCache } from '../helpers/plaid.js';
 import { recordFuzz } from './report.js';
 
@@ -548,11 +554,7 @@ const fastSetup = () => {
     return { status: response.statusCode, body: JSON.parse(response.body) as Record<string, unknown> };
   };
   const published: EventEntry[] = [];
-  const routerStore: RouterStore = {
-    getStates: async () => new Map(),
-    markPublished: async () => true,
-    markQuarantined: async () => true,
-  };
+  const routerStore: RouterStore = new InMemoryRouterStore(store.records);
   const publisher: EventPublisher = {
     publish: async (entries) => {
       published.push(...entries);
@@ -561,7 +563,7 @@ const fastSetup = () => {
   };
   const route = () =>
     routeWebhooks(
-      queue.messages.map((body, i) => ({ id: `r-${i}`, body })),
+      queue.messages.map((body, i) => ({ id: `r-${i}`, body, receiveCount: 1 })),
       { store: routerStore, publisher, now: clock.now },
     );
   return { store, queue, send, route, published };
