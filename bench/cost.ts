@@ -13,6 +13,8 @@ import type { SQSRecord } from 'aws-lambda';
 import { DETAIL_TYPES } from '../lambdas/events/index.js';
 import { createRouterHandler } from '../lambdas/router/create-handler.js';
 import { entrySize } from '../lambdas/shared/adapters/event-publisher.js';
+import { toItem } from '../lambdas/shared/adapters/webhook-store.js';
+import { itemSizeBytes } from '../lambdas/shared/item-size.js';
 import { DEFAULT_LOG_SAMPLE_RATE, loadLogSampleRate } from '../lambdas/shared/log-sampling.js';
 import { createLogger, createMetrics } from '../lambdas/shared/powertools.js';
 import {
@@ -27,7 +29,6 @@ import { ROOT, writeResult } from './lib/child.js';
 import type { FunctionSettings } from './lib/cost-model.js';
 import { AcceptingPublisher, InMemoryRouterStore } from './lib/in-memory.js';
 import { benchKeys, buildIngestHandler, toApiEvent } from './lib/ingest-harness.js';
-import { itemSizeBytes } from './lib/item-size.js';
 import { applyDeployedEnvironment, lambdaContext } from './lib/lambda-env.js';
 
 /** The functions' settings as the stack synthesizes them (bundling skipped). */
@@ -147,8 +148,9 @@ const ingestLogBytes = everyLine.logBytes.map((all, i) =>
   expectedBytes(all, noLine.logBytes[i] as number, settings.ingest.logSampleRate ?? 1),
 );
 
-// DynamoDB: the item ingest writes (docs/storage-layout.md); the happy path writes nothing else.
-const dynamo = records.map((record) => ({ itemBytes: itemSizeBytes(record) }));
+// DynamoDB (storage layout v2): the item as the adapter writes it; no index entry and no router
+// write on the happy path.
+const dynamo = records.map((record) => ({ itemBytes: itemSizeBytes(toItem(record)) }));
 
 // Router: the recorded messages in batches, as the event source mapping delivers them; again with
 // every INFO line and with none.
@@ -171,7 +173,10 @@ const toRecord = (body: string, i: number): SQSRecord => ({
 });
 const runRouter = async (logSampleRate: number) => {
   const states = new Map<string, StoredState>(
-    records.map((r) => [r.dedupeKey, { webhookId: r.webhookId, status: WebhookStatus.Received }]),
+    records.map((r) => [
+      r.dedupeKey,
+      { webhookId: r.webhookId, status: WebhookStatus.Received, receivedAt: r.receivedAt },
+    ]),
   );
   const publisher = new AcceptingPublisher();
   const entries: number[] = [];
