@@ -15,6 +15,8 @@ export const QueueMessageSchema = z.object({
   rawBody: z.string().optional(),
   /** Set by an operator's replay: published again even if already published, with `metadata.replayed`. */
   replayed: z.boolean().optional(),
+  /** Set by `requeue` and `redrive-dlq`: the router claims the record before it publishes. */
+  requeued: z.boolean().optional(),
 });
 export type QueueMessage = z.infer<typeof QueueMessageSchema>;
 

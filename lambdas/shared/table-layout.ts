@@ -19,3 +19,33 @@ export const TABLE_LAYOUT = {
     projected: ['webhookId', 'provider'],
   },
 } as const;
+
+/**
+ * Item attribute names of the v2 layout (docs/storage-layout.md, "Item"), as the operations commands
+ * read and filter them. Kept here so a rename is a one-line change.
+ */
+export const ITEM_ATTRIBUTES = {
+  webhookId: 'webhookId',
+  provider: 'provider',
+  detailType: 'detailType',
+  receivedAt: 'receivedAt',
+  status: 'status',
+  rawBody: 'rawBody',
+  deliveries: 'deliveries',
+  dedupeUntil: 'dedupeUntil',
+  issues: 'issues',
+  failure: 'failure',
+  publishedAt: 'publishedAt',
+  /** Sparse: `<status>#<shard>` only while the record is quarantined or failed. */
+  exception: 'exception',
+} as const;
+
+/** The sparse `exceptions` index of the v2 layout: quarantined and failed records only. */
+export const EXCEPTIONS_INDEX = {
+  indexName: 'exceptions',
+  partitionKey: 'exception',
+  sortKey: 'receivedAt',
+  /** Partition values are `<status>#<shard>` with shards 0 to shards - 1. */
+  shards: 8,
+  projected: ['webhookId', 'provider', 'detailType'],
+} as const;
