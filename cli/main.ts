@@ -6,7 +6,7 @@ import { FIRE_HELP, fire } from './commands/fire.js';
 import { REDRIVE_DLQ_HELP, redriveDlq } from './commands/redrive-dlq.js';
 import { REGISTER_HELP, register } from './commands/register.js';
 import { REPLAY_HELP, replay } from './commands/replay.js';
-import { REQUEUE_QUARANTINED_HELP, requeueQuarantined } from './commands/requeue-quarantined.js';
+import { REQUEUE_HELP, REQUEUE_QUARANTINED_HELP, requeue, requeueQuarantined } from './commands/requeue.js';
 import { SEND_HELP, send } from './commands/send.js';
 import { UNREGISTER_HELP, unregister } from './commands/unregister.js';
 
@@ -26,8 +26,11 @@ Operations (local pipeline with --local, deployed stack with --stack <name>):
   register argyle           Create the Argyle webhook subscriptions for a URL (idempotent)
   unregister argyle         Delete the Argyle subscriptions created for a URL
   fire plaid --sandbox      Have Plaid's sandbox fire a webhook (/sandbox/item/fire_webhook)
-  replay                    Publish stored webhooks of a time window again (metadata.replayed)
+  replay                    Publish stored webhooks again, filtered (provider, type glob, time, status,
+                            Item), with a cost estimate (--dry-run), a rate and a resumable cursor;
+                            --archive: replay the bus archive to consumer rules
   redrive-dlq               Move the dead-letter queue's messages back to the queue
+  requeue                   Bring failed webhooks back (--status quarantined: quarantined ones)
   requeue-quarantined       Re-validate quarantined webhooks; enqueue those that now pass
 
 Run 'webhook-pipeline <command> --help' for a command's options.`;
@@ -41,6 +44,7 @@ const COMMANDS = {
   unregister,
   replay,
   'redrive-dlq': redriveDlq,
+  requeue,
   'requeue-quarantined': requeueQuarantined,
 } as const;
 const HELPS: Record<string, string> = {
@@ -52,6 +56,7 @@ const HELPS: Record<string, string> = {
   unregister: UNREGISTER_HELP,
   replay: REPLAY_HELP,
   'redrive-dlq': REDRIVE_DLQ_HELP,
+  requeue: REQUEUE_HELP,
   'requeue-quarantined': REQUEUE_QUARANTINED_HELP,
 };
 

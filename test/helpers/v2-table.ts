@@ -2,9 +2,10 @@ import { createHash, randomUUID } from 'node:crypto';
 import {
   type AttributeValue,
   CreateTableCommand,
-  type DynamoDBClient,
+  DynamoDBClient,
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
+import { startDynamoEmulator } from '../../lambdas/local/emulators.js';
 import type { ProviderName } from '../../lambdas/providers/provider.js';
 import {
   exceptionsIndexDefinition,
@@ -12,6 +13,7 @@ import {
 } from '../../lambdas/shared/adapters/operations-store.js';
 import { webhookTableDefinition } from '../../lambdas/shared/adapters/webhook-store.js';
 import { ITEM_ATTRIBUTES as A, EXCEPTIONS_INDEX, TABLE_LAYOUT } from '../../lambdas/shared/table-layout.js';
+import { type DevProcess, startDevProcess } from './dev-process.js';
 
 /**
  * Creates the webhook table with the sparse `exceptions` index of docs/storage-layout.md, whatever
@@ -87,4 +89,32 @@ export const putV2Record = async (
   if (record.failure) item[A.failure] = { S: record.failure };
   await dynamo.send(new PutItemCommand({ TableName: tableName, Item: item }));
   return { ...record, dedupeKey, webhookId };
+};
+
+/**
+ * The local pipeline (`webhook-pipeline dev` as a child process) on a DynamoDB emulator whose table
+ * was created first in the v2 layout, so the tests can seed records with the exceptions index.
+ */
+export const startDevOnV2Table = async (
+  extraEnv: Record<string, string> = {},
+): Promise<{ dev: DevProcess; dynamo: DynamoDBClient; tableName: string; stop(): Promise<void> }> => {
+  const emulator = await startDynamoEmulator();
+  const dynamo = new DynamoDBClient({
+    endpoint: emulator.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
+  });
+  const tableName = 'webhooks';
+  await createV2Table(dynamo, tableName);
+  const dev = await startDevProcess({ ...extraEnv, DYNAMODB_ENDPOINT: emulator.endpoint });
+  return {
+    dev,
+    dynamo,
+    tableName,
+    async stop() {
+      await dev.stop();
+      dynamo.destroy();
+      await emulator.close();
+    },
+  };
 };

@@ -130,17 +130,22 @@ export interface NewRecord {
 }
 
 /** A record read from an item of the v2 layout. */
-export const recordFromItem = (item: Record<string, AttributeValue>): OperationsRecord => ({
-  dedupeKey: item[TABLE_LAYOUT.partitionKey]?.S ?? '',
-  webhookId: item[A.webhookId]?.S ?? '',
-  provider: (item[A.provider]?.S ?? '') as ProviderName,
-  detailType: item[A.detailType]?.S ?? '',
-  receivedAt: item[A.receivedAt]?.S ?? '',
-  status: (item[A.status]?.S ?? '') as RecordStatus,
-  ...(item[A.rawBody]?.S !== undefined ? { rawBody: item[A.rawBody].S } : {}),
-  ...(item[A.issues]?.L ? { issues: item[A.issues].L.map((v) => v.S ?? '') } : {}),
-  ...(item[A.failure]?.S !== undefined ? { failure: item[A.failure].S } : {}),
-});
+export const recordFromItem = (item: Record<string, AttributeValue>): OperationsRecord => {
+  const rawBody = item[A.rawBody]?.S;
+  const issues = item[A.issues]?.L;
+  const failure = item[A.failure]?.S;
+  return {
+    dedupeKey: item[TABLE_LAYOUT.partitionKey]?.S ?? '',
+    webhookId: item[A.webhookId]?.S ?? '',
+    provider: (item[A.provider]?.S ?? '') as ProviderName,
+    detailType: item[A.detailType]?.S ?? '',
+    receivedAt: item[A.receivedAt]?.S ?? '',
+    status: (item[A.status]?.S ?? '') as RecordStatus,
+    ...(rawBody !== undefined ? { rawBody } : {}),
+    ...(issues ? { issues: issues.map((v) => v.S ?? '') } : {}),
+    ...(failure !== undefined ? { failure } : {}),
+  };
+};
 
 const SUMMARY = [
   TABLE_LAYOUT.partitionKey,
