@@ -273,7 +273,22 @@ export const replay = async (
       values.cursor !== undefined || stopReason !== undefined ? writer.save(cursor) : Promise.resolve();
     const { scan, matches } = compileFilter(filter);
     const size = await target.store.describe();
-    const limiter = createRateLimiter(rate);
+    // The rate limit's waits end early on Ctrl-C, so an interrupted run stops at once.
+    const waits = new Set<() => void>();
+    const limiter = createRateLimiter(
+      rate,
+      Date.now,
+      (ms) =>
+        new Promise<void>((resolve) => {
+          const done = () => {
+            clearTimeout(timer);
+            waits.delete(done);
+            resolve();
+          };
+          const timer = setTimeout(done, ms);
+          waits.add(done);
+        }),
+    );
     const progress = createProgress({
       label: 'replay',
       ...(size.itemCount ? { total: size.itemCount } : {}),
@@ -285,6 +300,7 @@ export const replay = async (
     let stopReason: string | undefined;
     const onSignal = () => {
       stopReason ??= 'interrupted';
+      for (const done of [...waits]) done();
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
@@ -312,6 +328,7 @@ export const replay = async (
             if (stopReason !== undefined) return;
             const chunk = toSend.slice(i, i + SQS_BATCH);
             await limiter.take(chunk.length);
+            if (stopReason !== undefined) return;
             const outcomes = await sendBatch(
               target.sqs,
               target.queueUrl,
