@@ -3,6 +3,7 @@ import { UsageError } from './cli-error.js';
 import { DEV_HELP, dev } from './commands/dev.js';
 import { EVENTS_HELP, events } from './commands/events.js';
 import { FIRE_HELP, fire } from './commands/fire.js';
+import { RECONCILE_HELP, reconcile } from './commands/reconcile.js';
 import { REDRIVE_DLQ_HELP, redriveDlq } from './commands/redrive-dlq.js';
 import { REGISTER_HELP, register } from './commands/register.js';
 import { REPLAY_HELP, replay } from './commands/replay.js';
@@ -25,6 +26,7 @@ Operations (local pipeline with --local, deployed stack with --stack <name>):
   register plaid            Point Plaid Items at a webhook URL (/item/webhook/update), --wait for acks
   register argyle           Create the Argyle webhook subscriptions for a URL (idempotent)
   unregister argyle         Delete the Argyle subscriptions created for a URL
+  reconcile plaid           Find Plaid webhooks never received (/item/get last_webhook); --recover
   fire plaid --sandbox      Have Plaid's sandbox fire a webhook (/sandbox/item/fire_webhook)
   replay                    Publish stored webhooks again, filtered (provider, type glob, time, status,
                             Item), with a cost estimate (--dry-run), a rate and a resumable cursor;
@@ -42,6 +44,7 @@ const COMMANDS = {
   events,
   register,
   unregister,
+  reconcile,
   replay,
   'redrive-dlq': redriveDlq,
   requeue,
@@ -54,6 +57,7 @@ const HELPS: Record<string, string> = {
   events: EVENTS_HELP,
   register: REGISTER_HELP,
   unregister: UNREGISTER_HELP,
+  reconcile: RECONCILE_HELP,
   replay: REPLAY_HELP,
   'redrive-dlq': REDRIVE_DLQ_HELP,
   requeue: REQUEUE_HELP,

@@ -90,7 +90,8 @@ Environment:
 Exit status: 0 when everything was registered (and acknowledged with --wait), 1 when anything
 failed, 2 on a usage error.`;
 
-const SHARED_OPTIONS = {
+/** Options of `register plaid|argyle`, shared with `reconcile plaid`. */
+export const SHARED_OPTIONS = {
   url: { type: 'string' },
   'dry-run': { type: 'boolean', default: false },
   'max-attempts': { type: 'string' },
@@ -99,7 +100,8 @@ const SHARED_OPTIONS = {
   ...COMMON_OPTIONS,
 } as const;
 
-const targetFlags = (values: {
+/** The target flags of parsed options. */
+export const targetFlags = (values: {
   local: boolean;
   stack?: string | undefined;
   region?: string | undefined;
