@@ -35,6 +35,8 @@ export interface PipelineTarget {
   readonly queueUrl: string;
   readonly deadLetterQueueUrl: string;
   readonly eventBusName?: string;
+  /** The local bus's endpoint (`--local`); a stack uses the usual EventBridge endpoint. */
+  readonly eventBridgeEndpoint?: string;
   readonly plaidWebhookUrl?: string;
   readonly argyleWebhookUrl?: string;
   readonly plaidSecretArn?: string;
@@ -131,6 +133,7 @@ export const resolveTarget = async (flags: TargetFlags, env: NodeJS.ProcessEnv):
       queueUrl: state.queueUrl,
       deadLetterQueueUrl: state.dlqUrl,
       eventBusName: 'webhook-pipeline-local',
+      ...(state.busEndpoint ? { eventBridgeEndpoint: state.busEndpoint } : {}),
       plaidWebhookUrl: `${localPipelineUrl(env)}/webhooks/plaid`,
       argyleWebhookUrl: `${localPipelineUrl(env)}/webhooks/argyle`,
       localDir: localDir(env, flags.localDir),
