@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { Message } from '@aws-sdk/client-sqs';
-import { type QueueMessage, QueueMessageSchema } from '../../lambdas/shared/queue-message.js';
+import { escapeForSqs, type QueueMessage, QueueMessageSchema } from '../../lambdas/shared/queue-message.js';
 import { COMMON_OPTIONS, intOption, numberOption, TARGET_HELP, TARGET_OPTIONS } from '../ops/args.js';
 import { createRateLimiter } from '../ops/concurrency.js';
 import { createProgress } from '../ops/progress.js';
@@ -139,7 +139,7 @@ export const redriveDlq = async (
           const data = parsed.data;
           const body = data.replayed
             ? (message.Body ?? '')
-            : JSON.stringify({ ...data, requeued: true } satisfies QueueMessage);
+            : escapeForSqs(JSON.stringify({ ...data, requeued: true } satisfies QueueMessage));
           valid.push({ message, item, body });
         }
       }

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
+import { type EventPattern, matchesEventPattern, parseEventPattern } from './event-pattern.js';
 import { readBody } from './http-util.js';
 
 /**
@@ -24,16 +25,14 @@ export interface LocalArchiveOptions {
   readonly append: (text: string) => Promise<void>;
   /** Checks an event pattern and throws a message EventBridge would give for an invalid one. */
   readonly parsePattern: (pattern: string) => unknown;
-  /** True when the event matches the parsed pattern. */
-  readonly matches: (pattern: unknown, event: Record<string, unknown>) => boolean;
+  /** True when the event (its JSON line, numbers kept exactly) matches the parsed pattern. */
+  readonly matches: (pattern: unknown, eventLine: string) => boolean;
 }
 
 /** The event pattern collaborators of the local bus's archive. */
 export const LOCAL_PATTERNS: Pick<LocalArchiveOptions, 'parsePattern' | 'matches'> = {
-  parsePattern: (pattern) => JSON.parse(pattern) as unknown,
-  matches: () => {
-    throw new Error('event pattern matching needs lambdas/local/event-pattern.ts');
-  },
+  parsePattern: (pattern) => parseEventPattern(pattern),
+  matches: (pattern, eventLine) => matchesEventPattern(pattern as EventPattern, eventLine),
 };
 
 /** An answer on the wire: HTTP status and JSON body. */
@@ -110,20 +109,21 @@ export const createLocalArchive = (options: LocalArchiveOptions): LocalArchive =
   const replays = new Map<string, Replay>();
   const running = new Set<Promise<void>>();
 
-  const readArchive = async (): Promise<Record<string, unknown>[]> => {
+  /** The archived events: each line of the log as written (so every byte is replayed) and its time. */
+  const readArchive = async (): Promise<{ line: string; at: number }[]> => {
     let text: string;
     try {
       text = await readFile(options.eventsLog, 'utf8');
     } catch {
       return [];
     }
-    const events: Record<string, unknown>[] = [];
+    const events: { line: string; at: number }[] = [];
     for (const line of text.split('\n')) {
       if (!line) continue;
       try {
         const event = JSON.parse(line) as Record<string, unknown>;
         // Replayed events are not archived again.
-        if (event['replay-name'] === undefined) events.push(event);
+        if (event['replay-name'] === undefined) events.push({ line, at: Date.parse(String(event.time)) });
       } catch {
         // A line cut by a crash is not an event.
       }
@@ -135,14 +135,14 @@ export const createLocalArchive = (options: LocalArchiveOptions): LocalArchive =
     replay.State = 'RUNNING';
     try {
       const events = (await readArchive())
-        .map((event) => ({ event, at: Date.parse(String(event.time)) }))
         .filter(({ at }) => at >= replay.EventStartTime && at < replay.EventEndTime)
         .sort((a, b) => a.at - b.at);
       const lines: string[] = [];
-      for (const { event, at } of events) {
-        const replayed = { ...event, 'replay-name': replay.ReplayName };
+      for (const { line, at } of events) {
+        // `replay-name` spliced into the line as written: the event is otherwise the archived one.
+        const replayed = `${line.trimEnd().slice(0, -1)},"replay-name":${JSON.stringify(replay.ReplayName)}}`;
         if (filters.length && !filters.some((rule) => options.matches(rule.pattern, replayed))) continue;
-        lines.push(`${JSON.stringify(replayed)}\n`);
+        lines.push(`${replayed}\n`);
         replay.EventLastReplayedTime = at;
       }
       if (lines.length) await options.append(lines.join(''));

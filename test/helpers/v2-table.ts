@@ -5,38 +5,15 @@ import {
   DynamoDBClient,
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import { startDynamoEmulator } from '../../lambdas/local/emulators.js';
 import type { ProviderName } from '../../lambdas/providers/provider.js';
-import {
-  exceptionsIndexDefinition,
-  type RecordStatus,
-} from '../../lambdas/shared/adapters/operations-store.js';
+import type { RecordStatus } from '../../lambdas/shared/adapters/operations-store.js';
 import { webhookTableDefinition } from '../../lambdas/shared/adapters/webhook-store.js';
-import { ITEM_ATTRIBUTES as A, EXCEPTIONS_INDEX, TABLE_LAYOUT } from '../../lambdas/shared/table-layout.js';
+import { ITEM_ATTRIBUTES as A, exceptionKey, TABLE_LAYOUT } from '../../lambdas/shared/table-layout.js';
 import { type DevProcess, startDevProcess } from './dev-process.js';
 
-/**
- * Creates the webhook table with the sparse `exceptions` index of docs/storage-layout.md, whatever
- * the shared table definition has today (the index is added when it lacks it).
- */
+/** Creates the webhook table as the stack defines it (v2 layout, with the sparse `exceptions` index). */
 export const createV2Table = async (dynamo: DynamoDBClient, tableName: string): Promise<void> => {
-  const definition = webhookTableDefinition(tableName);
-  const indexes = definition.GlobalSecondaryIndexes ?? [];
-  const attributes = definition.AttributeDefinitions ?? [];
-  if (!indexes.some((i) => i.IndexName === EXCEPTIONS_INDEX.indexName)) {
-    indexes.push(exceptionsIndexDefinition());
-    for (const name of [EXCEPTIONS_INDEX.partitionKey, EXCEPTIONS_INDEX.sortKey]) {
-      if (!attributes.some((a) => a.AttributeName === name))
-        attributes.push({ AttributeName: name, AttributeType: 'S' });
-    }
-  }
-  await dynamo.send(
-    new CreateTableCommand({
-      ...definition,
-      AttributeDefinitions: attributes,
-      GlobalSecondaryIndexes: indexes,
-    }),
-  );
+  await dynamo.send(new CreateTableCommand(webhookTableDefinition(tableName)));
 };
 
 /** A record to seed, in the v2 layout. */
@@ -80,10 +57,7 @@ export const putV2Record = async (
     [A.dedupeUntil]: { N: String(received + 600) },
   };
   if (record.status === 'quarantined' || record.status === 'failed') {
-    // Any shard 0-7 works for readers, who query them all; this one follows the dedupe key.
-    item[A.exception] = {
-      S: `${record.status}#${Number.parseInt(hash.slice(-2), 16) % EXCEPTIONS_INDEX.shards}`,
-    };
+    item[A.exception] = { S: exceptionKey(record.status, dedupeKey) };
   }
   if (record.issues?.length) item[A.issues] = { L: record.issues.map((s) => ({ S: s })) };
   if (record.failure) item[A.failure] = { S: record.failure };
@@ -91,30 +65,27 @@ export const putV2Record = async (
   return { ...record, dedupeKey, webhookId };
 };
 
-/**
- * The local pipeline (`webhook-pipeline dev` as a child process) on a DynamoDB emulator whose table
- * was created first in the v2 layout, so the tests can seed records with the exceptions index.
- */
+/** The local pipeline (`webhook-pipeline dev` as a child process) and a client of its table, to seed records. */
 export const startDevOnV2Table = async (
   extraEnv: Record<string, string> = {},
 ): Promise<{ dev: DevProcess; dynamo: DynamoDBClient; tableName: string; stop(): Promise<void> }> => {
-  const emulator = await startDynamoEmulator();
+  const dev = await startDevProcess(extraEnv);
+  const state = (await (await fetch(`${dev.url}/_local`)).json()) as {
+    dynamoEndpoint: string;
+    tableName: string;
+  };
   const dynamo = new DynamoDBClient({
-    endpoint: emulator.endpoint,
+    endpoint: state.dynamoEndpoint,
     region: 'us-east-1',
     credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
   });
-  const tableName = 'webhooks';
-  await createV2Table(dynamo, tableName);
-  const dev = await startDevProcess({ ...extraEnv, DYNAMODB_ENDPOINT: emulator.endpoint });
   return {
     dev,
     dynamo,
-    tableName,
+    tableName: state.tableName,
     async stop() {
-      await dev.stop();
       dynamo.destroy();
-      await emulator.close();
+      await dev.stop();
     },
   };
 };

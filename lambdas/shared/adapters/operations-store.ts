@@ -9,12 +9,11 @@ import {
   ScanCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { ProviderName } from '../../providers/provider.js';
-import { ITEM_ATTRIBUTES as A, EXCEPTIONS_INDEX, TABLE_LAYOUT } from '../table-layout.js';
+import { ITEM_ATTRIBUTES as A, type ExceptionStatus, exceptionKeys, TABLE_LAYOUT } from '../table-layout.js';
 
 /** A record's status in the v2 layout (docs/storage-layout.md). */
 export type RecordStatus = 'received' | 'published' | 'quarantined' | 'failed';
-/** Statuses that have an entry in the sparse `exceptions` index. */
-export type ExceptionStatus = 'quarantined' | 'failed';
+export type { ExceptionStatus };
 
 /** A stored record as the operations commands read it; the body only when asked for. */
 export interface OperationsRecord {
@@ -303,11 +302,11 @@ export const createOperationsStore = ({
     },
 
     async queryExceptions(status, query, onPage) {
-      const { indexName, partitionKey, sortKey, shards } = EXCEPTIONS_INDEX;
+      const { indexName, partitionKey, sortKey } = TABLE_LAYOUT.exceptions;
       await Promise.all(
-        Array.from({ length: shards }, async (_, shard) => {
+        exceptionKeys(status).map(async (shardKey) => {
           const e = new Expression();
-          let condition = `${e.name(partitionKey)} = ${e.value(`${status}#${shard}`)}`;
+          let condition = `${e.name(partitionKey)} = ${e.value(shardKey)}`;
           if (query.from && query.to)
             condition += ` AND ${e.name(sortKey)} BETWEEN ${e.value(query.from)} AND ${e.value(query.to)}`;
           else if (query.from) condition += ` AND ${e.name(sortKey)} >= ${e.value(query.from)}`;
@@ -369,20 +368,3 @@ export const createOperationsStore = ({
     },
   };
 };
-
-/**
- * The `exceptions` index definition of the v2 layout, for tables created before it (the local
- * emulators' table until the storage rewrite creates it). The stack and the dev runtime own the
- * table definition; this only mirrors docs/storage-layout.md.
- */
-export const exceptionsIndexDefinition = () => ({
-  IndexName: EXCEPTIONS_INDEX.indexName,
-  KeySchema: [
-    { AttributeName: EXCEPTIONS_INDEX.partitionKey, KeyType: 'HASH' as const },
-    { AttributeName: EXCEPTIONS_INDEX.sortKey, KeyType: 'RANGE' as const },
-  ],
-  Projection: {
-    ProjectionType: 'INCLUDE' as const,
-    NonKeyAttributes: [...EXCEPTIONS_INDEX.projected],
-  },
-});
