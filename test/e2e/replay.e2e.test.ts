@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient, ListTargetsByRuleCommand, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleBody } from '../../cli/samples.js';
 import { DETAIL_TYPES } from '../../lambdas/events/index.js';
@@ -11,6 +12,10 @@ import { putV2Record, type Seeded, startDevOnV2Table } from '../helpers/v2-table
 import { readReport, runCli, tempDir } from '../ops/stubs/run-cli.js';
 
 interface BusEvent {
+  id: string;
+  source: string;
+  time: string;
+  'replay-name'?: string;
   'detail-type': string;
   detail: { metadata: { webhookId: string; replayed: boolean }; data: Record<string, unknown> };
 }
@@ -254,6 +259,95 @@ describe('replay on the v2 layout (local pipeline, dynalite, fauxqs, local bus)'
     expect(again.code).toBe(0);
     expect(readReport<Report>(join(reports, 'r3.json')).summary.enqueued).toBe(0);
   }, 90_000);
+
+  it('replay --archive replays the archived events of the filters to a temporary rule, with replay-name', async () => {
+    // Prepare: events on the bus in the window, some of Item a's TRANSACTIONS.*, some not
+    const { busEndpoint } = (await (await fetch(`${dev.url}/_local`)).json()) as { busEndpoint: string };
+    const bus = new EventBridgeClient({
+      endpoint: busEndpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
+    });
+    const put = (detailType: string, itemId: string, second: number, source = 'webhooks.plaid') => ({
+      Source: source,
+      DetailType: detailType,
+      Detail: JSON.stringify({
+        metadata: { webhookId: `arch-${second}`, replayed: false },
+        data: { item_id: itemId },
+      }),
+      Time: new Date(Date.parse(at(second))),
+      EventBusName: 'webhook-pipeline-local',
+    });
+    await bus.send(
+      new PutEventsCommand({
+        Entries: [
+          put('TRANSACTIONS.SYNC_UPDATES_AVAILABLE', 'item-a', 801),
+          put('TRANSACTIONS.DEFAULT_UPDATE', 'item-a', 802),
+          put('TRANSACTIONS.DEFAULT_UPDATE', 'item-b', 803),
+          put('ITEM.ERROR', 'item-a', 804),
+          put('TRANSACTIONS.DEFAULT_UPDATE', 'item-a', 805, 'webhooks.argyle'),
+          put('TRANSACTIONS.DEFAULT_UPDATE', 'item-a', 2001),
+        ],
+      }),
+    );
+    const inWindow = (e: BusEvent) =>
+      Date.parse(e.time) >= Date.parse(from) && Date.parse(e.time) < Date.parse(to);
+    const archived = events().filter(
+      (e) =>
+        e['replay-name'] === undefined &&
+        e.source === 'webhooks.plaid' &&
+        e['detail-type'].startsWith('TRANSACTIONS.') &&
+        e.detail.data.item_id === 'item-a' &&
+        inWindow(e),
+    );
+    const report = join(reports, 'archive.json');
+    // Act
+    const run = await cli([
+      'replay',
+      '--archive',
+      '--local',
+      '--provider',
+      'plaid',
+      '--type',
+      'TRANSACTIONS.*',
+      '--item',
+      'item-a',
+      '--from',
+      from,
+      '--to',
+      to,
+      '--report',
+      report,
+    ]);
+    // Assess
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    const written = readReport<Report & { parameters: { replayName: string } }>(report);
+    expect(written.summary).toEqual({ rules: 1, completed: 1, failed: 0 });
+    const name = written.parameters.replayName;
+    const replayed = events().filter((e) => e['replay-name'] === name);
+    expect(archived.map((e) => e.detail.metadata.webhookId)).toEqual(
+      expect.arrayContaining(['arch-801', 'arch-802']),
+    );
+    expect(replayed.map((e) => e.id).sort()).toEqual(archived.map((e) => e.id).sort());
+    for (const e of replayed) {
+      const { 'replay-name': _name, ...rest } = e;
+      expect(rest).toEqual(archived.find((a) => a.id === e.id));
+    }
+    // The temporary rule is gone once the replay completed.
+    await expect(
+      bus.send(new ListTargetsByRuleCommand({ Rule: `${name}-0`, EventBusName: 'webhook-pipeline-local' })),
+    ).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+    bus.destroy();
+    const dry = await cli(['replay', '--archive', '--local', '--from', from, '--to', to, '--dry-run']);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain('"replay-name":["wp-replay-');
+    expect(
+      (await cli(['replay', '--archive', '--stack', 'nope', '--from', from, '--status', 'failed'])).code,
+    ).toBe(2);
+    expect((await cli(['replay', '--archive', '--stack', 'nope', '--from', from])).stderr).toContain(
+      '--rule',
+    );
+  }, 60_000);
 
   it('refuses bad filters and a cursor of another replay with exit 2', async () => {
     expect((await cli(['replay', '--local', '--from', from, '--status', 'done'])).code).toBe(2);
