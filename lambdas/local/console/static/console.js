@@ -152,7 +152,7 @@ const renderDetail = (d) => {
   const stored = Boolean(d.record);
   const aside = $('#detail');
   aside.hidden = false;
-  aside.replaceChildren(
+  const parts = [
     el('header', {}, [
       el('h2', { text: `${r.detailType} · ${r.provider}` }),
       el('button', { type: 'button', class: 'close', text: 'Close', onclick: closeDetail }),
@@ -253,7 +253,8 @@ const renderDetail = (d) => {
           ),
         )
       : null,
-  );
+  ];
+  aside.replaceChildren(...parts.filter(Boolean));
 };
 
 const refreshDetail = async () => {
