@@ -349,6 +349,20 @@ const deliverySummary = (d) => {
   return `${d.rule} → ${d.target}: ${d.state}, ${d.attempts.length} attempt(s), ${result}`;
 };
 
+const attemptText = (a) =>
+  `#${a.attempt} ${time(a.at)} ${a.ok ? `delivered${a.status ? ` (${a.status})` : ''}` : a.error}${a.retryAt ? `, retry at ${time(a.retryAt)}` : ''}`;
+
+/** The last attempt, and every attempt when opened. */
+const attemptsList = (attempts) =>
+  el('details', {}, [
+    el('summary', { text: attemptText(attempts.at(-1)) }),
+    el(
+      'ol',
+      { class: 'attempts' },
+      attempts.map((a) => el('li', { text: attemptText(a) })),
+    ),
+  ]);
+
 const renderSubscriptions = async () => {
   const { body } = await api('/console/api/subscriptions');
   $('#rules-file').textContent = body.rulesFile
@@ -380,11 +394,7 @@ const renderSubscriptions = async () => {
           el('td', { text: d.detailType }),
           el('td', { text: d.state }),
           el('td', { class: 'num', text: String(d.attempts.length) }),
-          el('td', {
-            text: last
-              ? `${time(last.at)} ${last.ok ? `delivered${last.status ? ` (${last.status})` : ''}` : last.error}${last.retryAt ? `, retry at ${time(last.retryAt)}` : ''}`
-              : 'waiting',
-          }),
+          el('td', {}, last ? attemptsList(d.attempts) : 'waiting'),
         ]);
       }),
   );
