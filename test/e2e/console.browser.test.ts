@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import type { Locator, Page } from 'playwright-core';
@@ -174,5 +175,30 @@ describe('the console in a browser', () => {
       saw: { quarantinedRows, searchedRows, issues, resend, history },
       screenshot: shot,
     });
+  });
+
+  it('refuses button requests from other origins, other hosts or without a JSON body', async () => {
+    // Prepare
+    const before = ((await (await fetch(`${dev.url}/console/api/requests`)).json()) as { rows: unknown[] })
+      .rows.length;
+    const body = JSON.stringify({ provider: 'argyle', body: '{"event":"accounts.connected","data":{}}' });
+    const post = (headers: Record<string, string>) =>
+      new Promise<number>((resolvePost, reject) => {
+        const req = request(`${dev.url}/console/api/fire`, { method: 'POST', headers }, (res) => {
+          res.resume();
+          resolvePost(res.statusCode ?? 0);
+        });
+        req.on('error', reject);
+        req.end(body);
+      });
+    // Act
+    const crossSite = await post({ 'content-type': 'application/json', origin: 'http://attacker.example' });
+    const rebound = await post({ 'content-type': 'application/json', host: `attacker.example:${dev.port}` });
+    const simpleForm = await post({ 'content-type': 'text/plain' });
+    const after = ((await (await fetch(`${dev.url}/console/api/requests`)).json()) as { rows: unknown[] })
+      .rows.length;
+    // Assert
+    expect([crossSite, rebound, simpleForm]).toEqual([403, 403, 403]);
+    expect(after).toBe(before);
   });
 });
