@@ -30,7 +30,7 @@ const text = async (locator: Locator): Promise<string> => (await locator.textCon
 
 /** Waits until the page shows this text somewhere (inside the detail panel when `within` is set). */
 const seeText = async (text: string, within = 'body') => {
-  await page.locator(within).getByText(text, { exact: false }).first().waitFor({ timeout: 20_000 });
+  await page.locator(within).getByText(text, { exact: false }).first().waitFor({ timeout: 45_000 });
 };
 
 const screenshot = async (name: string) => {
@@ -45,7 +45,7 @@ beforeAll(async () => {
   browser = await launchBrowser();
   page = await browser.context.newPage();
   await page.goto(`${dev.url}/console`);
-  await page.locator('#live.on').waitFor({ timeout: 20_000 });
+  await page.locator('#live.on').waitFor({ timeout: 45_000 });
 }, 90_000);
 
 afterAll(async () => {
@@ -66,7 +66,7 @@ describe('the console in a browser', () => {
       'item_id=item-browser-1',
     ]);
     const row = page.locator(`#requests tbody tr[data-webhook-id="${webhookId}"]`);
-    await row.waitFor({ timeout: 20_000 });
+    await row.waitFor({ timeout: 45_000 });
     const rowText = (await row.locator('td').allTextContents()).join(' | ');
     await row.click();
     await seeText('Events, as a rule target receives them (1)', '#detail');
@@ -140,7 +140,7 @@ describe('the console in a browser', () => {
       '--set',
       'item_id=12345',
     ]);
-    await page.locator(`#requests tbody tr[data-webhook-id="${quarantined}"]`).waitFor({ timeout: 20_000 });
+    await page.locator(`#requests tbody tr[data-webhook-id="${quarantined}"]`).waitFor({ timeout: 45_000 });
 
     // Act: filter by status, then search by Item id.
     await page.selectOption('#filter-status', 'quarantined');

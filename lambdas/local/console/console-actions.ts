@@ -71,15 +71,14 @@ export const createConsoleActions = ({
       );
     },
     async requeue(record) {
-      // The queue message contract of docs/storage-layout.md: `requeued: true` makes the router claim first.
+      // As `requeue` and `redrive-dlq` (docs/storage-layout.md): the router claims, then publishes;
+      // the body is read from the table.
       await queue.send(
-        JSON.stringify({
-          version: 1,
+        buildQueueMessage({
           webhookId: record.webhookId,
           provider: record.provider,
           dedupeKey: record.dedupeKey,
           receivedAt: record.receivedAt,
-          rawBody: record.rawBody,
           requeued: true,
         }),
       );

@@ -136,9 +136,11 @@ const actionButton = (name, verb, id, enabled, title) =>
     disabled: !enabled,
     title,
     onclick: async () => {
-      const note = $('#action-result');
-      note.textContent = `${name}…`;
+      $('#action-result').textContent = `${name}…`;
       const { ok, body } = await api(`/console/api/requests/${id}/${verb}`, { method: 'POST', body: '{}' });
+      // Looked up again: a live update may have drawn the panel anew meanwhile.
+      const note = $('#action-result');
+      if (!note) return;
       if (!ok) note.textContent = `${name} failed: ${body.error}`;
       else if (verb === 'resend') note.textContent = `Resend answered ${body.status}: ${body.answer}`;
       else note.textContent = `${name}: ${body.message}`;
@@ -257,9 +259,13 @@ const renderDetail = (d) => {
   aside.replaceChildren(...parts.filter(Boolean));
 };
 
+let detailSeq = 0;
 const refreshDetail = async () => {
   if (openId === undefined) return;
+  const seq = ++detailSeq;
   const { ok, body } = await api(`/console/api/requests/${openId}`);
+  // Only the latest read is drawn: an older answer arriving late must not hide a newer event.
+  if (seq !== detailSeq) return;
   if (ok && body.request.id === openId) {
     detailWebhookId = body.request.webhookId;
     const note = $('#action-result')?.textContent;
