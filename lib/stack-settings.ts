@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { MAX_STORABLE_BODY_BYTES } from '../lambdas/shared/aws-limits.js';
 import type { WebhookPipelineStackProps } from './webhook-pipeline-stack.js';
 
 /**
@@ -29,7 +30,7 @@ export const SETTINGS = {
   throttleBurstLimit: 'API burst requests (default 200)',
   retentionDays: 'Days a webhook record is kept in the table (default 30)',
   dedupeWindowSeconds: 'Seconds within which an identical body is a duplicate (default 300)',
-  maxBodyBytes: 'Largest accepted body in bytes (default 262144)',
+  maxBodyBytes: `Largest accepted body in bytes, at most ${MAX_STORABLE_BODY_BYTES} (default 262144)`,
   reconcileScheduleMinutes: 'Minutes between reconciler runs (default 5)',
   reconcileAfterSeconds: 'Seconds a record may stay received before it is re-enqueued (default 300)',
   logRetentionDays: 'Days logs are kept, a CloudWatch retention value (default 30)',
@@ -191,7 +192,7 @@ export const parseStackSettings = (context: Readonly<Record<string, unknown>>): 
   const throttleBurstLimit = integer('throttleBurstLimit', 1, 5000);
   const retentionDays = integer('retentionDays', 1, 3650);
   const dedupeWindowSeconds = integer('dedupeWindowSeconds', 1, 86_400);
-  const maxBodyBytes = integer('maxBodyBytes', 1024, 1024 * 1024);
+  const maxBodyBytes = integer('maxBodyBytes', 1024, MAX_STORABLE_BODY_BYTES);
   const reconcileScheduleMinutes = integer('reconcileScheduleMinutes', 2, 1440);
   const reconcileAfterSeconds = integer('reconcileAfterSeconds', 60, 86_400);
   const signatureFailureThreshold = integer('signatureFailureThreshold', 1, 1_000_000);

@@ -31,5 +31,9 @@ export const MetricName = {
   AlreadyPublished: 'AlreadyPublished',
   PublishFailed: 'PublishFailed',
   WebhooksRecovered: 'WebhooksRecovered',
+  /** Plaid's key endpoint gave no key (dimension `reason`: configuration, availability, fetch cap). */
+  PlaidKeyFetchFailed: 'PlaidKeyFetchFailed',
+  /** A webhook from outside the provider's source address allowlist (403). */
+  SourceAddressRefused: 'SourceAddressRefused',
 } as const;
 export type MetricName = (typeof MetricName)[keyof typeof MetricName];
