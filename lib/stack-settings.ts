@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { parseSourceIpAllowlist } from '../lambdas/ingest/source-ip.js';
 import { MAX_STORABLE_BODY_BYTES } from '../lambdas/shared/aws-limits.js';
 import type { WebhookPipelineStackProps } from './webhook-pipeline-stack.js';
 
@@ -31,6 +32,9 @@ export const SETTINGS = {
   retentionDays: 'Days a webhook record is kept in the table (default 30)',
   dedupeWindowSeconds: 'Seconds within which an identical body is a duplicate (default 300)',
   maxBodyBytes: `Largest accepted body in bytes, at most ${MAX_STORABLE_BODY_BYTES} (default 262144)`,
+  plaidKeyFetchesPerMinute: 'Plaid key fetches per ingest instance per minute, 1-600 (default 20)',
+  plaidAllowedSourceIps:
+    'Accept Plaid webhooks only from these addresses: "plaid" (its published ones) or a list of IPs/CIDRs (default: off)',
   reconcileScheduleMinutes: 'Minutes between reconciler runs (default 5)',
   reconcileAfterSeconds: 'Seconds a record may stay received before it is re-enqueued (default 300)',
   logRetentionDays: 'Days logs are kept, a CloudWatch retention value (default 30)',
@@ -193,6 +197,15 @@ export const parseStackSettings = (context: Readonly<Record<string, unknown>>): 
   const retentionDays = integer('retentionDays', 1, 3650);
   const dedupeWindowSeconds = integer('dedupeWindowSeconds', 1, 86_400);
   const maxBodyBytes = integer('maxBodyBytes', 1024, MAX_STORABLE_BODY_BYTES);
+  const plaidKeyFetchesPerMinute = integer('plaidKeyFetchesPerMinute', 1, 600);
+  const plaidAllowedSourceIps = list('plaidAllowedSourceIps');
+  if (plaidAllowedSourceIps) {
+    try {
+      parseSourceIpAllowlist(plaidAllowedSourceIps.join(','));
+    } catch (error) {
+      problems.push(`plaidAllowedSourceIps: ${(error as Error).message}`);
+    }
+  }
   const reconcileScheduleMinutes = integer('reconcileScheduleMinutes', 2, 1440);
   const reconcileAfterSeconds = integer('reconcileAfterSeconds', 60, 86_400);
   const signatureFailureThreshold = integer('signatureFailureThreshold', 1, 1_000_000);
@@ -240,6 +253,8 @@ export const parseStackSettings = (context: Readonly<Record<string, unknown>>): 
       retention: days(retentionDays),
       dedupeWindow: seconds(dedupeWindowSeconds),
       maxBodyBytes,
+      plaidKeyFetchesPerMinute,
+      plaidAllowedSourceIps,
       reconcileSchedule:
         reconcileScheduleMinutes === undefined ? undefined : Duration.minutes(reconcileScheduleMinutes),
       reconcileAfter: seconds(reconcileAfterSeconds),

@@ -370,7 +370,10 @@ describe('alarms', () => {
     });
     expect(alarmNamed('ReconcilerErrors')).toMatchObject({ MetricName: 'Errors' });
     expect(alarmNamed('WebhooksRecovered').Metrics[0].Expression).toContain('SUM(WebhooksRecovered)');
-    expect(alarms).toHaveLength(8);
+    expect(alarmNamed('PlaidKeyEndpointFailing').Metrics[0].Expression).toBe(
+      `SELECT SUM(PlaidKeyFetchFailed) FROM SCHEMA("WebhookPipeline", provider, reason, service) WHERE service = 'webhook-ingest'`,
+    );
+    expect(alarms).toHaveLength(9);
   });
 
   it('notifies the alarm topic on ALARM and OK, and the topic refuses plain HTTP publishers', () => {
