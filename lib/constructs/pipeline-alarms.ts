@@ -170,7 +170,11 @@ export class PipelineAlarms extends Construct {
       ),
       plaidKeyEndpoint: alarm(
         'PlaidKeyEndpointFailing',
-        this.insightsSum(Metric.PlaidKeyFetchFailed, MetricDimensions.ByProviderAndReason, ServiceName.Ingest),
+        this.insightsSum(
+          Metric.PlaidKeyFetchFailed,
+          MetricDimensions.ByProviderAndReason,
+          ServiceName.Ingest,
+        ),
         "Plaid's webhook verification key endpoint gave no key, so Plaid webhooks are answered 503 and " +
           'retried by Plaid (for up to 24 hours). The reason dimension tells which: invalid_request or ' +
           'unauthorized is our configuration (the Plaid credentials secret, plaidEnv); rate_limited, ' +

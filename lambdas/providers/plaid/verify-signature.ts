@@ -60,7 +60,10 @@ export const verifyPlaidSignature = async (
     throw refuse(SignatureFailureReason.UnsupportedAlgorithm, 'Plaid-Verification must be signed with ES256');
   }
   if (typeof header.kid !== 'string' || !KID.test(header.kid)) {
-    throw refuse(SignatureFailureReason.MalformedSignature, 'Plaid-Verification has no usable key id (kid): Plaid key ids are UUIDs');
+    throw refuse(
+      SignatureFailureReason.MalformedSignature,
+      'Plaid-Verification has no usable key id (kid): Plaid key ids are UUIDs',
+    );
   }
 
   const key = await keys.get(header.kid);
