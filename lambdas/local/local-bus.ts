@@ -26,8 +26,8 @@ export interface LocalBusOptions {
   readonly port?: number;
   readonly host?: string;
   readonly region?: string;
-  /** Called after an event is written (for the traffic log). */
-  readonly onEvent?: (event: BusEvent) => void;
+  /** Called after an event is written, with its exact line (no newline) as a rule target receives it. */
+  readonly onEvent?: (event: BusEvent, line: string) => void;
   /**
    * Fault injection for tests: entries whose Detail contains this text are refused with
    * `InternalFailure`, as EventBridge refuses single entries inside a successful call.
@@ -58,6 +58,17 @@ const toIsoTime = (time: unknown): string => {
   if (typeof time === 'string' && !Number.isNaN(Date.parse(time)))
     return new Date(time).toISOString().replace(/\.\d{3}Z$/, 'Z');
   return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+};
+
+/**
+ * The event's JSON line with `detail` spliced in as the text PutEvents received, never parsed and
+ * stringified again, so numbers above 2^53 and every other byte reach the target as they were put.
+ * Line breaks in a valid JSON text can only be whitespace between tokens, so they become spaces to
+ * keep one event per line.
+ */
+export const eventLine = (event: BusEvent, detail: string): string => {
+  const envelope = JSON.stringify({ ...event, detail: undefined });
+  return `${envelope.slice(0, -1)},"detail":${detail.trim().replace(/[\r\n]+/g, ' ')}}`;
 };
 
 /**
@@ -152,7 +163,7 @@ export const startLocalBus = async ({
         detail,
       };
       results.push({ EventId: event.id });
-      lines.push(`${JSON.stringify(event)}\n`);
+      lines.push(`${eventLine(event, entry.Detail as string)}\n`);
       accepted.push(event);
     }
     try {
@@ -167,7 +178,9 @@ export const startLocalBus = async ({
       });
       return;
     }
-    for (const event of accepted) onEvent?.(event);
+    accepted.forEach((event, i) => {
+      onEvent?.(event, (lines[i] as string).slice(0, -1));
+    });
     answer(200, { FailedEntryCount: results.filter((r) => r.ErrorCode).length, Entries: results });
   });
   await new Promise<void>((resolve, reject) => {
