@@ -129,7 +129,7 @@ export interface WebhookPipelineStackProps extends StackProps {
    */
   readonly dedupeWindow?: Duration;
   /**
-   * Largest accepted webhook body, in bytes: at most 393216, what one DynamoDB item stores with the
+   * Largest accepted webhook body, in bytes: at most 294912, what one DynamoDB item stores with the
    * record's other attributes (docs/deploy.md, "Limits").
    * @default 262144
    */

@@ -13,8 +13,12 @@ export const DYNAMODB_MAX_ITEM_BYTES = 400 * 1024;
  */
 export const ITEM_RESERVE_BYTES = 16 * 1024;
 
-/** The largest body the stack accepts: what one DynamoDB item stores with its other attributes (384 KiB). */
-export const MAX_STORABLE_BODY_BYTES = DYNAMODB_MAX_ITEM_BYTES - ITEM_RESERVE_BYTES;
+/**
+ * The largest body the stack accepts (288 KiB): what one DynamoDB item stores with its other
+ * attributes even when the body is kept as base64 (a verified body that is not UTF-8 is stored
+ * byte for byte that way, 4 characters per 3 bytes).
+ */
+export const MAX_STORABLE_BODY_BYTES = Math.floor(((DYNAMODB_MAX_ITEM_BYTES - ITEM_RESERVE_BYTES) * 3) / 4);
 
 /** The default body limit (`MAX_BODY_BYTES`, CDK `maxBodyBytes`). */
 export const DEFAULT_MAX_BODY_BYTES = 256 * 1024;

@@ -113,9 +113,9 @@ describe('parseStackSettings', () => {
   });
 
   it('caps the body limit at what one DynamoDB item stores with the record', () => {
-    expect(parseStackSettings({ maxBodyBytes: '393216' }).props.maxBodyBytes).toBe(393_216);
-    expect(problemsOf({ maxBodyBytes: '393217' })).toEqual([
-      'maxBodyBytes: an integer from 1024 to 393216, got "393217"',
+    expect(parseStackSettings({ maxBodyBytes: '294912' }).props.maxBodyBytes).toBe(294_912);
+    expect(problemsOf({ maxBodyBytes: '294913' })).toEqual([
+      'maxBodyBytes: an integer from 1024 to 294912, got "294913"',
     ]);
     expect(problemsOf({ maxBodyBytes: 1024 * 1024 })[0]).toMatch(/^maxBodyBytes: /);
   });

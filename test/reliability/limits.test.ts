@@ -146,6 +146,18 @@ describe('limits that hold end to end (npm run dev as a child process)', () => {
     });
   }, 60_000);
 
+  it(`#3: a signed body of ${LIMIT} bytes that is not UTF-8 is stored byte for byte (base64, quarantined), not answered 503`, async () => {
+    // Prepare: valid JSON start, then bytes that are no UTF-8 at all.
+    const body = Buffer.alloc(LIMIT, 0xff);
+    body.write('{"event":"items.removed","data":{"item":"');
+    // Act
+    const answer = await post('argyle', body);
+    // Assess
+    expect(answer).toMatchObject({ status: 200, json: { status: 'quarantined' } });
+    const item = await storedItem('argyle', body);
+    expect(Buffer.from(item?.rawBody?.S ?? '', 'base64').equals(body)).toBe(true);
+  }, 60_000);
+
   it('#3: a body limit above what a DynamoDB item stores is refused at start, naming the setting', async () => {
     const env = devEnvironment({
       PORT: String(await freePort()),

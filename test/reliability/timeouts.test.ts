@@ -98,12 +98,12 @@ describe('#8 a hung dependency is a 503 well before Plaid gives up', { timeout: 
     expect(fault.accepted).toBe(COUNT);
   });
 
-  it('SQS accepting connections and never answering SendMessage after the write', async () => {
+  it('SQS accepting connections and never answering SendMessage', async () => {
     env = await startFaultEnvironment();
     await env.startDev();
     const current = env;
     const { answer, missing, fault } = await scenario(
-      'SQS hung after the write',
+      'SQS hung during ingest',
       current,
       () => current.sqsProxy.setRules([{ target: /^AmazonSQS\.SendMessage$/, action: HANG }]),
       () => current.sqsProxy.setRules([]),
