@@ -3,15 +3,18 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { isProviderName } from '../providers/provider.js';
+import { isProviderName, type ProviderName } from '../providers/provider.js';
 import {
+  IngestBudgetExceededError,
   InvalidPayloadError,
   PayloadTooLargeError,
   SignatureVerificationError,
+  SourceAddressRefusedError,
   UnknownProviderError,
 } from '../shared/errors.js';
 import { createLogSampler } from '../shared/log-sampling.js';
 import { countAndLogInfo, countMetric, MetricName } from '../shared/powertools.js';
+import { INGEST_BUDGET_MS } from './budget.js';
 import {
   errorResponse,
   type HttpResponse,
@@ -22,6 +25,7 @@ import {
   toIngestRequest,
 } from './http.js';
 import { type IngestDeps, type IngestOutcome, ingestWebhook } from './ingest-webhook.js';
+import type { SourceIpCheck } from './source-ip.js';
 
 /** What the ingest handler is built from: the core's collaborators and the function's telemetry. */
 export interface IngestHandlerOptions {
@@ -35,7 +39,20 @@ export interface IngestHandlerOptions {
    * @default 1
    */
   readonly logSampleRate?: number;
+  /** Optional source address allowlists by provider (403 outside them, before verification). */
+  readonly sourceIpChecks?: Partial<Record<ProviderName, SourceIpCheck>>;
+  /** Past this the answer is 503 whatever hangs (default {@link INGEST_BUDGET_MS}). */
+  readonly budgetMs?: number;
 }
+
+/** `work`, or an {@link IngestBudgetExceededError} once `budgetMs` has passed. */
+const withinBudget = <T>(work: Promise<T>, budgetMs: number): Promise<T> => {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new IngestBudgetExceededError(budgetMs)), budgetMs);
+  });
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+};
 
 // The counts of each outcome, for a known and for an unknown webhook code. A plain accepted webhook
 // writes no EMF line: the dashboard counts accepted webhooks by the router's EventsPublished (one
@@ -90,6 +107,9 @@ const recordFailure = (
   } else if (error instanceof PayloadTooLargeError) {
     countMetric(metrics, MetricName.PayloadTooLarge, dimensions);
     logger.warn('body too large', { provider, size: error.size });
+  } else if (error instanceof SourceAddressRefusedError) {
+    countMetric(metrics, MetricName.SourceAddressRefused, dimensions);
+    logger.warn('source address refused', { provider, sourceIp: error.sourceIp });
   } else if (error instanceof UnknownProviderError) {
     logger.info('unknown provider');
   } else {
@@ -112,7 +132,14 @@ export const createIngestHandler = (options: IngestHandlerOptions) => {
     if (method !== 'POST') return methodNotAllowed(method);
     const provider = providerSegment(event);
     try {
-      const outcome = await ingestWebhook(toIngestRequest(event, deps.settings.maxBodyBytes), deps);
+      // Defence in depth, before any verification work: see docs/security.md.
+      const allowed = isProviderName(provider) ? options.sourceIpChecks?.[provider] : undefined;
+      const sourceIp = event.requestContext?.http?.sourceIp ?? '';
+      if (allowed && !allowed(sourceIp)) throw new SourceAddressRefusedError(provider, sourceIp);
+      const outcome = await withinBudget(
+        ingestWebhook(toIngestRequest(event, deps.settings.maxBodyBytes), deps),
+        options.budgetMs ?? INGEST_BUDGET_MS,
+      );
       recordOutcome(options, outcome, Math.round((performance.now() - started) * 100) / 100, sampled());
       return outcomeResponse(outcome);
     } catch (error) {
