@@ -55,7 +55,7 @@ describe('what each function bundle carries and evaluates at cold start', () => 
     expect(inputs).toContain('lambdas/providers/plaid/catalog.ts');
   });
 
-  it('the ingest function carries both catalogues but builds neither at import, only on first use', () => {
+  it('the ingest function carries both catalogues and the Plaid verifier but loads them on first use', () => {
     // Act
     const atImport = evaluatedAtImport(ingest, 'lambdas/ingest/handler.ts');
     // Assess
@@ -65,6 +65,11 @@ describe('what each function bundle carries and evaluates at cold start', () => 
     expect([...atImport].filter((p) => /providers\/(plaid|argyle)\/(catalog|webhooks\/)/.test(p))).toEqual(
       [],
     );
-    expect(atImport).toContain('lambdas/providers/plaid/verify-signature.ts');
+    expect(atImport).toContain('lambdas/providers/argyle/verify-signature.ts');
+    // The Plaid verifier and fast-jwt are loaded with the first Plaid webhook, like the catalogue.
+    expect([...atImport].filter((p) => /node_modules\/fast-jwt\/|plaid\/verify-signature/.test(p))).toEqual(
+      [],
+    );
+    expect(Object.keys(ingest.inputs)).toContain('lambdas/providers/plaid/verify-signature.ts');
   });
 });

@@ -1,5 +1,5 @@
 import { createPublicKey } from 'node:crypto';
-import { createVerifier } from 'fast-jwt';
+import type { createVerifier as CreateVerifier } from 'fast-jwt';
 import * as z from 'zod';
 import {
   PlaidKeyFailureReason,
@@ -189,15 +189,22 @@ export interface PlaidVerificationKey {
   readonly verify: (token: string) => Record<string, unknown>;
 }
 
+// fast-jwt (with its ASN.1 and big-number dependencies) is loaded with the first key, not at import:
+// the cold start does not pay for it, and an instance that only sees Argyle never evaluates it.
+let createVerifier: typeof CreateVerifier | undefined;
+const loadVerifier = async (): Promise<typeof CreateVerifier> =>
+  (createVerifier ??= (await import('fast-jwt')).createVerifier);
+
 /** Builds the ES256-only verifier for a JWK. */
-export const toVerificationKey = (jwk: PlaidJwk): PlaidVerificationKey => {
+export const toVerificationKey = async (jwk: PlaidJwk): Promise<PlaidVerificationKey> => {
+  const verifier = await loadVerifier();
   const pem = createPublicKey({ key: { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y }, format: 'jwk' })
     .export({ type: 'spki', format: 'pem' })
     .toString();
   return {
     kid: jwk.kid,
     expiredAt: jwk.expired_at,
-    verify: createVerifier({ key: pem, algorithms: ['ES256'] }) as (token: string) => Record<string, unknown>,
+    verify: verifier({ key: pem, algorithms: ['ES256'] }) as (token: string) => Record<string, unknown>,
   };
 };
 
