@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { Message } from '@aws-sdk/client-sqs';
-import { QueueMessageSchema } from '../../lambdas/shared/queue-message.js';
+import { escapeForSqs, QueueMessageSchema } from '../../lambdas/shared/queue-message.js';
 import { COMMON_OPTIONS, intOption, numberOption, TARGET_HELP, TARGET_OPTIONS } from '../ops/args.js';
 import { createRateLimiter } from '../ops/concurrency.js';
 import { createProgress } from '../ops/progress.js';
@@ -138,11 +138,13 @@ export const redriveDlq = async (
       }
       if (valid.length === 0) continue;
       await limiter.take(valid.length);
-      // The body goes back unchanged: it is what the ingest function (or a replay) wrote.
+      // Marked `requeued`, so the router claims the record (marked failed on its last receive) first.
       const sent = await sendBatch(
         target.sqs,
         target.queueUrl,
-        valid.map((v) => v.message.Body ?? ''),
+        valid.map((v) =>
+          escapeForSqs(JSON.stringify({ ...JSON.parse(v.message.Body ?? '{}'), requeued: true })),
+        ),
       );
       const toDelete = valid.filter((_, i) => sent[i]?.ok);
       valid.forEach(({ message, item }, i) => {

@@ -57,8 +57,8 @@ interface ReplayItem {
 }
 
 const SKIP_REASONS: Record<string, string> = {
-  [WebhookStatus.Received]: 'not published yet (the reconciler re-enqueues it)',
   [WebhookStatus.Quarantined]: 'quarantined (see requeue-quarantined)',
+  [WebhookStatus.Failed]: 'failed (see redrive-dlq)',
 };
 
 /** `webhook-pipeline replay`. */
@@ -126,7 +126,8 @@ export const replay = async (
         otherTypes += page.length - selected.length;
         const replayable: StoredWebhook[] = [];
         for (const r of selected) {
-          if (r.status === WebhookStatus.Published) replayable.push(r);
+          // Storage layout v2: a first publication writes nothing, so `received` records are published too.
+          if (r.status === WebhookStatus.Published || r.status === WebhookStatus.Received) replayable.push(r);
           else {
             items.push({
               ...describe(r),

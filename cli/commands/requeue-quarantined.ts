@@ -164,6 +164,7 @@ export const requeueQuarantined = async (
                 provider: record.provider,
                 dedupeKey: record.dedupeKey,
                 receivedAt: record.receivedAt,
+                requeued: true,
               },
               record.rawBody,
             ),
