@@ -3,6 +3,7 @@ import { appendFile, mkdir } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
+import { answerArchiveRequest, createLocalArchive, LOCAL_PATTERNS } from './archive-replay.js';
 import { readBody } from './http-util.js';
 
 /** An event as a rule target receives it (design section 7). */
@@ -25,8 +26,8 @@ export interface LocalBusOptions {
   readonly port?: number;
   readonly host?: string;
   readonly region?: string;
-  /** Called after an event is written (for the traffic log). */
-  readonly onEvent?: (event: BusEvent) => void;
+  /** Called after an event is written, with its exact line (no newline) as a rule target receives it. */
+  readonly onEvent?: (event: BusEvent, line: string) => void;
   /**
    * Fault injection for tests: entries whose Detail contains this text are refused with
    * `InternalFailure`, as EventBridge refuses single entries inside a successful call.
@@ -60,6 +61,17 @@ const toIsoTime = (time: unknown): string => {
 };
 
 /**
+ * The event's JSON line with `detail` spliced in as the text PutEvents received, never parsed and
+ * stringified again, so numbers above 2^53 and every other byte reach the target as they were put.
+ * Line breaks in a valid JSON text can only be whitespace between tokens, so they become spaces to
+ * keep one event per line.
+ */
+export const eventLine = (event: BusEvent, detail: string): string => {
+  const envelope = JSON.stringify({ ...event, detail: undefined });
+  return `${envelope.slice(0, -1)},"detail":${detail.trim().replace(/[\r\n]+/g, ' ')}}`;
+};
+
+/**
  * A stand-in for an EventBridge bus that speaks the `PutEvents` wire protocol (JSON 1.1, target
  * `AWSEvents.PutEvents`), so the router uses the real `@aws-sdk/client-eventbridge` client. No
  * emulator exists for EventBridge in the registries this project uses; this is the few dozen
@@ -76,11 +88,23 @@ export const startLocalBus = async ({
   await mkdir(dirname(eventsLog), { recursive: true });
   // Appends are chained so concurrent calls never interleave partial lines.
   let writing: Promise<void> = Promise.resolve();
+  // The archive (StartReplay and friends, for `replay --archive`) replays the events log into itself.
+  const archive = createLocalArchive({
+    eventsLog,
+    busName: 'webhook-pipeline-local',
+    region,
+    append: (text) => {
+      writing = writing.catch(() => undefined).then(() => appendFile(eventsLog, text));
+      return writing;
+    },
+    ...LOCAL_PATTERNS,
+  });
   const server = createServer(async (req, res) => {
     const answer = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' });
       res.end(JSON.stringify(body));
     };
+    if (await answerArchiveRequest(archive, req, answer)) return;
     if (req.method !== 'POST' || req.headers['x-amz-target'] !== 'AWSEvents.PutEvents') {
       answer(400, { __type: 'UnknownOperationException', message: 'the local bus only answers PutEvents' });
       return;
@@ -140,7 +164,7 @@ export const startLocalBus = async ({
         detail,
       };
       results.push({ EventId: event.id });
-      lines.push(`${JSON.stringify(event)}\n`);
+      lines.push(`${eventLine(event, entry.Detail as string)}\n`);
       accepted.push(event);
     }
     try {
@@ -155,7 +179,9 @@ export const startLocalBus = async ({
       });
       return;
     }
-    for (const event of accepted) onEvent?.(event);
+    accepted.forEach((event, i) => {
+      onEvent?.(event, (lines[i] as string).slice(0, -1));
+    });
     answer(200, { FailedEntryCount: results.filter((r) => r.ErrorCode).length, Entries: results });
   });
   await new Promise<void>((resolve, reject) => {
