@@ -3,6 +3,7 @@ import { appendFile, mkdir } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
+import { answerArchiveRequest, createLocalArchive, LOCAL_PATTERNS } from './archive-replay.js';
 import { MAX_PUT_EVENTS_REQUEST_BYTES, refuseEntry, refuseRequest } from './eventbridge-limits.js';
 import { readBody } from './http-util.js';
 
@@ -88,11 +89,23 @@ export const startLocalBus = async ({
   await mkdir(dirname(eventsLog), { recursive: true });
   // Appends are chained so concurrent calls never interleave partial lines.
   let writing: Promise<void> = Promise.resolve();
+  // The archive (StartReplay and friends, for `replay --archive`) replays the events log into itself.
+  const archive = createLocalArchive({
+    eventsLog,
+    busName: 'webhook-pipeline-local',
+    region,
+    append: (text) => {
+      writing = writing.catch(() => undefined).then(() => appendFile(eventsLog, text));
+      return writing;
+    },
+    ...LOCAL_PATTERNS,
+  });
   const server = createServer(async (req, res) => {
     const answer = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' });
       res.end(JSON.stringify(body));
     };
+    if (await answerArchiveRequest(archive, req, answer)) return;
     if (req.method !== 'POST' || req.headers['x-amz-target'] !== 'AWSEvents.PutEvents') {
       answer(400, { __type: 'UnknownOperationException', message: 'the local bus only answers PutEvents' });
       return;
