@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { API_GATEWAY_NOT_FOUND, matchIngestRoute } from './api-routes.js';
 import { type DevConsole, startDevConsole } from './console/dev-console.js';
 import { type DevKeys, loadOrCreateDevKeys } from './dev-keys.js';
 import {
@@ -232,12 +233,12 @@ export const startDevPipeline = async (options: DevPipelineOptions): Promise<Dev
         });
         return;
       }
-      const match = /^\/webhooks\/([^/]+)\/?$/.exec(path);
-      if (!match?.[1] || !ingest) {
-        json(404, { message: 'Not Found' });
+      // Only the stack's routes reach the function; API Gateway answers everything else itself.
+      const provider = matchIngestRoute(req.method, path);
+      if (!provider || !ingest) {
+        json(API_GATEWAY_NOT_FOUND.status, API_GATEWAY_NOT_FOUND.body);
         return;
       }
-      const provider = decodeURIComponent(match[1]);
       const started = performance.now();
       let body: Buffer;
       try {
