@@ -103,6 +103,10 @@ export const createConsoleServer = ({
       json(res, 409, { error: 'no record is stored for this body (expired, or replaced)' });
       return undefined;
     }
+    if (record.webhookId !== request.webhookId) {
+      json(res, 409, { error: `the record stored for this body is now webhook ${record.webhookId}` });
+      return undefined;
+    }
     return { request, record };
   };
 
