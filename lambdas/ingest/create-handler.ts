@@ -3,14 +3,17 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { isProviderName } from '../providers/provider.js';
+import { isProviderName, type ProviderName } from '../providers/provider.js';
 import {
+  IngestBudgetExceededError,
   InvalidPayloadError,
   PayloadTooLargeError,
   SignatureVerificationError,
+  SourceAddressRefusedError,
   UnknownProviderError,
 } from '../shared/errors.js';
 import { countAndLogInfo, countMetric, MetricName } from '../shared/powertools.js';
+import { INGEST_BUDGET_MS } from './budget.js';
 import {
   errorResponse,
   type HttpResponse,
@@ -21,13 +24,27 @@ import {
   toIngestRequest,
 } from './http.js';
 import { type IngestDeps, type IngestOutcome, ingestWebhook } from './ingest-webhook.js';
+import type { SourceIpCheck } from './source-ip.js';
 
 /** What the ingest handler is built from: the core's collaborators and the function's telemetry. */
 export interface IngestHandlerOptions {
   readonly deps: IngestDeps;
   readonly logger: Logger;
   readonly metrics: Metrics;
+  /** Optional source address allowlists by provider (403 outside them, before verification). */
+  readonly sourceIpChecks?: Partial<Record<ProviderName, SourceIpCheck>>;
+  /** Past this the answer is 503 whatever hangs (default {@link INGEST_BUDGET_MS}). */
+  readonly budgetMs?: number;
 }
+
+/** `work`, or an {@link IngestBudgetExceededError} once `budgetMs` has passed. */
+const withinBudget = <T>(work: Promise<T>, budgetMs: number): Promise<T> => {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new IngestBudgetExceededError(budgetMs)), budgetMs);
+  });
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+};
 
 // The counts of each outcome, for a known and for an unknown webhook code.
 const OUTCOME_METRICS = {
@@ -77,6 +94,9 @@ const recordFailure = (
   } else if (error instanceof PayloadTooLargeError) {
     countMetric(metrics, MetricName.PayloadTooLarge, dimensions);
     logger.warn('body too large', { provider, size: error.size });
+  } else if (error instanceof SourceAddressRefusedError) {
+    countMetric(metrics, MetricName.SourceAddressRefused, dimensions);
+    logger.warn('source address refused', { provider, sourceIp: error.sourceIp });
   } else if (error instanceof UnknownProviderError) {
     logger.info('unknown provider');
   } else {
@@ -98,7 +118,14 @@ export const createIngestHandler = (options: IngestHandlerOptions) => {
     if (method !== 'POST') return methodNotAllowed(method);
     const provider = providerSegment(event);
     try {
-      const outcome = await ingestWebhook(toIngestRequest(event, deps.settings.maxBodyBytes), deps);
+      // Defence in depth, before any verification work: see docs/security.md.
+      const allowed = isProviderName(provider) ? options.sourceIpChecks?.[provider] : undefined;
+      const sourceIp = event.requestContext?.http?.sourceIp ?? '';
+      if (allowed && !allowed(sourceIp)) throw new SourceAddressRefusedError(provider, sourceIp);
+      const outcome = await withinBudget(
+        ingestWebhook(toIngestRequest(event, deps.settings.maxBodyBytes), deps),
+        options.budgetMs ?? INGEST_BUDGET_MS,
+      );
       recordOutcome(options, outcome, Math.round((performance.now() - started) * 100) / 100);
       return outcomeResponse(outcome);
     } catch (error) {

@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
 import { answerArchiveRequest, createLocalArchive, LOCAL_PATTERNS } from './archive-replay.js';
+import { MAX_PUT_EVENTS_REQUEST_BYTES, refuseEntry, refuseRequest } from './eventbridge-limits.js';
 import { readBody } from './http-util.js';
 
 /** An event as a rule target receives it (design section 7). */
@@ -111,12 +112,18 @@ export const startLocalBus = async ({
     }
     let entries: WireEntry[];
     try {
-      const body = JSON.parse((await readBody(req, 1024 * 1024)).toString('utf8')) as {
+      const body = JSON.parse((await readBody(req, MAX_PUT_EVENTS_REQUEST_BYTES)).toString('utf8')) as {
         Entries?: WireEntry[];
       };
       entries = Array.isArray(body.Entries) ? body.Entries : [];
     } catch {
       answer(400, { __type: 'ValidationException', message: 'body is not a PutEvents request' });
+      return;
+    }
+    // EventBridge's own limits (entry count and size): what AWS refuses is refused here too.
+    const refusedRequest = refuseRequest(entries);
+    if (refusedRequest) {
+      answer(400, refusedRequest);
       return;
     }
     if (entries.length === 0 || entries.length > 10) {
@@ -127,6 +134,11 @@ export const startLocalBus = async ({
     const lines: string[] = [];
     const accepted: BusEvent[] = [];
     for (const entry of entries) {
+      const refusedEntry = refuseEntry(entry);
+      if (refusedEntry) {
+        results.push({ ...refusedEntry });
+        continue;
+      }
       let detail: unknown;
       try {
         detail = typeof entry.Detail === 'string' ? JSON.parse(entry.Detail) : undefined;

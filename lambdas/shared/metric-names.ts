@@ -34,5 +34,9 @@ export const MetricName = {
   WebhooksFailed: 'WebhooksFailed',
   /** Messages whose ingest write never landed, stored by the router (exceptions only). */
   WebhooksAdopted: 'WebhooksAdopted',
+  /** Plaid's key endpoint gave no key (dimension `reason`: configuration, availability, fetch cap). */
+  PlaidKeyFetchFailed: 'PlaidKeyFetchFailed',
+  /** A webhook from outside the provider's source address allowlist (403). */
+  SourceAddressRefused: 'SourceAddressRefused',
 } as const;
 export type MetricName = (typeof MetricName)[keyof typeof MetricName];

@@ -365,7 +365,10 @@ describe('alarms', () => {
     expect(alarmNamed('WebhooksFailed').Metrics[0].Expression).toBe(
       `SELECT SUM(WebhooksFailed) FROM SCHEMA("WebhookPipeline", provider, service) WHERE service = 'webhook-router'`,
     );
-    expect(alarms).toHaveLength(8);
+    expect(alarmNamed('PlaidKeyEndpointFailing').Metrics[0].Expression).toBe(
+      `SELECT SUM(PlaidKeyFetchFailed) FROM SCHEMA("WebhookPipeline", provider, reason, service) WHERE service = 'webhook-ingest'`,
+    );
+    expect(alarms).toHaveLength(9);
   });
 
   it('notifies the alarm topic on ALARM and OK, and the topic refuses plain HTTP publishers', () => {
