@@ -18,6 +18,7 @@ export const SETTINGS = {
   plaidBaseUrl: 'Plaid API base URL, overriding plaidEnv',
   plaidSecretArn: 'Complete ARN of an existing Plaid credentials secret',
   argyleSecretArn: 'Complete ARN of an existing Argyle webhook secrets secret',
+  secretsKmsKeyArn: 'ARN of the customer managed KMS key of the imported secrets (grants kms:Decrypt)',
   domainName: 'Custom domain of the webhook endpoints (with certificateArn)',
   certificateArn: 'ACM certificate ARN for domainName, in the stack region',
   reservedConcurrency: 'A number for the ingest function, or {"ingest": n, "router": n}',
@@ -58,6 +59,7 @@ const LOG_RETENTION_DAYS = new Set(
 );
 const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w/+=.@-]+-[A-Za-z0-9]{6}$/;
 const CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[\w-]+$/;
+const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[a-zA-Z0-9-]{1,128}$/;
 const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/;
 const ACCOUNT_ID = /^\d{12}$/;
 const DOMAIN_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
@@ -148,6 +150,11 @@ export const parseStackSettings = (context: Readonly<Record<string, unknown>>): 
   const secretHint = 'a complete secret ARN, ending with the six-character suffix Secrets Manager adds';
   const plaidSecretArn = text('plaidSecretArn', SECRET_ARN, secretHint);
   const argyleSecretArn = text('argyleSecretArn', SECRET_ARN, secretHint);
+  const secretsKmsKeyArn = text(
+    'secretsKmsKeyArn',
+    KMS_KEY_ARN,
+    'a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)',
+  );
 
   const domainName = text('domainName', DOMAIN_NAME, 'a lower-case host name such as webhooks.example.com');
   const certificateArn = text('certificateArn', CERTIFICATE_ARN, 'an ACM certificate ARN');
@@ -227,6 +234,7 @@ export const parseStackSettings = (context: Readonly<Record<string, unknown>>): 
       plaidBaseUrl,
       plaidSecretArn,
       argyleSecretArn,
+      secretsKmsKeyArn,
       domainName,
       certificateArn,
       reservedConcurrency,

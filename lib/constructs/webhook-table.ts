@@ -67,11 +67,11 @@ export class WebhookTable extends Construct {
   }
 
   /**
-   * The router's access: read the stored state (and the body when a message lacks it) of a batch,
-   * then mark each record published or quarantined.
+   * The router's access (docs/storage-layout.md): one `BatchGetItem` per batch, `PutItem` to adopt a
+   * message whose record is missing, `UpdateItem` for claims and failed marks.
    */
   public grantReadAndUpdate(grantee: IGrantable): Grant {
-    return this.grantOnTable(grantee, 'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:UpdateItem');
+    return this.grantOnTable(grantee, 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem');
   }
 
   /** The reconciler's query of the sparse `pending` index, and nothing else. */
