@@ -67,6 +67,10 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const STAGE = /^[a-z][a-z0-9-]{0,19}$/;
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 const NAMESPACE = /^[A-Za-z0-9._/#:-]{1,255}$/;
+/** Most consumer accounts: the bus and registry policies list each one. */
+export const MAX_CONSUMER_ACCOUNTS = 100;
+/** Longest plaidBaseUrl: it is a function environment variable (4 KB for all of them). */
+export const MAX_URL_LENGTH = 2048;
 const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT'];
 
 /**
@@ -135,6 +139,12 @@ export const parseStackSettings = (context: Readonly<Record<string, unknown>>): 
   const region = text('region', REGION, 'a region name such as eu-west-1');
 
   const consumerAccountIds = list('consumerAccountIds');
+  // 100 accounts fill 38 % of the bus policy's 10,240 characters (quota preflight).
+  if ((consumerAccountIds?.length ?? 0) > MAX_CONSUMER_ACCOUNTS) {
+    problems.push(
+      `consumerAccountIds: at most ${MAX_CONSUMER_ACCOUNTS} accounts, got ${consumerAccountIds?.length}`,
+    );
+  }
   for (const id of consumerAccountIds ?? []) {
     if (!ACCOUNT_ID.test(id)) problems.push(`consumerAccountIds: "${id}" is not a 12-digit account id`);
   }
@@ -146,6 +156,9 @@ export const parseStackSettings = (context: Readonly<Record<string, unknown>>): 
     problems.push(`plaidEnv: sandbox or production, got ${JSON.stringify(plaidEnvValue)}`);
   }
   const plaidBaseUrl = text('plaidBaseUrl', /^https:\/\/[^\s/]+(\/\S*)?$/, 'an https URL');
+  if (plaidBaseUrl && plaidBaseUrl.length > MAX_URL_LENGTH) {
+    problems.push(`plaidBaseUrl: at most ${MAX_URL_LENGTH} characters, got ${plaidBaseUrl.length}`);
+  }
 
   const secretHint = 'a complete secret ARN, ending with the six-character suffix Secrets Manager adds';
   const plaidSecretArn = text('plaidSecretArn', SECRET_ARN, secretHint);
