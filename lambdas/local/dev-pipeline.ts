@@ -6,6 +6,8 @@ import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { ServiceName } from '../shared/metric-names.js';
+import { startCallRecorder } from './call-recorder.js';
 import { type DevKeys, loadOrCreateDevKeys } from './dev-keys.js';
 import {
   type Emulator,
@@ -295,8 +297,13 @@ export const startDevPipeline = async (options: DevPipelineOptions): Promise<Dev
     env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
     env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 
-    ingest = (await import('../ingest/handler.js')).handler as unknown as IngestHandler;
-    const router = (await import('../router/handler.js')).handler as unknown as SqsBatchHandler;
+    // With WEBHOOK_PIPELINE_RECORD_CALLS set, each function's AWS calls are recorded (IAM simulation).
+    const recorder = startCallRecorder(env);
+    stops.push(recorder.stop);
+    ingest = (await recorder.importAs(ServiceName.Ingest, () => import('../ingest/handler.js')))
+      .handler as unknown as IngestHandler;
+    const router = (await recorder.importAs(ServiceName.Router, () => import('../router/handler.js')))
+      .handler as unknown as SqsBatchHandler;
     const reconciler = (await import('../reconciler/handler.js')).handler;
 
     const poller = startSqsPoller({
