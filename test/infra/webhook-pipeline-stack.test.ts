@@ -280,7 +280,11 @@ describe('event bus', () => {
       Object.values(registries)
         .map((r) => r.Properties.RegistryName)
         .sort(),
-    ).toEqual(['webhook-pipeline-dev-argyle', 'webhook-pipeline-dev-plaid-1', 'webhook-pipeline-dev-plaid-2']);
+    ).toEqual([
+      'webhook-pipeline-dev-argyle',
+      'webhook-pipeline-dev-plaid-1',
+      'webhook-pipeline-dev-plaid-2',
+    ]);
     const [, schema] = single(template, 'AWS::EventSchemas::Schema', {
       SchemaName: 'webhooks.plaid@TRANSACTIONS.SYNC_UPDATES_AVAILABLE',
     });
