@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { appendFileSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { createServer, request, type Server } from 'node:http';
+import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, relative } from 'node:path';
 import { readBody } from './http-util.js';
@@ -146,7 +146,11 @@ export const startCallRecorder = (env: NodeJS.ProcessEnv): CallRecorder => {
     upstream: string,
   ): Promise<string> => {
     const target = new URL(upstream);
-    const server = createServer(async (req, res) => {
+    const server = createServer((req, res) => {
+      // A client that gives up (timeouts in the fault scenarios) must not take the process down.
+      void forward(req, res).catch(() => res.destroy());
+    });
+    const forward = async (req: IncomingMessage, res: ServerResponse) => {
       const body = await readBody(req, 16 * 1024 * 1024);
       const operation = String(req.headers['x-amz-target'] ?? '');
       if (operation.startsWith(targetPrefix)) {
@@ -161,25 +165,26 @@ export const startCallRecorder = (env: NodeJS.ProcessEnv): CallRecorder => {
           record({ function: functionName, action, resource });
         }
       }
-      const forward = request(
-        {
-          host: target.hostname,
-          port: target.port,
-          path: req.url,
-          method: req.method,
-          headers: { ...req.headers, host: target.host },
-        },
-        (answer) => {
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(res);
-        },
-      );
-      forward.on('error', () => {
+      await new Promise<void>((resolve, reject) => {
+        const upstreamRequest = request(
+          {
+            host: target.hostname,
+            port: target.port,
+            path: req.url,
+            method: req.method,
+            headers: { ...req.headers, host: target.host },
+          },
+          (answer) => {
+            res.writeHead(answer.statusCode ?? 502, answer.headers);
+            answer.on('error', reject);
+            answer.pipe(res).on('finish', resolve).on('error', reject);
+          },
+        );
         // The upstream (or a fault proxy) dropped the connection: so does this proxy.
-        res.destroy();
+        upstreamRequest.on('error', reject);
+        upstreamRequest.end(body);
       });
-      forward.end(body);
-    });
+    };
     servers.push(server);
     return listen(server);
   };
@@ -188,7 +193,10 @@ export const startCallRecorder = (env: NodeJS.ProcessEnv): CallRecorder => {
   const secrets = new Map<string, { functionName: string; variable: string; value: string }>();
   let secretsEndpoint: Promise<string> | undefined;
   const secretsStandIn = () => {
-    const server = createServer(async (req, res) => {
+    const server = createServer((req, res) => {
+      void answerSecret(req, res).catch(() => res.destroy());
+    });
+    const answerSecret = async (req: IncomingMessage, res: ServerResponse) => {
       const body = JSON.parse((await readBody(req, 1024 * 1024)).toString('utf8') || '{}') as {
         SecretId?: string;
       };
@@ -208,7 +216,7 @@ export const startCallRecorder = (env: NodeJS.ProcessEnv): CallRecorder => {
             : { __type: 'ResourceNotFoundException', message: 'no such local secret' },
         ),
       );
-    });
+    };
     servers.push(server);
     return listen(server);
   };
