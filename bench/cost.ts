@@ -13,8 +13,8 @@ import { DETAIL_TYPES } from '../lambdas/events/index.js';
 import { createRouterHandler } from '../lambdas/router/create-handler.js';
 import { entrySize } from '../lambdas/shared/adapters/event-publisher.js';
 import { toItem } from '../lambdas/shared/adapters/webhook-store.js';
+import { itemSizeBytes } from '../lambdas/shared/item-size.js';
 import { createLogger, createMetrics } from '../lambdas/shared/powertools.js';
-import { TABLE_LAYOUT } from '../lambdas/shared/table-layout.js';
 import {
   type PutResult,
   type StoredState,
@@ -24,7 +24,6 @@ import {
 import { deliverySigner } from './lib/bodies.js';
 import { captureOutput, outputBytes } from './lib/capture.js';
 import { ROOT, writeResult } from './lib/child.js';
-import { indexEntrySize, itemSize } from './lib/dynamo-size.js';
 import { AcceptingPublisher, CountingQueue, InMemoryRouterStore } from './lib/in-memory.js';
 import { benchKeys, buildIngestHandler, toApiEvent } from './lib/ingest-harness.js';
 import { applyDeployedEnvironment, lambdaContext } from './lib/lambda-env.js';
@@ -123,37 +122,24 @@ for (const [i, { provider, detailType, entry }] of DETAIL_TYPES.entries()) {
   ingestLogBytes.push(outputBytes(output));
 }
 
-// DynamoDB: the item, its two index entries, and the item after the router marks it published.
-const { partitionKey, byProviderDay, pending } = TABLE_LAYOUT;
+// DynamoDB (storage layout v2): the item only; no index entry and no router write on the happy path.
 const dynamo = records.map((record) => {
   const item = toItem(record);
-  const published = {
-    ...item,
-    status: { S: WebhookStatus.Published },
-    publishedAt: { S: record.receivedAt },
-  };
-  delete (published as Record<string, unknown>)[pending.partitionKey];
   return {
-    itemBytes: itemSize(item),
-    publishedItemBytes: itemSize(published),
-    byProviderDayEntryBytes: indexEntrySize(item, [
-      partitionKey,
-      byProviderDay.partitionKey,
-      byProviderDay.sortKey,
-    ]),
-    pendingEntryBytes: indexEntrySize(item, [
-      partitionKey,
-      pending.partitionKey,
-      pending.sortKey,
-      ...pending.projected,
-    ]),
+    itemBytes: itemSizeBytes(item),
+    publishedItemBytes: 0,
+    byProviderDayEntryBytes: 0,
+    pendingEntryBytes: 0,
   };
 });
 
 // Router: the recorded messages in batches, as the event source mapping delivers them.
 applyDeployedEnvironment('webhook-router', settings.router.memoryMb);
 const states = new Map<string, StoredState>(
-  records.map((r) => [r.dedupeKey, { webhookId: r.webhookId, status: WebhookStatus.Received }]),
+  records.map((r) => [
+    r.dedupeKey,
+    { webhookId: r.webhookId, status: WebhookStatus.Received, receivedAt: r.receivedAt },
+  ]),
 );
 const publisher = new AcceptingPublisher();
 const entries: number[] = [];

@@ -31,8 +31,12 @@ for (let i = 0; i < (batches + warmup) * BATCH; i += 1) {
   const { body } = uniqueBody(provider, i);
   const webhookId = randomUUID();
   const dedupeKey = `${provider}#${createHash('sha256').update(body).digest('hex')}`;
-  states.set(dedupeKey, { webhookId, status: WebhookStatus.Received });
   const sentAt = String(Date.now());
+  states.set(dedupeKey, {
+    webhookId,
+    status: WebhookStatus.Received,
+    receivedAt: new Date(Number(sentAt)).toISOString(),
+  });
   records.push({
     messageId: randomUUID(),
     receiptHandle: `AQEB${randomUUID()}`,

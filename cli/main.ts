@@ -18,7 +18,8 @@ Commands:
   dev                       Run the whole pipeline locally (emulators, no AWS account)
   fire <provider> <name>    Send a signed sample of a catalogue webhook to the local pipeline
   send <provider> --file f  Sign a payload file's bytes unchanged and POST them
-  events tail               Print the events the local bus received
+  events tail               Print the events the local bus received (--pattern: only those it matches)
+  events test-pattern       Does an EventBridge event pattern match an event? (true / false)
   help [command]            Help for a command
 
 Operations (local pipeline with --local, deployed stack with --stack <name>):

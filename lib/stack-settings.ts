@@ -29,10 +29,9 @@ export const SETTINGS = {
   throttleRateLimit: 'API requests per second (default 100)',
   throttleBurstLimit: 'API burst requests (default 200)',
   retentionDays: 'Days a webhook record is kept in the table (default 30)',
-  dedupeWindowSeconds: 'Seconds within which an identical body is a duplicate (default 300)',
+  dedupeWindowSeconds:
+    'Seconds within which an identical body is a duplicate, at least 330: Plaid token age + skew (default 600)',
   maxBodyBytes: 'Largest accepted body in bytes (default 262144)',
-  reconcileScheduleMinutes: 'Minutes between reconciler runs (default 5)',
-  reconcileAfterSeconds: 'Seconds a record may stay received before it is re-enqueued (default 300)',
   logRetentionDays: 'Days logs are kept, a CloudWatch retention value (default 30)',
   logLevel: 'POWERTOOLS_LOG_LEVEL: DEBUG, INFO, WARN or ERROR (default INFO)',
   metricsNamespace: 'CloudWatch namespace of the custom metrics (default WebhookPipeline)',
@@ -210,10 +209,10 @@ export const parseStackSettings = (context: Readonly<Record<string, unknown>>): 
   const throttleRateLimit = integer('throttleRateLimit', 1, 10_000);
   const throttleBurstLimit = integer('throttleBurstLimit', 1, 5000);
   const retentionDays = integer('retentionDays', 1, 3650);
-  const dedupeWindowSeconds = integer('dedupeWindowSeconds', 1, 86_400);
+  // The oldest accepted Plaid token (300 s) plus 30 s of clock skew: a captured delivery replayed
+  // while its token is still accepted must meet its record.
+  const dedupeWindowSeconds = integer('dedupeWindowSeconds', 330, 86_400);
   const maxBodyBytes = integer('maxBodyBytes', 1024, 1024 * 1024);
-  const reconcileScheduleMinutes = integer('reconcileScheduleMinutes', 2, 1440);
-  const reconcileAfterSeconds = integer('reconcileAfterSeconds', 60, 86_400);
   const signatureFailureThreshold = integer('signatureFailureThreshold', 1, 1_000_000);
 
   const logRetentionDays = integer('logRetentionDays', 1, 3653);
@@ -260,9 +259,6 @@ export const parseStackSettings = (context: Readonly<Record<string, unknown>>): 
       retention: days(retentionDays),
       dedupeWindow: seconds(dedupeWindowSeconds),
       maxBodyBytes,
-      reconcileSchedule:
-        reconcileScheduleMinutes === undefined ? undefined : Duration.minutes(reconcileScheduleMinutes),
-      reconcileAfter: seconds(reconcileAfterSeconds),
       logRetention: logRetentionDays as RetentionDays | undefined,
       logLevel,
       metricsNamespace,

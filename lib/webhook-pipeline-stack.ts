@@ -10,16 +10,17 @@ import { type EventSchemaDefinition, WebhookEventBus } from './constructs/event-
 import { PipelineAlarms } from './constructs/pipeline-alarms.js';
 import { PipelineFunction, type PipelineFunctionDefaults } from './constructs/pipeline-function.js';
 import { ProviderSecrets } from './constructs/provider-secrets.js';
-import { Reconciler } from './constructs/reconciler.js';
 import { WebhookApi } from './constructs/webhook-api.js';
 import { WebhookQueue } from './constructs/webhook-queue.js';
 import { WebhookTable } from './constructs/webhook-table.js';
 import { DEFAULT_METRICS_NAMESPACE, ServiceName } from './pipeline-metrics.js';
 
 /** The repository root: esbuild's project root and the base of the handler paths. */
+/** The oldest accepted Plaid token (300 s) plus 30 s of clock skew. */
+export const MIN_DEDUPE_WINDOW_SECONDS = 330;
+
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
-const handlerEntry = (name: 'ingest' | 'router' | 'reconciler') =>
-  join(PROJECT_ROOT, 'lambdas', name, 'handler.ts');
+const handlerEntry = (name: 'ingest' | 'router') => join(PROJECT_ROOT, 'lambdas', name, 'handler.ts');
 
 /** Reserved concurrency per function. */
 export interface ReservedConcurrency {
@@ -126,8 +127,10 @@ export interface WebhookPipelineStackProps extends StackProps {
    */
   readonly retention?: Duration;
   /**
-   * An identical body within this window is a duplicate delivery.
-   * @default Duration.minutes(5)
+   * An identical body within this window is a duplicate delivery. At least the oldest accepted
+   * Plaid token (300 s) plus 30 s of clock skew, so a captured delivery replayed while its token
+   * is still accepted is a duplicate.
+   * @default Duration.minutes(10)
    */
   readonly dedupeWindow?: Duration;
   /**
@@ -135,16 +138,6 @@ export interface WebhookPipelineStackProps extends StackProps {
    * @default 262144
    */
   readonly maxBodyBytes?: number;
-  /**
-   * How often the reconciler runs.
-   * @default Duration.minutes(5)
-   */
-  readonly reconcileSchedule?: Duration;
-  /**
-   * How long a record may stay `received` before the reconciler enqueues it again.
-   * @default Duration.minutes(5)
-   */
-  readonly reconcileAfter?: Duration;
   /**
    * Retention of the function and access logs.
    * @default RetentionDays.ONE_MONTH
@@ -180,7 +173,8 @@ export interface WebhookPipelineStackProps extends StackProps {
 
 /**
  * The webhook pipeline: HTTP API → ingest function → DynamoDB + SQS → router function →
- * EventBridge bus, with the reconciler, the provider secrets, alarms and a dashboard.
+ * EventBridge bus, with the provider secrets, alarms and a dashboard. No reconciler: ingest sends
+ * before it writes, so nothing is stored without a message (docs/storage-layout.md).
  */
 export class WebhookPipelineStack extends Stack {
   public readonly api: WebhookApi;
@@ -190,7 +184,6 @@ export class WebhookPipelineStack extends Stack {
   public readonly secrets: ProviderSecrets;
   public readonly ingest: PipelineFunction;
   public readonly router: PipelineFunction;
-  public readonly reconciler: Reconciler;
   public readonly alarms: PipelineAlarms;
 
   public constructor(scope: Construct, id: string, props: WebhookPipelineStackProps) {
@@ -199,6 +192,13 @@ export class WebhookPipelineStack extends Stack {
       throw new Error('domainName and certificateArn go together: set both or neither');
     }
     const production = props.production ?? false;
+    const dedupeWindow = props.dedupeWindow ?? Duration.minutes(10);
+    if (dedupeWindow.toSeconds() < MIN_DEDUPE_WINDOW_SECONDS) {
+      throw new Error(
+        `dedupeWindow must be at least ${MIN_DEDUPE_WINDOW_SECONDS} s (the oldest accepted Plaid token plus clock skew), got ${dedupeWindow.toSeconds()} s`,
+      );
+    }
+    const retentionDays = String((props.retention ?? Duration.days(30)).toDays());
     const keep = production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     const metricsNamespace = props.metricsNamespace ?? DEFAULT_METRICS_NAMESPACE;
     const functionDefaults: PipelineFunctionDefaults = {
@@ -247,8 +247,8 @@ export class WebhookPipelineStack extends Stack {
         PLAID_SECRET_ARN: this.secrets.plaid.secretArn,
         ARGYLE_SECRET_ARN: this.secrets.argyle.secretArn,
         MAX_BODY_BYTES: String(props.maxBodyBytes ?? 256 * 1024),
-        DEDUPE_WINDOW_SECONDS: String((props.dedupeWindow ?? Duration.minutes(5)).toSeconds()),
-        RETENTION_DAYS: String((props.retention ?? Duration.days(30)).toDays()),
+        DEDUPE_WINDOW_SECONDS: String(dedupeWindow.toSeconds()),
+        RETENTION_DAYS: retentionDays,
       },
     });
     this.table.grantConditionalWrites(this.ingest.function);
@@ -266,6 +266,10 @@ export class WebhookPipelineStack extends Stack {
       environment: {
         TABLE_NAME: this.table.table.tableName,
         EVENT_BUS_NAME: this.bus.eventBus.eventBusName,
+        // The router marks a record `failed` on the queue's last receive, and adopts with these.
+        MAX_RECEIVE_COUNT: String(this.queue.maxReceiveCount),
+        DEDUPE_WINDOW_SECONDS: String(dedupeWindow.toSeconds()),
+        RETENTION_DAYS: retentionDays,
       },
     });
     this.table.grantReadAndUpdate(this.router.function);
@@ -283,15 +287,6 @@ export class WebhookPipelineStack extends Stack {
       },
     );
     this.queue.grantEventSourceMapping(this.router.function);
-
-    this.reconciler = new Reconciler(this, 'Reconciler', {
-      entry: handlerEntry('reconciler'),
-      functionDefaults,
-      table: this.table,
-      queue: this.queue.queue,
-      schedule: props.reconcileSchedule,
-      reconcileAfter: props.reconcileAfter,
-    });
 
     this.api = new WebhookApi(this, 'Api', {
       ingestFunction: this.ingest.function,
@@ -315,7 +310,6 @@ export class WebhookPipelineStack extends Stack {
       httpApi: this.api.httpApi,
       ingestFunction: this.ingest.function,
       routerFunction: this.router.function,
-      reconcilerFunction: this.reconciler.function.function,
       queue: this.queue.queue,
       deadLetterQueue: this.queue.deadLetterQueue,
       table: this.table.table,

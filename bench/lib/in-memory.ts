@@ -21,9 +21,9 @@ export class BoundedWebhookStore implements WebhookStore {
 
   public constructor(private readonly capacity = 16) {}
 
-  public async putIfAbsent(record: WebhookRecord, windowStart: string): Promise<PutResult> {
+  public async putIfAbsent(record: WebhookRecord, nowSeconds: number): Promise<PutResult> {
     const existing = this.records.get(record.dedupeKey);
-    if (!existing || existing.receivedAt < windowStart) {
+    if (!existing || existing.dedupeUntil < nowSeconds) {
       if (this.records.size >= this.capacity) this.records.delete(this.records.keys().next().value as string);
       this.records.set(record.dedupeKey, record);
       this.lastItem = record;
@@ -46,7 +46,7 @@ export class CountingQueue implements WebhookQueue {
   }
 }
 
-/** The router's view of the table, in memory: every record `received`, marks counted. */
+/** The router's view of the table, in memory: every record `received`, exception writes counted. */
 export class InMemoryRouterStore implements RouterStore {
   public marks = 0;
   public constructor(private readonly states = new Map<string, StoredState>()) {}
@@ -60,7 +60,21 @@ export class InMemoryRouterStore implements RouterStore {
     return out;
   }
 
-  public async markPublished(): Promise<boolean> {
+  public async getState(dedupeKey: string): Promise<StoredState | undefined> {
+    return this.states.get(dedupeKey);
+  }
+
+  public async claim(): Promise<boolean> {
+    this.marks += 1;
+    return true;
+  }
+
+  public async adopt(): Promise<{ outcome: 'created' }> {
+    this.marks += 1;
+    return { outcome: 'created' };
+  }
+
+  public async markFailed(): Promise<boolean> {
     this.marks += 1;
     return true;
   }

@@ -9,7 +9,7 @@ export const DEV_HELP = `Usage:
 Runs the whole pipeline on this machine, with no Docker and no AWS account: the ingest endpoint
 with API Gateway's routes, embedded DynamoDB (dynalite) and SQS (fauxqs) emulators, the router
 fed like the Lambda event source mapping, a local EventBridge bus writing every event to the
-events log, and the reconciler. Ctrl-C stops everything.
+events log. Ctrl-C stops everything.
 
 Options:
   --port <n>          Port of the ingest endpoint (default $PORT or 3000)
@@ -72,7 +72,6 @@ export const dev = async (
     maxReceiveCount: positiveInt('MAX_RECEIVE_COUNT', env.MAX_RECEIVE_COUNT, 5),
     visibilityTimeoutSeconds: positiveInt('VISIBILITY_TIMEOUT_SECONDS', env.VISIBILITY_TIMEOUT_SECONDS, 30),
     batchSize: positiveInt('BATCH_SIZE', env.BATCH_SIZE, 10),
-    reconcileEverySeconds: positiveInt('RECONCILE_EVERY_SECONDS', env.RECONCILE_EVERY_SECONDS, 30),
     rejectDetailContaining: env.DEV_BUS_REJECT_MATCHING,
     env,
     log: out,

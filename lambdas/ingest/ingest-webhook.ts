@@ -66,18 +66,18 @@ export interface IngestOutcome {
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** A verified body parsed; `tooDeep` when its nesting exceeds what any provider sends. */
-interface ParsedBody {
-  readonly payload: Record<string, unknown>;
-  readonly tooDeep: boolean;
-}
+type ParsedBody =
+  | { readonly kind: 'object'; readonly payload: Record<string, unknown>; readonly tooDeep: boolean }
+  /** Authentic bytes that are not UTF-8: kept exactly (base64) and quarantined with the reason. */
+  | { readonly kind: 'not-utf8' };
 
 const parseObject = (body: Buffer): ParsedBody => {
   if (body.length === 0) throw new InvalidPayloadError('body is empty; expected a JSON object');
   let text: string;
   try {
     text = utf8.decode(body);
-  } catch (error) {
-    throw new InvalidPayloadError('body is not valid UTF-8', { cause: error });
+  } catch {
+    return { kind: 'not-utf8' };
   }
   let value: unknown;
   try {
@@ -88,17 +88,24 @@ const parseObject = (body: Buffer): ParsedBody => {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new InvalidPayloadError('body is JSON but not an object');
   }
-  return { payload: value as Record<string, unknown>, tooDeep: jsonDepth(text) > MAX_JSON_DEPTH };
+  return {
+    kind: 'object',
+    payload: value as Record<string, unknown>,
+    tooDeep: jsonDepth(text) > MAX_JSON_DEPTH,
+  };
 };
+
+const NOT_UTF8_ISSUE = '(body): not valid UTF-8; kept as base64';
 
 const statusOf = (classification: Classification): WebhookStatus =>
   classification.kind === 'invalid' ? WebhookStatus.Quarantined : WebhookStatus.Received;
 
 /**
- * The ingest path (design section 1): size check → signature over the raw bytes → JSON → catalogue
- * → one conditional write (dedupe) → enqueue. Returns only once the webhook is durably stored and,
- * unless quarantined, enqueued; every failure of our own store or queue is thrown as a 503-class
- * error so the provider retries, and a retry of a body still `received` enqueues it again.
+ * The ingest path (docs/storage-layout.md): size check → signature over the raw bytes → JSON →
+ * catalogue → `SendMessage` → one conditional write (dedupe). The message goes out before the
+ * write, so a crash between the two leaves a message without a record (the router adopts it),
+ * never a record without a message. Returns only once the webhook is durably stored; every failure
+ * of our own queue or store is thrown as a 503-class error so the provider retries.
  */
 export const ingestWebhook = async (request: IngestRequest, deps: IngestDeps): Promise<IngestOutcome> => {
   if (!isProviderName(request.provider)) throw new UnknownProviderError(request.provider);
@@ -109,17 +116,21 @@ export const ingestWebhook = async (request: IngestRequest, deps: IngestDeps): P
   const bodySha256 = createHash('sha256').update(request.body).digest('hex');
   await provider.verify({ headers: request.headers, body: request.body, bodySha256 });
 
-  const { payload, tooDeep } = parseObject(request.body);
+  const parsed = parseObject(request.body);
   // Authentic but unworkable: kept (quarantined) rather than refused, so the provider stops retrying.
-  const classification: Classification = tooDeep
-    ? {
-        kind: 'invalid',
-        detailType: UNRECOGNISED_DETAIL_TYPE,
-        issues: [`(root): nested deeper than ${MAX_JSON_DEPTH} levels`],
-      }
-    : provider.classify(payload);
+  const classification: Classification =
+    parsed.kind === 'not-utf8'
+      ? { kind: 'invalid', detailType: UNRECOGNISED_DETAIL_TYPE, issues: [NOT_UTF8_ISSUE] }
+      : parsed.tooDeep
+        ? {
+            kind: 'invalid',
+            detailType: UNRECOGNISED_DETAIL_TYPE,
+            issues: [`(root): nested deeper than ${MAX_JSON_DEPTH} levels`],
+          }
+        : provider.classify(parsed.payload);
 
   const nowMs = deps.now();
+  const nowSeconds = Math.floor(nowMs / 1000);
   const receivedAt = new Date(nowMs).toISOString();
   const record: WebhookRecord = {
     dedupeKey: `${provider.name}#${bodySha256}`,
@@ -128,51 +139,54 @@ export const ingestWebhook = async (request: IngestRequest, deps: IngestDeps): P
     detailType: classification.detailType,
     status: statusOf(classification),
     receivedAt,
-    // Valid UTF-8 was checked above, so the text round-trips to the same bytes.
-    rawBody: request.body.toString('utf8'),
+    // Valid UTF-8 round-trips to the same bytes; anything else is kept byte for byte as base64.
+    ...(parsed.kind === 'not-utf8'
+      ? { rawBody: request.body.toString('base64'), bodyEncoding: 'base64' as const }
+      : { rawBody: request.body.toString('utf8') }),
     deliveries: 1,
-    expiresAt: Math.floor(nowMs / 1000) + retentionDays * 86_400,
+    expiresAt: nowSeconds + retentionDays * 86_400,
+    dedupeUntil: nowSeconds + dedupeWindowSeconds,
     ...(classification.kind === 'invalid' ? { issues: classification.issues } : {}),
   };
 
-  let put: PutResult;
-  try {
-    put = await deps.store.putIfAbsent(record, new Date(nowMs - dedupeWindowSeconds * 1000).toISOString());
-  } catch (error) {
-    throw new StoreUnavailableError('the webhook store is unavailable', { cause: error });
-  }
-
-  const stored = put.outcome === 'created' ? record : put.existing;
-  // A record still `received` may never have reached the queue (the send failed, or the function
-  // died after the write): every delivery that meets it enqueues it again. The router publishes a
-  // webhookId once, so an extra message costs nothing but a skipped record.
-  if (stored.status === WebhookStatus.Received) {
+  // First the message: once it is out, the webhook cannot be forgotten (the router adopts a message
+  // whose record never lands). A duplicate's message is dropped by the router.
+  if (record.status === WebhookStatus.Received) {
     try {
       await deps.queue.send(
         buildQueueMessage(
           {
-            webhookId: stored.webhookId,
-            provider: stored.provider,
-            dedupeKey: stored.dedupeKey,
-            receivedAt: stored.receivedAt,
+            webhookId: record.webhookId,
+            provider: record.provider,
+            dedupeKey: record.dedupeKey,
+            receivedAt: record.receivedAt,
           },
-          stored.rawBody,
+          record.rawBody,
         ),
       );
     } catch (error) {
-      throw new QueueUnavailableError('the webhook queue is unavailable; the webhook is stored', {
+      throw new QueueUnavailableError('the webhook queue is unavailable; nothing was stored', {
         cause: error,
       });
     }
   }
 
+  let put: PutResult;
+  try {
+    put = await deps.store.putIfAbsent(record, nowSeconds);
+  } catch (error) {
+    throw new StoreUnavailableError('the webhook store is unavailable', { cause: error });
+  }
+
+  // The stored record is this delivery's own when the router adopted its message first.
+  const duplicate = put.outcome === 'duplicate' && put.existing.webhookId !== record.webhookId;
+  const stored = put.outcome === 'duplicate' ? put.existing : record;
   return {
-    status:
-      put.outcome === 'duplicate'
-        ? 'duplicate'
-        : record.status === WebhookStatus.Quarantined
-          ? 'quarantined'
-          : 'accepted',
+    status: duplicate
+      ? 'duplicate'
+      : stored.status === WebhookStatus.Quarantined
+        ? 'quarantined'
+        : 'accepted',
     webhookId: stored.webhookId,
     provider: provider.name,
     detailType: stored.detailType,

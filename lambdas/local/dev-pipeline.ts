@@ -7,6 +7,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { ServiceName } from '../shared/metric-names.js';
+import { createBusRulesApi } from './bus-rules-api.js';
 import { startCallRecorder } from './call-recorder.js';
 import { type DevKeys, loadOrCreateDevKeys } from './dev-keys.js';
 import {
@@ -38,8 +39,6 @@ export interface DevPipelineOptions {
   readonly maxReceiveCount: number;
   readonly visibilityTimeoutSeconds: number;
   readonly batchSize: number;
-  /** How often the reconciler runs, seconds (0: never). */
-  readonly reconcileEverySeconds: number;
   /** Fault injection for tests: bus entries whose detail contains this text are refused. */
   readonly rejectDetailContaining?: string | undefined;
   /** The environment: endpoint overrides, real Plaid credentials, Argyle secrets. Written to by the pipeline. */
@@ -124,7 +123,7 @@ const listen = (server: Server, port: number, host: string) =>
  * Starts the whole pipeline on this machine: embedded DynamoDB and SQS emulators (or the
  * endpoints named by DYNAMODB_ENDPOINT / SQS_ENDPOINT / EVENTBRIDGE_ENDPOINT), the ingest
  * endpoint with API Gateway's routes, a poller feeding the router like the event source mapping,
- * a local bus writing every event to the events log, and the reconciler on a timer. The real
+ * a local bus writing every event to the events log. The real
  * `handler.ts` of each function runs; only its environment points at local endpoints.
  */
 export const startDevPipeline = async (options: DevPipelineOptions): Promise<DevPipeline> => {
@@ -192,6 +191,8 @@ export const startDevPipeline = async (options: DevPipelineOptions): Promise<Dev
       const bus = await startLocalBus({
         eventsLog: options.eventsLog,
         rejectDetailContaining: options.rejectDetailContaining,
+        // Rules with SQS targets on the SQS stand-in, as `npm run smoke` creates them.
+        rules: createBusRulesApi({ sqs, onError: (message) => log(`${time()}  bus      ${message}`) }),
         onEvent: (event: BusEvent) => {
           const id = (event.detail as { metadata?: { webhookId?: string } }).metadata?.webhookId ?? '-';
           log(`${time()}  bus      ${event.source.padEnd(15)} ${event['detail-type']}  ${id}`);
@@ -292,7 +293,8 @@ export const startDevPipeline = async (options: DevPipelineOptions): Promise<Dev
       PLAID_CLIENT_ID: env.PLAID_CLIENT_ID ?? 'local-client',
       PLAID_SECRET: env.PLAID_SECRET ?? 'local-secret',
       ARGYLE_WEBHOOK_SECRETS: env.ARGYLE_WEBHOOK_SECRETS ?? keys.argyleSecret,
-      RECONCILE_AFTER_SECONDS: env.RECONCILE_AFTER_SECONDS ?? '60',
+      // The router marks `failed` on the queue's last receive, as the stack tells it.
+      MAX_RECEIVE_COUNT: String(options.maxReceiveCount),
     });
     env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
     env.POWERTOOLS_METRICS_DISABLED ??= 'true';
@@ -304,7 +306,6 @@ export const startDevPipeline = async (options: DevPipelineOptions): Promise<Dev
       .handler as unknown as IngestHandler;
     const router = (await recorder.importAs(ServiceName.Router, () => import('../router/handler.js')))
       .handler as unknown as SqsBatchHandler;
-    const reconciler = (await import('../reconciler/handler.js')).handler;
 
     const poller = startSqsPoller({
       client: sqs,
@@ -319,21 +320,6 @@ export const startDevPipeline = async (options: DevPipelineOptions): Promise<Dev
       },
     });
     stops.push(poller.stop);
-
-    if (options.reconcileEverySeconds > 0) {
-      const runReconciler = async () => {
-        try {
-          const report = await reconciler();
-          if (report.found)
-            log(`${time()}  reconcile re-enqueued ${report.enqueued} webhook(s) left received`);
-        } catch (error) {
-          log(`${time()}  reconcile error: ${(error as Error).message}`);
-        }
-      };
-      const timer = setInterval(() => void runReconciler(), options.reconcileEverySeconds * 1000);
-      timer.unref();
-      stops.push(async () => clearInterval(timer));
-    }
 
     const summary: Record<string, string> = {
       'Plaid webhooks': `POST ${url}/webhooks/plaid`,

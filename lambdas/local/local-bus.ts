@@ -3,6 +3,7 @@ import { appendFile, mkdir } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
+import type { BusRulesApi } from './bus-rules-api.js';
 import { readBody } from './http-util.js';
 
 /** An event as a rule target receives it (design section 7). */
@@ -25,13 +26,15 @@ export interface LocalBusOptions {
   readonly port?: number;
   readonly host?: string;
   readonly region?: string;
-  /** Called after an event is written (for the traffic log). */
-  readonly onEvent?: (event: BusEvent) => void;
+  /** Called after an event is written, with its exact line (no newline) as a rule target receives it. */
+  readonly onEvent?: (event: BusEvent, line: string) => void;
   /**
    * Fault injection for tests: entries whose Detail contains this text are refused with
    * `InternalFailure`, as EventBridge refuses single entries inside a successful call.
    */
   readonly rejectDetailContaining?: string;
+  /** Rules with SQS targets (PutRule, PutTargets, …) and delivery of matching events to them. */
+  readonly rules?: BusRulesApi;
 }
 
 /** A running local bus. */
@@ -60,6 +63,17 @@ const toIsoTime = (time: unknown): string => {
 };
 
 /**
+ * The event's JSON line with `detail` spliced in as the text PutEvents received, never parsed and
+ * stringified again, so numbers above 2^53 and every other byte reach the target as they were put.
+ * Line breaks in a valid JSON text can only be whitespace between tokens, so they become spaces to
+ * keep one event per line.
+ */
+export const eventLine = (event: BusEvent, detail: string): string => {
+  const envelope = JSON.stringify({ ...event, detail: undefined });
+  return `${envelope.slice(0, -1)},"detail":${detail.trim().replace(/[\r\n]+/g, ' ')}}`;
+};
+
+/**
  * A stand-in for an EventBridge bus that speaks the `PutEvents` wire protocol (JSON 1.1, target
  * `AWSEvents.PutEvents`), so the router uses the real `@aws-sdk/client-eventbridge` client. No
  * emulator exists for EventBridge in the registries this project uses; this is the few dozen
@@ -72,6 +86,7 @@ export const startLocalBus = async ({
   region = 'us-east-1',
   onEvent,
   rejectDetailContaining,
+  rules,
 }: LocalBusOptions): Promise<LocalBus> => {
   await mkdir(dirname(eventsLog), { recursive: true });
   // Appends are chained so concurrent calls never interleave partial lines.
@@ -81,6 +96,10 @@ export const startLocalBus = async ({
       res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' });
       res.end(JSON.stringify(body));
     };
+    if (req.method === 'POST' && rules?.handles(req.headers['x-amz-target'] as string | undefined)) {
+      await rules.answer(req, res);
+      return;
+    }
     if (req.method !== 'POST' || req.headers['x-amz-target'] !== 'AWSEvents.PutEvents') {
       answer(400, { __type: 'UnknownOperationException', message: 'the local bus only answers PutEvents' });
       return;
@@ -140,7 +159,7 @@ export const startLocalBus = async ({
         detail,
       };
       results.push({ EventId: event.id });
-      lines.push(`${JSON.stringify(event)}\n`);
+      lines.push(`${eventLine(event, entry.Detail as string)}\n`);
       accepted.push(event);
     }
     try {
@@ -155,7 +174,10 @@ export const startLocalBus = async ({
       });
       return;
     }
-    for (const event of accepted) onEvent?.(event);
+    accepted.forEach((event, i) => {
+      onEvent?.(event, (lines[i] as string).slice(0, -1));
+      void rules?.deliver(event, (lines[i] as string).slice(0, -1));
+    });
     answer(200, { FailedEntryCount: results.filter((r) => r.ErrorCode).length, Entries: results });
   });
   await new Promise<void>((resolve, reject) => {

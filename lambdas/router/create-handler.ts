@@ -5,14 +5,23 @@ import type { Metrics } from '@aws-lambda-powertools/metrics';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { countMetric, MetricName } from '../shared/powertools.js';
-import { type RouteResults, type RouterDeps, routeWebhooks } from './route-webhooks.js';
+import { type RecordOutcome, type RouteResults, type RouterDeps, routeWebhooks } from './route-webhooks.js';
 
 /** What the router handler is built from. */
 export interface RouterHandlerOptions {
-  readonly deps: Omit<RouterDeps, 'onMarkError'>;
+  readonly deps: Omit<RouterDeps, 'onMarkError' | 'onFailed'>;
   readonly logger: Logger;
   readonly metrics: Metrics;
 }
+
+// The count of each outcome; a dropped duplicate delivery is already counted by ingest.
+const OUTCOME_METRIC: Record<RecordOutcome['status'], MetricName | undefined> = {
+  published: MetricName.EventsPublished,
+  already_published: MetricName.AlreadyPublished,
+  quarantined: MetricName.Quarantined,
+  duplicate: undefined,
+  dropped: undefined,
+};
 
 const record = (
   { logger, metrics }: Pick<RouterHandlerOptions, 'logger' | 'metrics'>,
@@ -27,13 +36,9 @@ const record = (
       logger.warn('record failed', { messageId, error: result.name, reason: result.message });
       continue;
     }
-    const name =
-      result.status === 'published'
-        ? MetricName.EventsPublished
-        : result.status === 'already_published'
-          ? MetricName.AlreadyPublished
-          : MetricName.Quarantined;
-    bump(name, result.provider);
+    const name = OUTCOME_METRIC[result.status];
+    if (name) bump(name, result.provider);
+    if (result.adopted) bump(MetricName.WebhooksAdopted, result.provider);
     logger.info('routed', { messageId, ...result });
   }
   for (const [key, count] of counts) {
@@ -52,14 +57,23 @@ export const createRouterHandler = ({ deps, logger, metrics }: RouterHandlerOpti
   const routerDeps: RouterDeps = {
     ...deps,
     onMarkError: (webhookId, error) =>
-      logger.error('published but not marked', { webhookId, error: error as Error }),
+      logger.error('failed on its last receive but not marked failed', { webhookId, error: error as Error }),
+    // Terminal: counted (alarmed) and logged with the reason; `requeue` or `redrive-dlq` bring it back.
+    onFailed: ({ webhookId, provider, reason }) => {
+      countMetric(metrics, MetricName.WebhooksFailed, { provider });
+      logger.error('webhook failed', { webhookId, provider, reason });
+    },
   };
   return middy<SQSEvent, SQSBatchResponse, Error, Context>()
     .use(injectLambdaContext(logger))
     .handler(async (event, context) => {
       metrics.captureColdStartMetric();
       const results = await routeWebhooks(
-        event.Records.map((r) => ({ id: r.messageId, body: r.body })),
+        event.Records.map((r) => ({
+          id: r.messageId,
+          body: r.body,
+          receiveCount: Number(r.attributes?.ApproximateReceiveCount ?? '1') || 1,
+        })),
         routerDeps,
       );
       record({ logger, metrics }, results);

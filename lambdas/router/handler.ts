@@ -22,5 +22,11 @@ export const handler = createRouterHandler({
       eventBusName: config.EVENT_BUS_NAME,
     }),
     now: Date.now,
+    settings: {
+      maxReceiveCount: config.MAX_RECEIVE_COUNT,
+      dedupeWindowSeconds: config.DEDUPE_WINDOW_SECONDS,
+      ingestBudgetSeconds: config.INGEST_BUDGET_SECONDS,
+      retentionDays: config.RETENTION_DAYS,
+    },
   },
 });

@@ -1,27 +1,66 @@
 import { EVENT_SOURCES, type EventMetadata, SCHEMA_VERSION } from '../events/envelope.js';
 import { CLASSIFIERS } from '../providers/index.js';
+import type { Classification } from '../providers/provider.js';
 import { EventPublishError, QueueMessageError } from '../shared/errors.js';
 import { type QueueMessage, QueueMessageSchema } from '../shared/queue-message.js';
 import {
   type EventEntry,
   type EventPublisher,
   type RouterStore,
+  type StoredState,
+  type WebhookRecord,
   WebhookStatus,
 } from '../shared/webhook-record.js';
+import { awaitRecord } from './await-record.js';
+import { buildEventDetail, withoutBom } from './event-detail.js';
 
 /** One SQS record, reduced to what the core needs. */
 export interface RouterRecord {
   readonly id: string;
   readonly body: string;
+  /** SQS `ApproximateReceiveCount`: 1 on the first receive. */
+  readonly receiveCount: number;
 }
 
 /** What became of a record that did not fail. */
 export interface RecordOutcome {
-  readonly status: 'published' | 'already_published' | 'quarantined';
+  /**
+   * `published`: its event is on the bus; `already_published`: another delivery of the same
+   * webhook published it (a lost claim); `duplicate`: the message of a delivery that ingest found
+   * already stored under another webhookId; `dropped`: a message without a body whose record never
+   * landed (its delivery was answered 503, so the provider retries); `quarantined`: the body no
+   * longer passes its schema.
+   */
+  readonly status: 'published' | 'already_published' | 'duplicate' | 'dropped' | 'quarantined';
   readonly webhookId: string;
   readonly provider: QueueMessage['provider'];
   readonly detailType?: string;
+  /** The router stored the record itself (ingest's write never landed). */
+  readonly adopted?: boolean;
 }
+
+/** Tunables of the router (docs/storage-layout.md). */
+export interface RouterSettings {
+  /** The queue's `maxReceiveCount`: a record failing on that receive is marked `failed`. */
+  readonly maxReceiveCount: number;
+  /** Ingest's dedupe window, to tell a replaced record from a write that never landed. */
+  readonly dedupeWindowSeconds: number;
+  /** How long ingest may take between its send and its write (above its function timeout). */
+  readonly ingestBudgetSeconds: number;
+  /** Retention of an adopted record (TTL). */
+  readonly retentionDays: number;
+}
+
+/** Dedupe window of an adopted record: the provider got no 2xx and retries for up to a day. */
+export const ADOPTED_DEDUPE_SECONDS = 86_400;
+
+/** Default settings, as the function configuration defaults them. */
+export const DEFAULT_ROUTER_SETTINGS: RouterSettings = {
+  maxReceiveCount: 5,
+  dedupeWindowSeconds: 600,
+  ingestBudgetSeconds: 10,
+  retentionDays: 30,
+};
 
 /** Collaborators of {@link routeWebhooks}. */
 export interface RouterDeps {
@@ -29,7 +68,16 @@ export interface RouterDeps {
   readonly publisher: EventPublisher;
   /** Milliseconds since the epoch. */
   readonly now: () => number;
-  /** Called when a published record could not be marked (its event is out; a later redelivery may repeat it). */
+  readonly settings?: RouterSettings;
+  /** Waits (injectable so tests need not wait for the ingest budget). */
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** Called for each record marked `failed` on its last receive (counted as WebhooksFailed). */
+  readonly onFailed?: (failed: {
+    webhookId: string;
+    provider: QueueMessage['provider'];
+    reason: string;
+  }) => void;
+  /** Called when marking a record failed did not work (its message still goes to the DLQ). */
   readonly onMarkError?: (webhookId: string, error: unknown) => void;
 }
 
@@ -49,90 +97,154 @@ const parseMessage = (body: string): QueueMessage => {
   return parsed.data;
 };
 
+const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+interface Parsed {
+  readonly record: RouterRecord;
+  readonly message: QueueMessage;
+}
+
+/** What to do with a message, decided from the stored record (the table of docs/storage-layout.md). */
+type Plan =
+  | { readonly kind: 'publish'; readonly claim: boolean; readonly rawBody: string }
+  | { readonly kind: 'adopt'; readonly rawBody: string }
+  | { readonly kind: 'skip'; readonly status: 'duplicate' | 'dropped' };
+
 interface Prepared {
   readonly records: RouterRecord[];
   readonly message: QueueMessage;
   readonly entry: EventEntry;
+  readonly claim: boolean;
+  readonly adopt?: WebhookRecord;
 }
 
 /**
- * The router (design section 1): validates each message, skips webhooks already published (one
- * BatchGetItem for the batch), re-parses the raw body with the provider's catalogue, publishes
- * one event per webhook (PutEvents in calls of at most 10) and marks each published record,
- * conditional on its webhookId. Failures are per record; nothing throws for the whole batch
- * unless the store cannot be read at all.
+ * The router (docs/storage-layout.md). One BatchGetItem reads the stored state of the batch; a
+ * first receive of a webhook whose record is its own is published with no write; a redelivered or
+ * requeued one is claimed first (a conditional write); a duplicate delivery's message is dropped;
+ * a message whose record never landed is adopted (stored by the router) once its ingest budget has
+ * passed. Bodies are re-parsed with the provider's catalogue and spliced into the event unchanged.
+ * A record that still fails on its last receive is marked `failed` before SQS moves it to the DLQ.
+ * Failures are per record; nothing throws for the whole batch.
  */
 export const routeWebhooks = async (
   records: readonly RouterRecord[],
   deps: RouterDeps,
 ): Promise<RouteResults> => {
+  const settings = deps.settings ?? DEFAULT_ROUTER_SETTINGS;
+  const sleep = deps.sleep ?? defaultSleep;
   const results: RouteResults = new Map();
-  const messages: { record: RouterRecord; message: QueueMessage }[] = [];
+  const parsed: Parsed[] = [];
   for (const record of records) {
     try {
-      messages.push({ record, message: parseMessage(record.body) });
+      parsed.push({ record, message: parseMessage(record.body) });
     } catch (error) {
       results.set(record.id, error as Error);
     }
   }
 
-  let states: Awaited<ReturnType<RouterStore['getStates']>>;
+  const withBody = parsed.some((m) => m.message.rawBody === undefined);
+  let states: Map<string, StoredState>;
   try {
     states = await deps.store.getStates(
-      messages.map((m) => m.message.dedupeKey),
-      messages.some((m) => m.message.rawBody === undefined),
+      parsed.map((m) => m.message.dedupeKey),
+      withBody,
+    );
+    // A message may be ahead of its record (ingest sends first): wait for those, in parallel.
+    await Promise.all(
+      [...new Set(parsed.filter((m) => !states.has(m.message.dedupeKey)).map((m) => m.message))].map(
+        async (message) => {
+          const deadline = Date.parse(message.receivedAt) + settings.ingestBudgetSeconds * 1000;
+          const state = await awaitRecord(message.dedupeKey, withBody, deadline, {
+            store: deps.store,
+            now: deps.now,
+            sleep,
+          });
+          if (state) states.set(message.dedupeKey, state);
+        },
+      ),
     );
   } catch (error) {
-    for (const { record } of messages) results.set(record.id, error as Error);
+    for (const { record } of parsed) results.set(record.id, error as Error);
     return results;
   }
 
-  // Ingest may enqueue a webhook more than once (a provider retry meets a record still `received`):
-  // one event per webhookId per batch.
+  const plan = ({ record, message }: Parsed, state: StoredState | undefined): Plan => {
+    const body = message.rawBody ?? state?.rawBody;
+    if (message.replayed) {
+      if (body === undefined)
+        throw new QueueMessageError(`no body for replayed webhook ${message.webhookId}`);
+      return { kind: 'publish', claim: false, rawBody: body };
+    }
+    if (!state) {
+      // Never stored and no body to store: the delivery was answered 503 and the provider retries.
+      if (message.rawBody === undefined) return { kind: 'skip', status: 'dropped' };
+      return { kind: 'adopt', rawBody: message.rawBody };
+    }
+    // Same dedupe key means the same body bytes, so the stored body is this webhook's body.
+    if (body === undefined) throw new QueueMessageError(`no body for webhook ${message.webhookId}`);
+    if (state.webhookId === message.webhookId) {
+      const claim =
+        record.receiveCount > 1 || message.requeued === true || state.status !== WebhookStatus.Received;
+      return { kind: 'publish', claim, rawBody: body };
+    }
+    // Another webhook holds the key. Its record replaced this one's only if it came after this
+    // one's window; within the window this message's own write never landed and the stored record
+    // is the provider's retry of it (published by its own message).
+    const replaced =
+      Date.parse(state.receivedAt) > Date.parse(message.receivedAt) + settings.dedupeWindowSeconds * 1000;
+    return replaced
+      ? { kind: 'publish', claim: false, rawBody: body }
+      : { kind: 'skip', status: 'duplicate' };
+  };
+
   const byWebhook = new Map<string, Prepared>();
   const quarantines: Promise<void>[] = [];
-  for (const { record, message } of messages) {
+  for (const item of parsed) {
+    const { record, message } = item;
     const { webhookId, provider, dedupeKey } = message;
     const done = (outcome: Omit<RecordOutcome, 'webhookId' | 'provider'>) =>
       results.set(record.id, { webhookId, provider, ...outcome });
-    const state = states.get(dedupeKey);
-    if (!message.replayed && state?.webhookId === webhookId && state.status === WebhookStatus.Published) {
-      done({ status: 'already_published' });
-      continue;
-    }
-    const same = byWebhook.get(webhookId + (message.replayed ? '#replay' : ''));
+    const groupKey = webhookId + (message.replayed ? '#replay' : '');
+    const same = byWebhook.get(groupKey);
     if (same) {
       same.records.push(record);
       continue;
     }
-    // Same dedupe key means the same body bytes, so the stored body is this webhook's body.
-    const rawBody = message.rawBody ?? state?.rawBody;
-    if (rawBody === undefined) {
-      results.set(
-        record.id,
-        new QueueMessageError(`no body for webhook ${webhookId}: not in the message nor the table`),
-      );
+    let decision: Plan;
+    try {
+      decision = plan(item, states.get(dedupeKey));
+    } catch (error) {
+      results.set(record.id, error as Error);
       continue;
     }
+    if (decision.kind === 'skip') {
+      done({ status: decision.status });
+      continue;
+    }
+    const text = withoutBom(decision.rawBody);
     let payload: unknown;
     try {
-      // Parsed exactly as ingest parsed it: a leading byte order mark is not part of the JSON.
-      payload = JSON.parse(rawBody.charCodeAt(0) === 0xfeff ? rawBody.slice(1) : rawBody);
+      payload = JSON.parse(text);
     } catch (error) {
-      results.set(
-        record.id,
-        new QueueMessageError(`stored body of ${webhookId} is not JSON`, { cause: error }),
-      );
+      results.set(record.id, new QueueMessageError(`body of ${webhookId} is not JSON`, { cause: error }));
       continue;
     }
-    const classification =
+    const classification: Classification =
       payload !== null && typeof payload === 'object' && !Array.isArray(payload)
         ? CLASSIFIERS[provider](payload as Record<string, unknown>)
-        : { kind: 'invalid' as const, detailType: 'UNRECOGNISED', issues: ['(root): expected an object'] };
+        : { kind: 'invalid', detailType: 'UNRECOGNISED', issues: ['(root): expected an object'] };
+    const adopt =
+      decision.kind === 'adopt'
+        ? adoptedRecord(message, decision.rawBody, classification, settings)
+        : undefined;
     if (classification.kind === 'invalid') {
       // The body passed at ingest but not now (a schema changed): keep it for requeue-quarantined.
+      const write = adopt
+        ? deps.store.adopt(adopt).then(() => true)
+        : deps.store.markQuarantined(dedupeKey, webhookId, classification.issues);
       quarantines.push(
-        deps.store.markQuarantined(dedupeKey, webhookId, classification.issues).then(
+        write.then(
           () => void done({ status: 'quarantined', detailType: classification.detailType }),
           (error: unknown) => void results.set(record.id, error as Error),
         ),
@@ -147,47 +259,123 @@ export const routeWebhooks = async (
       schemaVersion: SCHEMA_VERSION,
       replayed: message.replayed ?? false,
     };
-    byWebhook.set(webhookId + (message.replayed ? '#replay' : ''), {
+    byWebhook.set(groupKey, {
       records: [record],
       message,
+      claim: decision.kind === 'publish' && decision.claim,
+      ...(adopt ? { adopt } : {}),
       entry: {
         source: EVENT_SOURCES[provider],
         detailType: classification.detailType,
-        // The payload as received: parsed from the raw body, never the schema's output.
-        detail: JSON.stringify({ metadata, data: payload }),
+        detail: buildEventDetail(metadata, decision.rawBody),
         time: message.receivedAt,
       },
     });
   }
   await Promise.all(quarantines);
 
-  const prepared = [...byWebhook.values()];
-  const published = prepared.length ? await deps.publisher.publish(prepared.map((p) => p.entry)) : [];
+  // The writes of the exceptions (claims and adoptions) before the publish; the happy path has none.
   const publishedAt = new Date(deps.now()).toISOString();
+  const toPublish: Prepared[] = [];
+  const adopted = new Set<Prepared>();
   await Promise.all(
-    prepared.map(async ({ records: group, message, entry }, i) => {
-      const result = published[i];
-      if (!result?.ok) {
-        const error = new EventPublishError(
-          `PutEvents failed for ${message.webhookId}: ${result?.errorCode ?? 'no result'} ${result?.errorMessage ?? ''}`.trim(),
-        );
-        for (const r of group) results.set(r.id, error);
-        return;
-      }
+    [...byWebhook.values()].map(async (prepared) => {
+      const { message, records: group } = prepared;
+      const settle = (outcome: RecordOutcome | Error) => {
+        for (const r of group) results.set(r.id, outcome);
+      };
       try {
-        await deps.store.markPublished(message.dedupeKey, message.webhookId, publishedAt);
+        if (prepared.adopt) {
+          const put = await deps.store.adopt(prepared.adopt);
+          if (put.outcome === 'exists') {
+            // Ingest's write landed after all: decide again from what it stored.
+            const state = await deps.store.getState(message.dedupeKey, false);
+            if (state?.webhookId !== message.webhookId) {
+              settle({ status: 'duplicate', webhookId: message.webhookId, provider: message.provider });
+              return;
+            }
+          } else {
+            adopted.add(prepared);
+          }
+        } else if (prepared.claim) {
+          const first = group[0] as RouterRecord;
+          if (!(await deps.store.claim(message.dedupeKey, message.webhookId, first.id, publishedAt))) {
+            settle({ status: 'already_published', webhookId: message.webhookId, provider: message.provider });
+            return;
+          }
+        }
+        toPublish.push(prepared);
       } catch (error) {
-        deps.onMarkError?.(message.webhookId, error);
+        settle(error as Error);
       }
-      for (const r of group) {
-        results.set(r.id, {
+    }),
+  );
+
+  const published = toPublish.length ? await deps.publisher.publish(toPublish.map((p) => p.entry)) : [];
+  toPublish.forEach((prepared, i) => {
+    const { records: group, message, entry } = prepared;
+    const result = published[i];
+    const outcome: RecordOutcome | Error = result?.ok
+      ? {
           status: 'published',
           webhookId: message.webhookId,
           provider: message.provider,
           detailType: entry.detailType,
-        });
+          ...(adopted.has(prepared) ? { adopted: true } : {}),
+        }
+      : new EventPublishError(
+          `PutEvents failed for ${message.webhookId}: ${result?.errorCode ?? 'no result'} ${result?.errorMessage ?? ''}`.trim(),
+        );
+    for (const r of group) results.set(r.id, outcome);
+  });
+
+  await markLastFailures(parsed, results, settings, deps);
+  return results;
+};
+
+/** The record the router stores for a message whose ingest write never landed. */
+const adoptedRecord = (
+  message: QueueMessage,
+  rawBody: string,
+  classification: Classification,
+  settings: RouterSettings,
+): WebhookRecord => {
+  const receivedSeconds = Math.floor(Date.parse(message.receivedAt) / 1000);
+  return {
+    dedupeKey: message.dedupeKey,
+    webhookId: message.webhookId,
+    provider: message.provider,
+    detailType: classification.detailType,
+    status: classification.kind === 'invalid' ? WebhookStatus.Quarantined : WebhookStatus.Received,
+    receivedAt: message.receivedAt,
+    rawBody,
+    deliveries: 1,
+    expiresAt: receivedSeconds + settings.retentionDays * 86_400,
+    dedupeUntil: receivedSeconds + ADOPTED_DEDUPE_SECONDS,
+    ...(classification.kind === 'invalid' ? { issues: classification.issues } : {}),
+  };
+};
+
+/** Marks `failed` the records that fail on their last receive, before SQS moves them to the DLQ. */
+const markLastFailures = async (
+  parsed: readonly Parsed[],
+  results: RouteResults,
+  settings: RouterSettings,
+  deps: RouterDeps,
+) => {
+  await Promise.all(
+    parsed.map(async ({ record, message }) => {
+      const result = results.get(record.id);
+      if (!(result instanceof Error) || record.receiveCount < settings.maxReceiveCount || message.replayed)
+        return;
+      const reason = `${result.name}: ${result.message}`;
+      try {
+        if (await deps.store.markFailed(message.dedupeKey, message.webhookId, record.id, reason)) {
+          deps.onFailed?.({ webhookId: message.webhookId, provider: message.provider, reason });
+        }
+      } catch (error) {
+        deps.onMarkError?.(message.webhookId, error);
       }
     }),
   );
-  return results;
 };

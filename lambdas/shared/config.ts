@@ -12,6 +12,11 @@ const optionalString = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 
+/** Default dedupe window: above the oldest accepted Plaid token (300 s) plus clock skew. */
+export const DEFAULT_DEDUPE_WINDOW_SECONDS = 600;
+/** Clock skew allowed between Plaid and us, on top of the token age, for the dedupe window. */
+export const CLOCK_SKEW_SECONDS = 30;
+
 /** The ingest function's environment (design sections 2–4). Secrets are referenced by ARN only. */
 export const IngestConfigSchema = z
   .object({
@@ -30,7 +35,8 @@ export const IngestConfigSchema = z
     /** Local use only: comma-separated Argyle webhook secrets. */
     ARGYLE_WEBHOOK_SECRETS: optionalString,
     MAX_BODY_BYTES: positiveInt(256 * 1024),
-    DEDUPE_WINDOW_SECONDS: positiveInt(300),
+    /** Must cover the oldest accepted Plaid token plus clock skew (checked below). */
+    DEDUPE_WINDOW_SECONDS: positiveInt(DEFAULT_DEDUPE_WINDOW_SECONDS),
     RETENTION_DAYS: positiveInt(30),
     PLAID_MAX_TOKEN_AGE_SECONDS: positiveInt(300),
     /** How long secrets are cached in the function before Secrets Manager is asked again. */
@@ -38,6 +44,16 @@ export const IngestConfigSchema = z
     /** Local use only: endpoints of emulators or of another region. */
     DYNAMODB_ENDPOINT: optionalString.pipe(z.url().optional()),
     SQS_ENDPOINT: optionalString.pipe(z.url().optional()),
+  })
+  .superRefine((env, ctx) => {
+    const least = env.PLAID_MAX_TOKEN_AGE_SECONDS + CLOCK_SKEW_SECONDS;
+    if (env.DEDUPE_WINDOW_SECONDS < least) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DEDUPE_WINDOW_SECONDS'],
+        message: `must be at least ${least} (PLAID_MAX_TOKEN_AGE_SECONDS + ${CLOCK_SKEW_SECONDS} s of clock skew), so a captured delivery replayed while its token is still accepted is a duplicate; got ${env.DEDUPE_WINDOW_SECONDS}`,
+      });
+    }
   })
   .transform((env) => ({
     ...env,
@@ -67,6 +83,14 @@ export const loadIngestConfig = (env: Record<string, string | undefined> = proce
 export const RouterConfigSchema = z.object({
   TABLE_NAME: z.string().min(1),
   EVENT_BUS_NAME: z.string().min(1),
+  /** The queue's maxReceiveCount: a record failing on that receive is marked `failed`. */
+  MAX_RECEIVE_COUNT: positiveInt(5),
+  /** Ingest's dedupe window (the same value as the ingest function's). */
+  DEDUPE_WINDOW_SECONDS: positiveInt(DEFAULT_DEDUPE_WINDOW_SECONDS),
+  /** How long ingest may take between its send and its write: above its function timeout. */
+  INGEST_BUDGET_SECONDS: positiveInt(10),
+  /** Retention of a record the router adopts (the same value as the ingest function's). */
+  RETENTION_DAYS: positiveInt(30),
   /** Local use only. */
   DYNAMODB_ENDPOINT: optionalString.pipe(z.url().optional()),
   EVENTBRIDGE_ENDPOINT: optionalString.pipe(z.url().optional()),
@@ -76,22 +100,3 @@ export type RouterConfig = z.infer<typeof RouterConfigSchema>;
 /** The router configuration from `process.env` (or the given environment). */
 export const loadRouterConfig = (env: Record<string, string | undefined> = process.env): RouterConfig =>
   parseConfig(RouterConfigSchema, env);
-
-/** The reconciler function's environment (design section 4). */
-export const ReconcilerConfigSchema = z.object({
-  TABLE_NAME: z.string().min(1),
-  QUEUE_URL: z.string().regex(/^https?:\/\/\S+$/, 'expected an SQS queue URL'),
-  /** A record still `received` this long after it arrived is enqueued again. */
-  RECONCILE_AFTER_SECONDS: positiveInt(300),
-  /** Records re-enqueued per run at most, so one run stays well inside the function timeout. */
-  RECONCILE_MAX_RECORDS: positiveInt(1000),
-  /** Local use only. */
-  DYNAMODB_ENDPOINT: optionalString.pipe(z.url().optional()),
-  SQS_ENDPOINT: optionalString.pipe(z.url().optional()),
-});
-export type ReconcilerConfig = z.infer<typeof ReconcilerConfigSchema>;
-
-/** The reconciler configuration from `process.env` (or the given environment). */
-export const loadReconcilerConfig = (
-  env: Record<string, string | undefined> = process.env,
-): ReconcilerConfig => parseConfig(ReconcilerConfigSchema, env);

@@ -113,3 +113,17 @@ export class ConfigError extends WebhookError {
     this.name = 'ConfigError';
   }
 }
+
+/**
+ * An EventBridge event pattern that `PutRule` would refuse; `reason` says why and `path` where
+ * (dotted field path inside the pattern, empty at the top).
+ */
+export class InvalidEventPatternError extends WebhookError {
+  public constructor(
+    public readonly reason: string,
+    public readonly path = '',
+  ) {
+    super(`Event pattern is not valid. Reason: ${reason}${path ? ` (at ${path})` : ''}`);
+    this.name = 'InvalidEventPatternError';
+  }
+}

@@ -10,13 +10,13 @@ export const METRICS_NAMESPACE = 'WebhookPipeline';
 export const ServiceName = {
   Ingest: 'webhook-ingest',
   Router: 'webhook-router',
-  Reconciler: 'webhook-reconciler',
 } as const;
 export type ServiceName = (typeof ServiceName)[keyof typeof ServiceName];
 
 /**
  * The custom metrics. Each count carries the dimensions `service` and `provider` (plus `reason`
- * for signature failures); the reconciler's count has `service` only.
+ * for signature failures). `PublishFailed` counts the router's failed records (provider `all`), so a
+ * batch whose every record failed is seen.
  */
 export const MetricName = {
   Accepted: 'WebhookAccepted',
@@ -30,6 +30,9 @@ export const MetricName = {
   EventsPublished: 'EventsPublished',
   AlreadyPublished: 'AlreadyPublished',
   PublishFailed: 'PublishFailed',
-  WebhooksRecovered: 'WebhooksRecovered',
+  /** Records marked `failed` on their last receive (terminal until requeued). */
+  WebhooksFailed: 'WebhooksFailed',
+  /** Messages whose ingest write never landed, stored by the router (exceptions only). */
+  WebhooksAdopted: 'WebhooksAdopted',
 } as const;
 export type MetricName = (typeof MetricName)[keyof typeof MetricName];

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { PROVIDER_NAMES, type ProviderName } from '../providers/provider.js';
 
 /**
- * The ingest → router SQS message (design section 5). Validated on both sides.
+ * The ingest → router SQS message (docs/storage-layout.md). Validated on both sides.
  * `rawBody` is left out only when the message would exceed what SQS takes; the router then reads
  * the body from the table by `dedupeKey`.
  */
@@ -15,19 +15,35 @@ export const QueueMessageSchema = z.object({
   rawBody: z.string().optional(),
   /** Set by an operator's replay: published again even if already published, with `metadata.replayed`. */
   replayed: z.boolean().optional(),
+  /** Set by `requeue` and `redrive-dlq`: the router claims the record before it publishes. */
+  requeued: z.boolean().optional(),
 });
 export type QueueMessage = z.infer<typeof QueueMessageSchema>;
 
 /** SQS refuses messages over 256 KiB (its classic limit, still the default for existing queues). */
 export const MAX_INLINE_MESSAGE_BYTES = 256 * 1024;
 
+/**
+ * SQS accepts only #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF in a
+ * message body. `JSON.stringify` already escapes the controls and lone surrogates; U+FFFE and
+ * U+FFFF it leaves raw, so they are written as JSON escapes here (the parsed message is the same).
+ */
+const REFUSED_BY_SQS =
+  /[\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** Escapes what SQS refuses as `\uXXXX`, leaving every other character as it is. */
+export const escapeForSqs = (json: string): string =>
+  json.replace(REFUSED_BY_SQS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
+const serialise = (message: QueueMessage): string => escapeForSqs(JSON.stringify(message));
+
 /** Builds the message, leaving the body out when it would not fit in one SQS message. */
 export const buildQueueMessage = (
   fields: Omit<QueueMessage, 'version' | 'rawBody'>,
   rawBody?: string,
 ): string => {
-  if (rawBody === undefined) return JSON.stringify({ version: 1, ...fields } satisfies QueueMessage);
-  const full = JSON.stringify({ version: 1, ...fields, rawBody } satisfies QueueMessage);
+  if (rawBody === undefined) return serialise({ version: 1, ...fields });
+  const full = serialise({ version: 1, ...fields, rawBody });
   if (Buffer.byteLength(full) <= MAX_INLINE_MESSAGE_BYTES) return full;
-  return JSON.stringify({ version: 1, ...fields } satisfies QueueMessage);
+  return serialise({ version: 1, ...fields });
 };

@@ -1,13 +1,15 @@
 import type { ProviderName } from '../providers/provider.js';
 
-/** Lifecycle of a stored webhook (design section 4). */
+/** Lifecycle of a stored webhook (docs/storage-layout.md). */
 export const WebhookStatus = {
-  /** Stored and (being) enqueued; not yet on the bus. */
+  /** Stored and handed to the router (its message was sent before the write). */
   Received: 'received',
-  /** Its event is on the bus. */
+  /** Its event is on the bus, as recorded by a claim (the happy path writes no `published`). */
   Published: 'published',
   /** Verified but failed its schema: stored, never published until re-validated. */
   Quarantined: 'quarantined',
+  /** The router failed on its last receive: terminal until `requeue` or `redrive-dlq` bring it back. */
+  Failed: 'failed',
 } as const;
 export type WebhookStatus = (typeof WebhookStatus)[keyof typeof WebhookStatus];
 
@@ -21,13 +23,20 @@ export interface WebhookRecord {
   readonly status: WebhookStatus;
   /** ISO-8601 UTC with milliseconds, so that string order is time order. */
   readonly receivedAt: string;
+  /** The body as received (base64 when `bodyEncoding` says so: a verified body that is not UTF-8). */
   readonly rawBody: string;
+  /** Set only for a body kept as base64 because it is not valid UTF-8. */
+  readonly bodyEncoding?: 'base64';
   /** How many deliveries of this body arrived within the window (1 for a new webhook). */
   readonly deliveries: number;
   /** Unix seconds after which DynamoDB may delete the record (TTL). */
   readonly expiresAt: number;
+  /** Unix seconds until which an identical body is a duplicate of this record. */
+  readonly dedupeUntil: number;
   /** Why a quarantined body failed its schema (paths and messages, never values). */
   readonly issues?: readonly string[];
+  /** Why a failed record failed (its last error). */
+  readonly failure?: string;
 }
 
 /** The result of the one conditional write that decides new versus duplicate. */
@@ -35,13 +44,14 @@ export type PutResult =
   | { readonly outcome: 'created' }
   | { readonly outcome: 'duplicate'; readonly existing: WebhookRecord };
 
-/** The store as the cores see it; the DynamoDB adapter implements it. */
+/** The store as the ingest core sees it; the DynamoDB adapter implements it. */
 export interface WebhookStore {
   /**
-   * Writes the record unless one with the same dedupe key was received at or after `windowStart`.
-   * On a duplicate the stored record's delivery counter is incremented and the record returned.
+   * Writes the record unless one with the same dedupe key is still inside its dedupe window
+   * (`dedupeUntil` ≥ `nowSeconds`). On a duplicate the stored record's delivery counter is
+   * incremented and the stored record returned.
    */
-  putIfAbsent(record: WebhookRecord, windowStart: string): Promise<PutResult>;
+  putIfAbsent(record: WebhookRecord, nowSeconds: number): Promise<PutResult>;
 }
 
 /** The queue as the cores see it; the SQS adapter implements it. */
@@ -54,32 +64,35 @@ export interface WebhookQueue {
 export interface StoredState {
   readonly webhookId: string;
   readonly status: WebhookStatus;
+  readonly receivedAt: string;
   /** Present only when asked for (a queue message without its body). */
   readonly rawBody?: string;
 }
 
-/** A record still `received`, as the reconciler finds it. */
-export interface PendingWebhook {
-  readonly dedupeKey: string;
-  readonly webhookId: string;
-  readonly provider: ProviderName;
-  readonly receivedAt: string;
-}
+/** The result of an adoption (the router storing a record whose ingest write never landed). */
+export type AdoptResult = { readonly outcome: 'created' } | { readonly outcome: 'exists' };
 
-/** The store as the router and the reconciler see it. */
+/** The store as the router sees it. */
 export interface RouterStore {
   /** The states of some records, by dedupe key (absent when not stored). One round trip per 100 keys. */
   getStates(dedupeKeys: readonly string[], withBody: boolean): Promise<Map<string, StoredState>>;
-  /** Marks a record published, only if it is still the record of `webhookId`. False when it is not. */
-  markPublished(dedupeKey: string, webhookId: string, publishedAt: string): Promise<boolean>;
+  /** One record's state by a strongly consistent read; undefined when not stored. */
+  getState(dedupeKey: string, withBody: boolean): Promise<StoredState | undefined>;
+  /**
+   * Claims the publication of a redelivered or requeued message: marks the record published only
+   * if it is still `webhookId`'s and not published yet, or was claimed by this same message
+   * (`claimId`, so a redelivery after a failed publish may claim again). False when not claimed.
+   */
+  claim(dedupeKey: string, webhookId: string, claimId: string, publishedAt: string): Promise<boolean>;
+  /** Stores a record built from a queue message, only if no record has its dedupe key. */
+  adopt(record: WebhookRecord): Promise<AdoptResult>;
   /** Marks a record quarantined (its body no longer passes the schema), only if it is still `webhookId`'s. */
   markQuarantined(dedupeKey: string, webhookId: string, issues: readonly string[]): Promise<boolean>;
-}
-
-/** The store as the reconciler sees it. */
-export interface PendingStore {
-  /** Records still `received` that arrived before `before`, oldest first, at most `limit`. */
-  findPending(before: string, limit: number): Promise<PendingWebhook[]>;
+  /**
+   * Marks a record failed (terminal) with the reason, only if it is still `webhookId`'s and not
+   * published by another message's claim.
+   */
+  markFailed(dedupeKey: string, webhookId: string, claimId: string, failure: string): Promise<boolean>;
 }
 
 /** One event to put on the bus. */

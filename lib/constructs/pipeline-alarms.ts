@@ -35,8 +35,6 @@ export interface PipelineAlarmsProps {
   readonly ingestFunction: IFunction;
   /** The router function. */
   readonly routerFunction: IFunction;
-  /** The reconciler function. */
-  readonly reconcilerFunction: IFunction;
   /** The queue between ingest and router. */
   readonly queue: IQueue;
   /** Its dead-letter queue. */
@@ -77,12 +75,12 @@ const FIVE_MINUTES = Duration.minutes(5);
  * The pipeline's alarms and its CloudWatch dashboard.
  *
  * Alarms: dead-letter queue not empty, webhooks quarantined, ingest 5xx, signature failures above a
- * threshold, router errors, age of the oldest queued message, reconciler errors, and webhooks the
- * reconciler had to recover. Counts emitted with varying dimensions (provider, reason) are summed by
+ * threshold, router errors, records the router failed (a batch whose every record failed does not
+ * make the function fail), webhooks marked `failed`, and age of the oldest queued message. Counts emitted with varying dimensions (provider, reason) are summed by
  * a Metrics Insights query, so a provider or reason added later is covered without a change here.
  * Alarms notify an SNS topic when one is configured, on ALARM and on OK.
  *
- * The dashboard is built with cdk-monitoring-constructs: the alarm states, the API, the three
+ * The dashboard is built with cdk-monitoring-constructs: the alarm states, the API, the two
  * functions, the queue with its DLQ, the table, and the webhook outcomes by provider.
  */
 export class PipelineAlarms extends Construct {
@@ -181,16 +179,18 @@ export class PipelineAlarms extends Construct {
           'failing, throttled or not consuming.',
         { threshold: ageThreshold.toSeconds() },
       ),
-      reconcilerErrors: alarm(
-        'ReconcilerErrors',
-        props.reconcilerFunction.metricErrors({ statistic: Stats.SUM, period: Duration.minutes(15) }),
-        'The reconciler failed to re-enqueue stored webhooks, so the no-loss safety net is not working.',
+      routerRecordsFailed: alarm(
+        'RouterRecordsFailed',
+        this.insightsSum(Metric.PublishFailed, MetricDimensions.ByProvider, ServiceName.Router),
+        'The router failed records of a batch (reported to SQS as batch item failures, which the ' +
+          'function error count does not see). SQS retries them; after the last receive they are ' +
+          'marked failed and moved to the DLQ. Check the router logs.',
       ),
-      recovered: alarm(
-        'WebhooksRecovered',
-        this.insightsSum(Metric.WebhooksRecovered, MetricDimensions.ByService, ServiceName.Reconciler),
-        'The reconciler found webhooks stored but never enqueued (a failure between the write and the ' +
-          'send) and enqueued them again. Nothing is lost; look for ingest errors at that time.',
+      webhooksFailed: alarm(
+        'WebhooksFailed',
+        this.insightsSum(Metric.WebhooksFailed, MetricDimensions.ByProvider, ServiceName.Router),
+        'A webhook failed on its last receive: its record is marked failed (terminal) and its message ' +
+          'is in the DLQ. Fix the cause, then bring it back (webhook-pipeline requeue or redrive-dlq).',
       ),
     };
 
@@ -274,12 +274,8 @@ export class PipelineAlarms extends Construct {
               byProvider(Metric.AlreadyPublished, ServiceName.Router),
               byProvider(Metric.Quarantined, ServiceName.Router),
               byProvider(Metric.PublishFailed, ServiceName.Router),
-            ],
-          },
-          {
-            title: 'Reconciler',
-            metrics: [
-              this.insightsSum(Metric.WebhooksRecovered, MetricDimensions.ByService, ServiceName.Reconciler),
+              byProvider(Metric.WebhooksFailed, ServiceName.Router),
+              byProvider(Metric.WebhooksAdopted, ServiceName.Router),
             ],
           },
         ],
@@ -304,11 +300,6 @@ export class PipelineAlarms extends Construct {
         lambdaFunction: props.routerFunction,
         humanReadableName: 'Router function',
         alarmFriendlyName: 'Router',
-      })
-      .monitorLambdaFunction({
-        lambdaFunction: props.reconcilerFunction,
-        humanReadableName: 'Reconciler function',
-        alarmFriendlyName: 'Reconciler',
       })
       .monitorDynamoTable({
         table: props.table,

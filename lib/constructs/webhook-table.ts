@@ -19,13 +19,14 @@ export interface WebhookTableProps {
 }
 
 /**
- * The webhook store: one item per received webhook, keyed by its dedupe key, expiring through TTL.
- * On-demand, point-in-time recovery, encrypted with the AWS managed key. Two indexes: the keys-only
- * `byProviderDay` for replay by provider and time, and the sparse `pending` index the reconciler
- * queries (with the few attributes it needs projected). The layout comes from `lambdas/shared/table-layout.ts`, which the adapters use too.
+ * The webhook store (docs/storage-layout.md): one item per received webhook, keyed by its dedupe
+ * key, expiring through TTL. On-demand, point-in-time recovery, encrypted with the AWS managed key.
+ * One sparse index, `exceptions`: only quarantined and failed records carry its key, so the happy
+ * path writes no index entry. The layout comes from `lambdas/shared/table-layout.ts`, which the
+ * adapters use too.
  *
  * The grant methods are narrower than `Table.grant*`: each names the exact actions a function
- * needs, on the table or on one index, never `index/*`.
+ * needs, on the table, never `index/*`.
  */
 export class WebhookTable extends Construct {
   /** The table. */
@@ -33,7 +34,7 @@ export class WebhookTable extends Construct {
 
   public constructor(scope: Construct, id: string, props: WebhookTableProps = {}) {
     super(scope, id);
-    const { partitionKey, ttlAttribute, byProviderDay, pending } = TABLE_LAYOUT;
+    const { partitionKey, ttlAttribute, exceptions } = TABLE_LAYOUT;
 
     this.table = new Table(this, 'Table', {
       partitionKey: { name: partitionKey, type: AttributeType.STRING },
@@ -44,20 +45,12 @@ export class WebhookTable extends Construct {
       removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
       deletionProtection: props.deletionProtection ?? false,
     });
-    const indexKeys = (index: { indexName: string; partitionKey: string; sortKey: string }) => ({
-      indexName: index.indexName,
-      partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
-      sortKey: { name: index.sortKey, type: AttributeType.STRING },
-    });
     this.table.addGlobalSecondaryIndex({
-      ...indexKeys(byProviderDay),
-      projectionType: ProjectionType.KEYS_ONLY,
-    });
-    // The reconciler builds its queue messages from the index alone.
-    this.table.addGlobalSecondaryIndex({
-      ...indexKeys(pending),
+      indexName: exceptions.indexName,
+      partitionKey: { name: exceptions.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: exceptions.sortKey, type: AttributeType.STRING },
       projectionType: ProjectionType.INCLUDE,
-      nonKeyAttributes: [...pending.projected],
+      nonKeyAttributes: [...exceptions.projected],
     });
   }
 
@@ -67,20 +60,19 @@ export class WebhookTable extends Construct {
   }
 
   /**
-   * The router's access (docs/storage-layout.md): one `BatchGetItem` per batch, `PutItem` to adopt a
-   * message whose record is missing, `UpdateItem` for claims and failed marks.
+   * The router's access (docs/storage-layout.md): one `BatchGetItem` per batch (the state, and the
+   * body when a message lacks it), a consistent `GetItem` of a record not there yet, then, on
+   * exceptions only, `PutItem` to adopt a message whose record is missing and `UpdateItem` to claim,
+   * quarantine or fail a record.
    */
   public grantReadAndUpdate(grantee: IGrantable): Grant {
-    return this.grantOnTable(grantee, 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem');
-  }
-
-  /** The reconciler's query of the sparse `pending` index, and nothing else. */
-  public grantQueryPending(grantee: IGrantable): Grant {
-    return Grant.addToPrincipal({
+    return this.grantOnTable(
       grantee,
-      actions: ['dynamodb:Query'],
-      resourceArns: [`${this.table.tableArn}/index/${TABLE_LAYOUT.pending.indexName}`],
-    });
+      'dynamodb:GetItem',
+      'dynamodb:BatchGetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+    );
   }
 
   private grantOnTable(grantee: IGrantable, ...actions: string[]): Grant {

@@ -1,7 +1,7 @@
 import { DynamoDBClient, GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoWebhookStore, fromItem } from '../../lambdas/shared/adapters/webhook-store.js';
-import { TABLE_LAYOUT } from '../../lambdas/shared/table-layout.js';
+import { exceptionKeys, TABLE_LAYOUT } from '../../lambdas/shared/table-layout.js';
 import type { WebhookRecord } from '../../lambdas/shared/webhook-record.js';
 import { startTestEmulators, type TestEmulators } from '../helpers/emulators.js';
 
@@ -12,6 +12,8 @@ beforeAll(async () => {
 afterAll(async () => emulators.stop());
 
 let n = 0;
+/** Unix seconds of 2026-11-25T12:00:00Z, the records' receipt time. */
+const NOW = Date.UTC(2026, 10, 25, 12, 0, 0) / 1000;
 const record = (overrides: Partial<WebhookRecord> = {}): WebhookRecord => {
   n += 1;
   return {
@@ -24,6 +26,7 @@ const record = (overrides: Partial<WebhookRecord> = {}): WebhookRecord => {
     rawBody: '{"webhook_type":"ITEM"}',
     deliveries: 1,
     expiresAt: 1_800_000_000,
+    dedupeUntil: NOW + 600,
     ...overrides,
   };
 };
@@ -45,7 +48,7 @@ describe('createDynamoWebhookStore (dynalite)', () => {
     const store = createDynamoWebhookStore({ client: emulators.dynamo, tableName: emulators.tableName });
     const r = record({ issues: ['item_id: expected string'] });
     // Act
-    const result = await store.putIfAbsent(r, '2026-11-25T11:55:00.000Z');
+    const result = await store.putIfAbsent(r, NOW);
     // Assess
     expect(result).toEqual({ outcome: 'created' });
     expect(await get(r.dedupeKey)).toEqual(r);
@@ -55,25 +58,25 @@ describe('createDynamoWebhookStore (dynalite)', () => {
     // Prepare
     const store = createDynamoWebhookStore({ client: emulators.dynamo, tableName: emulators.tableName });
     const first = record();
-    await store.putIfAbsent(first, '2026-11-25T11:55:00.000Z');
-    // Act
+    await store.putIfAbsent(first, NOW);
+    // Act: one second before the window ends
     const again = await store.putIfAbsent(
-      { ...first, webhookId: 'other', receivedAt: '2026-11-25T12:01:00.000Z' },
-      '2026-11-25T11:56:00.000Z',
+      { ...first, webhookId: 'other', receivedAt: '2026-11-25T12:09:59.000Z' },
+      NOW + 599,
     );
     // Assess
     expect(again).toEqual({ outcome: 'duplicate', existing: { ...first, deliveries: 2 } });
     expect((await get(first.dedupeKey))?.webhookId).toBe(first.webhookId);
   });
 
-  it('replaces the record when the stored one is older than the window', async () => {
+  it('replaces the record once its dedupeUntil has passed', async () => {
     // Prepare
     const store = createDynamoWebhookStore({ client: emulators.dynamo, tableName: emulators.tableName });
     const first = record();
-    await store.putIfAbsent(first, '2026-11-25T11:55:00.000Z');
-    const later = { ...first, webhookId: 'later', receivedAt: '2026-11-25T12:10:00.000Z' };
+    await store.putIfAbsent(first, NOW);
+    const later = { ...first, webhookId: 'later', receivedAt: '2026-11-25T12:10:01.000Z' };
     // Act
-    const result = await store.putIfAbsent(later, '2026-11-25T12:05:00.000Z');
+    const result = await store.putIfAbsent(later, NOW + 601);
     // Assess
     expect(result).toEqual({ outcome: 'created' });
     expect((await get(first.dedupeKey))?.webhookId).toBe('later');
@@ -85,9 +88,7 @@ describe('createDynamoWebhookStore (dynalite)', () => {
     const base = record();
     // Act
     const results = await Promise.all(
-      Array.from({ length: 10 }, (_, i) =>
-        store.putIfAbsent({ ...base, webhookId: `c-${i}` }, '2026-11-25T11:55:00.000Z'),
-      ),
+      Array.from({ length: 10 }, (_, i) => store.putIfAbsent({ ...base, webhookId: `c-${i}` }, NOW)),
     );
     // Assess
     expect(results.filter((r) => r.outcome === 'created')).toHaveLength(1);
@@ -97,41 +98,120 @@ describe('createDynamoWebhookStore (dynalite)', () => {
       if (r.outcome === 'duplicate') expect(r.existing.webhookId).toBe(stored?.webhookId);
   });
 
-  it('indexes a received record as pending and by provider and day; a quarantined one is not pending', async () => {
+  it('writes no index attribute on the happy path; quarantined and failed records are in the sharded exceptions index', async () => {
     // Prepare
     const store = createDynamoWebhookStore({ client: emulators.dynamo, tableName: emulators.tableName });
-    const day = '2031-01-02';
-    const pending = record({ receivedAt: `${day}T00:00:01.000Z` });
-    const quarantined = record({ receivedAt: `${day}T00:00:02.000Z`, status: 'quarantined' });
-    await store.putIfAbsent(pending, `${day}T00:00:00.000Z`);
-    await store.putIfAbsent(quarantined, `${day}T00:00:00.000Z`);
+    const receivedAt = '2031-01-02T00:00:01.000Z';
+    const happy = record({ receivedAt });
+    const quarantined = record({ receivedAt, status: 'quarantined', issues: ['x: bad'] });
+    const failing = record({ receivedAt });
+    await store.putIfAbsent(happy, NOW);
+    await store.putIfAbsent(quarantined, NOW);
+    await store.putIfAbsent(failing, NOW);
     // Act
-    const byDay = await emulators.dynamo.send(
-      new QueryCommand({
-        TableName: emulators.tableName,
-        IndexName: TABLE_LAYOUT.byProviderDay.indexName,
-        KeyConditionExpression: 'providerDay = :d',
-        ExpressionAttributeValues: { ':d': { S: `plaid#${day}` } },
-      }),
+    const failed = await store.markFailed(
+      failing.dedupeKey,
+      failing.webhookId,
+      'm-1',
+      'EventPublishError: no',
     );
-    const waiting = await emulators.dynamo.send(
-      new QueryCommand({
-        TableName: emulators.tableName,
-        IndexName: TABLE_LAYOUT.pending.indexName,
-        KeyConditionExpression: '#p = :p AND receivedAt BETWEEN :from AND :to',
-        ExpressionAttributeNames: { '#p': TABLE_LAYOUT.pending.partitionKey },
-        ExpressionAttributeValues: {
-          ':p': { S: TABLE_LAYOUT.pending.value },
-          ':from': { S: `${day}T00:00:00.000Z` },
-          ':to': { S: `${day}T23:59:59.999Z` },
-        },
-      }),
-    );
+    const inIndex = async (status: 'quarantined' | 'failed') => {
+      const keys: string[] = [];
+      for (const value of exceptionKeys(status)) {
+        const out = await emulators.dynamo.send(
+          new QueryCommand({
+            TableName: emulators.tableName,
+            IndexName: TABLE_LAYOUT.exceptions.indexName,
+            KeyConditionExpression: '#e = :e AND receivedAt = :at',
+            ExpressionAttributeNames: { '#e': TABLE_LAYOUT.exceptions.partitionKey },
+            ExpressionAttributeValues: { ':e': { S: value }, ':at': { S: receivedAt } },
+          }),
+        );
+        keys.push(...(out.Items ?? []).map((item) => item.pk?.S ?? ''));
+      }
+      return keys;
+    };
     // Assess
-    expect(byDay.Items?.map((i) => i.pk?.S).sort()).toEqual(
-      [pending.dedupeKey, quarantined.dedupeKey].sort(),
+    expect(failed).toBe(true);
+    const raw = await emulators.dynamo.send(
+      new GetItemCommand({ TableName: emulators.tableName, Key: { pk: { S: happy.dedupeKey } } }),
     );
-    expect(waiting.Items?.map((i) => i.pk?.S)).toEqual([pending.dedupeKey]);
+    expect(Object.keys(raw.Item ?? {}).sort()).toEqual(
+      [
+        'pk',
+        'webhookId',
+        'provider',
+        'detailType',
+        'status',
+        'receivedAt',
+        'rawBody',
+        'expiresAt',
+        'dedupeUntil',
+      ].sort(),
+    );
+    expect(await inIndex('quarantined')).toEqual([quarantined.dedupeKey]);
+    expect(await inIndex('failed')).toEqual([failing.dedupeKey]);
+    expect(await get(failing.dedupeKey)).toMatchObject({
+      status: 'failed',
+      failure: 'EventPublishError: no',
+    });
+  });
+
+  it('claims a record once per webhook, again for the same message, and never for another webhook', async () => {
+    // Prepare
+    const store = createDynamoWebhookStore({ client: emulators.dynamo, tableName: emulators.tableName });
+    const r = record();
+    await store.putIfAbsent(r, NOW);
+    const at = '2026-11-25T12:00:05.000Z';
+    // Act
+    const first = await store.claim(r.dedupeKey, r.webhookId, 'message-a', at);
+    const sameMessage = await store.claim(r.dedupeKey, r.webhookId, 'message-a', at);
+    const otherMessage = await store.claim(r.dedupeKey, r.webhookId, 'message-b', at);
+    const otherWebhook = await store.claim(r.dedupeKey, 'someone-else', 'message-c', at);
+    // Assess
+    expect([first, sameMessage, otherMessage, otherWebhook]).toEqual([true, true, false, false]);
+    expect((await get(r.dedupeKey))?.status).toBe('published');
+  });
+
+  it('brings a failed record back to published with a claim, out of the exceptions index', async () => {
+    // Prepare
+    const store = createDynamoWebhookStore({ client: emulators.dynamo, tableName: emulators.tableName });
+    const r = record();
+    await store.putIfAbsent(r, NOW);
+    await store.markFailed(r.dedupeKey, r.webhookId, 'm-1', 'boom');
+    // Act
+    const claimed = await store.claim(r.dedupeKey, r.webhookId, 'requeued-1', '2026-11-25T13:00:00.000Z');
+    // Assess
+    expect(claimed).toBe(true);
+    const raw = await emulators.dynamo.send(
+      new GetItemCommand({ TableName: emulators.tableName, Key: { pk: { S: r.dedupeKey } } }),
+    );
+    expect(raw.Item?.status?.S).toBe('published');
+    expect(raw.Item?.exception).toBeUndefined();
+    expect(raw.Item?.failure).toBeUndefined();
+  });
+
+  it('adopts a record only where none exists, and reads states consistently', async () => {
+    // Prepare
+    const store = createDynamoWebhookStore({ client: emulators.dynamo, tableName: emulators.tableName });
+    const r = record({ dedupeUntil: NOW + 86_400 });
+    // Act
+    const absent = await store.getState(r.dedupeKey, false);
+    const adopted = await store.adopt(r);
+    const again = await store.adopt({ ...r, webhookId: 'late' });
+    const state = await store.getState(r.dedupeKey, true);
+    const states = await store.getStates([r.dedupeKey, 'plaid#absent'], false);
+    // Assess
+    expect(absent).toBeUndefined();
+    expect(adopted).toEqual({ outcome: 'created' });
+    expect(again).toEqual({ outcome: 'exists' });
+    expect(state).toEqual({
+      webhookId: r.webhookId,
+      status: 'received',
+      receivedAt: r.receivedAt,
+      rawBody: r.rawBody,
+    });
+    expect([...states.keys()]).toEqual([r.dedupeKey]);
   });
 
   it('lets errors other than a failed condition through (unreachable endpoint)', async () => {
@@ -144,7 +224,7 @@ describe('createDynamoWebhookStore (dynalite)', () => {
     });
     const store = createDynamoWebhookStore({ client, tableName: emulators.tableName });
     // Act + Assess
-    await expect(store.putIfAbsent(record(), '2026-11-25T11:55:00.000Z')).rejects.toThrow();
+    await expect(store.putIfAbsent(record(), NOW)).rejects.toThrow();
     client.destroy();
   });
 });

@@ -201,10 +201,11 @@ describe('operations commands on the local pipeline (child process, emulators, r
         rawBody: body,
         deliveries: 1,
         expiresAt: Math.floor(now / 1000) + 3600,
+        dedupeUntil: Math.floor(now / 1000) + 600,
       };
     });
     for (const r of records) {
-      await store.putIfAbsent(r, '2000-01-01T00:00:00.000Z');
+      await store.putIfAbsent(r, 946_684_800);
       const message = buildQueueMessage(
         { webhookId: r.webhookId, provider: r.provider, dedupeKey: r.dedupeKey, receivedAt: r.receivedAt },
         r.rawBody,
@@ -257,9 +258,10 @@ describe('operations commands on the local pipeline (child process, emulators, r
       rawBody: sampleBody(entry(event), [`data.user=requeue-user-${i}`]).toString(),
       deliveries: 1,
       expiresAt: Math.floor(now / 1000) + 3600,
+      dedupeUntil: Math.floor(now / 1000) + 600,
       issues: ['data.account: required (old schema)'],
     }));
-    for (const r of records) await store.putIfAbsent(r, '2000-01-01T00:00:00.000Z');
+    for (const r of records) await store.putIfAbsent(r, 946_684_800);
     const stillBad = await post(
       'argyle',
       Buffer.from(JSON.stringify({ event: 'accounts.connected', name: 'n', data: { account: 42 } })),

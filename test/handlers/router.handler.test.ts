@@ -1,4 +1,11 @@
-import { BatchGetItemCommand, DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetItemCommand,
+  ConditionalCheckFailedException,
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import type { SQSBatchResponse } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -15,17 +22,34 @@ const dynamo = mockClient(DynamoDBClient);
 const eventBridge = mockClient(EventBridgeClient);
 let handler: typeof RouterHandler;
 
-/** The table as BatchGetItem answers it: every key stored as `received` unless told otherwise. */
-let statuses: Map<string, { webhookId: string; status: string }>;
+/** The table as BatchGetItem answers it: only the keys set here are stored. */
+let statuses: Map<string, { webhookId: string; status: string; receivedAt?: string }>;
 
 const putEntries = (): PutEventsRequestEntry[] =>
   eventBridge.commandCalls(PutEventsCommand).flatMap((c) => c.args[0].input.Entries ?? []);
 
-const invoke = async (messages: readonly (QueueMessage | string)[]) =>
-  (await handler(
-    sqsEvent(messages.map((m) => (typeof m === 'string' ? m : JSON.stringify(m)))),
+/** Delivers the messages; each parsed one is stored as its own `received` record unless `stored` is false. */
+const invoke = async (
+  messages: readonly (QueueMessage | string)[],
+  { receiveCount = 1, stored = true }: { receiveCount?: number; stored?: boolean } = {},
+) => {
+  if (stored) {
+    for (const m of messages) {
+      if (typeof m !== 'string' && m.dedupeKey && !statuses.has(m.dedupeKey)) {
+        statuses.set(m.dedupeKey, { webhookId: m.webhookId, status: 'received', receivedAt: m.receivedAt });
+      }
+    }
+  }
+  return (await handler(
+    sqsEvent(
+      messages.map((m) => (typeof m === 'string' ? m : JSON.stringify(m))),
+      receiveCount,
+    ),
     lambdaContext,
   )) as SQSBatchResponse;
+};
+
+const conditionFailed = () => new ConditionalCheckFailedException({ message: 'condition', $metadata: {} });
 
 beforeAll(async () => {
   Object.assign(process.env, { TABLE_NAME: 'webhooks', EVENT_BUS_NAME: 'webhooks-bus' });
@@ -41,12 +65,23 @@ beforeEach(() => {
       Responses: {
         webhooks: keys.flatMap((k) => {
           const s = statuses.get(k.pk.S);
-          return s ? [{ pk: k.pk, webhookId: { S: s.webhookId }, status: { S: s.status } }] : [];
+          return s
+            ? [
+                {
+                  pk: k.pk,
+                  webhookId: { S: s.webhookId },
+                  status: { S: s.status },
+                  receivedAt: { S: s.receivedAt ?? new Date().toISOString() },
+                },
+              ]
+            : [];
         }),
       },
     };
   });
   dynamo.on(UpdateItemCommand).resolves({});
+  dynamo.on(PutItemCommand).resolves({});
+  dynamo.on(GetItemCommand).resolves({});
   eventBridge.on(PutEventsCommand).callsFake((input) => ({
     FailedEntryCount: 0,
     Entries: input.Entries.map((_: unknown, i: number) => ({ EventId: `ev-${i}` })),
@@ -54,7 +89,7 @@ beforeEach(() => {
 });
 
 describe('router handler.ts (AWS clients mocked)', () => {
-  it('turns a batch of 25 mixed records into 25 events in 3 PutEvents calls, and marks each published', async () => {
+  it('turns a batch of 25 mixed records into 25 events in 3 PutEvents calls, with no write to the table', async () => {
     // Prepare
     const batch = mixedMessages(25);
     // Act
@@ -90,9 +125,110 @@ describe('router handler.ts (AWS clients mocked)', () => {
       });
     }
     expect(dynamo).toHaveReceivedCommandTimes(BatchGetItemCommand, 1);
-    expect(dynamo).toHaveReceivedCommandTimes(UpdateItemCommand, 25);
+    expect(dynamo).toHaveReceivedCommandTimes(UpdateItemCommand, 0);
+    expect(dynamo).toHaveReceivedCommandTimes(PutItemCommand, 0);
+  });
+
+  it('claims a redelivered message with one conditional write before publishing it', async () => {
+    // Prepare
+    const [first] = mixedMessages(1);
+    if (!first) throw new Error('no message');
+    // Act
+    const response = await invoke([first.message], { receiveCount: 2 });
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect(dynamo).toHaveReceivedCommandTimes(UpdateItemCommand, 1);
     expect(dynamo).toHaveReceivedCommandWith(UpdateItemCommand, {
-      ConditionExpression: 'webhookId = :webhookId',
+      ConditionExpression: 'webhookId = :webhookId AND (#status <> :published OR claimedBy = :claim)',
+      ExpressionAttributeValues: expect.objectContaining({ ':claim': { S: 'msg-0' } }),
+    });
+    expect(putEntries()).toHaveLength(1);
+  });
+
+  it('publishes nothing for a redelivered message whose claim another delivery holds', async () => {
+    // Prepare
+    const [first] = mixedMessages(1);
+    if (!first) throw new Error('no message');
+    dynamo.on(UpdateItemCommand).rejects(conditionFailed());
+    // Act
+    const response = await invoke([first.message], { receiveCount: 3 });
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect(eventBridge).toHaveReceivedCommandTimes(PutEventsCommand, 0);
+  });
+
+  it('drops the message of a duplicate delivery: another webhook holds the key since before it', async () => {
+    // Prepare
+    const [first] = mixedMessages(1);
+    if (!first) throw new Error('no message');
+    statuses.set(first.message.dedupeKey, {
+      webhookId: 'the-first-delivery',
+      status: 'received',
+      receivedAt: new Date(Date.parse(first.message.receivedAt) - 30_000).toISOString(),
+    });
+    // Act
+    const response = await invoke([first.message]);
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect(eventBridge).toHaveReceivedCommandTimes(PutEventsCommand, 0);
+    expect(dynamo).toHaveReceivedCommandTimes(UpdateItemCommand, 0);
+  });
+
+  it('publishes a message whose record a later identical body replaced after its window, from its own body', async () => {
+    // Prepare
+    const [first] = mixedMessages(1);
+    if (!first) throw new Error('no message');
+    statuses.set(first.message.dedupeKey, {
+      webhookId: 'a-later-webhook',
+      status: 'received',
+      receivedAt: new Date(Date.parse(first.message.receivedAt) + 601_000).toISOString(),
+    });
+    // Act
+    const response = await invoke([first.message]);
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect(JSON.parse(putEntries()[0]?.Detail ?? '{}').metadata.webhookId).toBe(first.message.webhookId);
+  });
+
+  it('adopts a message whose record never landed (after the ingest budget), with a 24 h dedupe window, then publishes it', async () => {
+    // Prepare: a message older than the ingest budget, no record
+    const [first] = mixedMessages(1);
+    if (!first) throw new Error('no message');
+    const receivedAt = new Date(Date.now() - 60_000).toISOString();
+    const message = { ...first.message, receivedAt };
+    // Act
+    const response = await invoke([message], { stored: false });
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect(dynamo).toHaveReceivedCommandWith(GetItemCommand, { ConsistentRead: true });
+    expect(dynamo).toHaveReceivedCommandWith(PutItemCommand, {
+      ConditionExpression: 'attribute_not_exists(#pk)',
+      Item: expect.objectContaining({
+        webhookId: { S: message.webhookId },
+        status: { S: 'received' },
+        dedupeUntil: { N: String(Math.floor(Date.parse(receivedAt) / 1000) + 86_400) },
+      }),
+    });
+    expect(JSON.parse(putEntries()[0]?.Detail ?? '{}').metadata.webhookId).toBe(message.webhookId);
+  });
+
+  it('marks a record failed on its last receive, with the reason, before SQS moves it to the DLQ', async () => {
+    // Prepare
+    const [first] = mixedMessages(1);
+    if (!first) throw new Error('no message');
+    eventBridge
+      .on(PutEventsCommand)
+      .rejects(Object.assign(new Error('down'), { name: 'ServiceUnavailable' }));
+    // Act
+    const response = await invoke([first.message], { receiveCount: 5 });
+    // Assess
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'msg-0' }]);
+    expect(dynamo).toHaveReceivedCommandWith(UpdateItemCommand, {
+      ExpressionAttributeValues: expect.objectContaining({
+        ':failed': { S: 'failed' },
+        ':failure': { S: expect.stringContaining('ServiceUnavailable') },
+        ':exception': { S: expect.stringMatching(/^failed#[0-7]$/) },
+      }),
     });
   });
 
@@ -113,7 +249,7 @@ describe('router handler.ts (AWS clients mocked)', () => {
     const response = await invoke(batch.map((b) => b.message));
     // Assess
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'msg-7' }]);
-    expect(dynamo).toHaveReceivedCommandTimes(UpdateItemCommand, 11);
+    expect(dynamo).toHaveReceivedCommandTimes(UpdateItemCommand, 0);
   });
 
   it('fails only the records of a PutEvents call that fails whole (throttled)', async () => {
@@ -141,17 +277,18 @@ describe('router handler.ts (AWS clients mocked)', () => {
     expect(failedIds).toEqual(expected);
   });
 
-  it('publishes nothing for a redelivered record that is already published', async () => {
+  it('publishes nothing for a message of a record already published by a claim', async () => {
     // Prepare
     const [first] = mixedMessages(1);
     if (!first) throw new Error('no message');
     statuses.set(first.message.dedupeKey, { webhookId: first.message.webhookId, status: 'published' });
+    dynamo.on(UpdateItemCommand).rejects(conditionFailed());
     // Act
     const response = await invoke([first.message]);
     // Assess
     expect(response.batchItemFailures).toEqual([]);
     expect(eventBridge).toHaveReceivedCommandTimes(PutEventsCommand, 0);
-    expect(dynamo).toHaveReceivedCommandTimes(UpdateItemCommand, 0);
+    expect(dynamo).toHaveReceivedCommandTimes(UpdateItemCommand, 1);
   });
 
   it('publishes one event for two messages of the same webhook in one batch', async () => {
@@ -191,6 +328,7 @@ describe('router handler.ts (AWS clients mocked)', () => {
             pk: { S: first.message.dedupeKey },
             webhookId: { S: first.message.webhookId },
             status: { S: 'received' },
+            receivedAt: { S: first.message.receivedAt },
             rawBody: { S: rawBody ?? '' },
           },
         ],
@@ -203,8 +341,14 @@ describe('router handler.ts (AWS clients mocked)', () => {
     expect(dynamo).toHaveReceivedCommandWith(BatchGetItemCommand, {
       RequestItems: {
         webhooks: expect.objectContaining({
-          ProjectionExpression: '#a0, #a1, #a2, #a3',
-          ExpressionAttributeNames: { '#a0': 'pk', '#a1': 'webhookId', '#a2': 'status', '#a3': 'rawBody' },
+          ProjectionExpression: '#a0, #a1, #a2, #a3, #a4',
+          ExpressionAttributeNames: {
+            '#a0': 'pk',
+            '#a1': 'webhookId',
+            '#a2': 'status',
+            '#a3': 'receivedAt',
+            '#a4': 'rawBody',
+          },
         }),
       },
     });

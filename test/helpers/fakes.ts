@@ -1,8 +1,12 @@
-import type {
-  PutResult,
-  WebhookQueue,
-  WebhookRecord,
-  WebhookStore,
+import {
+  type AdoptResult,
+  type PutResult,
+  type RouterStore,
+  type StoredState,
+  type WebhookQueue,
+  type WebhookRecord,
+  WebhookStatus,
+  type WebhookStore,
 } from '../../lambdas/shared/webhook-record.js';
 
 /** An in-memory store with the DynamoDB adapter's semantics (conditional put on the dedupe window). */
@@ -10,10 +14,10 @@ export class InMemoryWebhookStore implements WebhookStore {
   public readonly records = new Map<string, WebhookRecord>();
   public failWith: Error | undefined;
 
-  public async putIfAbsent(record: WebhookRecord, windowStart: string): Promise<PutResult> {
+  public async putIfAbsent(record: WebhookRecord, nowSeconds: number): Promise<PutResult> {
     if (this.failWith) throw this.failWith;
     const existing = this.records.get(record.dedupeKey);
-    if (!existing || existing.receivedAt < windowStart) {
+    if (!existing || existing.dedupeUntil < nowSeconds) {
       this.records.set(record.dedupeKey, record);
       return { outcome: 'created' };
     }
@@ -53,3 +57,86 @@ export const sequentialIds = (prefix = 'wh') => {
   let n = 0;
   return () => `${prefix}-${++n}`;
 };
+
+/**
+ * The router's view of the same in-memory records, with the DynamoDB adapter's conditions (claims
+ * by webhookId and claim id, adoption only where nothing is stored). Counts its writes.
+ */
+export class InMemoryRouterStore implements RouterStore {
+  public writes = 0;
+  public failWith: Error | undefined;
+  private readonly claims = new Map<string, string>();
+
+  public constructor(public readonly records: Map<string, WebhookRecord> = new Map()) {}
+
+  private state(record: WebhookRecord, withBody: boolean): StoredState {
+    return {
+      webhookId: record.webhookId,
+      status: record.status,
+      receivedAt: record.receivedAt,
+      ...(withBody ? { rawBody: record.rawBody } : {}),
+    };
+  }
+
+  public async getStates(dedupeKeys: readonly string[], withBody: boolean) {
+    if (this.failWith) throw this.failWith;
+    const out = new Map<string, StoredState>();
+    for (const key of dedupeKeys) {
+      const record = this.records.get(key);
+      if (record) out.set(key, this.state(record, withBody));
+    }
+    return out;
+  }
+
+  public async getState(dedupeKey: string, withBody: boolean) {
+    if (this.failWith) throw this.failWith;
+    const record = this.records.get(dedupeKey);
+    return record ? this.state(record, withBody) : undefined;
+  }
+
+  private update(dedupeKey: string, when: (r: WebhookRecord) => boolean, change: Partial<WebhookRecord>) {
+    if (this.failWith) throw this.failWith;
+    const record = this.records.get(dedupeKey);
+    if (!record || !when(record)) return false;
+    this.writes += 1;
+    this.records.set(dedupeKey, { ...record, ...change });
+    return true;
+  }
+
+  public async claim(dedupeKey: string, webhookId: string, claimId: string): Promise<boolean> {
+    const done = this.update(
+      dedupeKey,
+      (r) =>
+        r.webhookId === webhookId &&
+        (r.status !== WebhookStatus.Published || this.claims.get(dedupeKey) === claimId),
+      { status: WebhookStatus.Published },
+    );
+    if (done) this.claims.set(dedupeKey, claimId);
+    return done;
+  }
+
+  public async adopt(record: WebhookRecord): Promise<AdoptResult> {
+    if (this.failWith) throw this.failWith;
+    if (this.records.has(record.dedupeKey)) return { outcome: 'exists' };
+    this.writes += 1;
+    this.records.set(record.dedupeKey, record);
+    return { outcome: 'created' };
+  }
+
+  public async markQuarantined(dedupeKey: string, webhookId: string, issues: readonly string[]) {
+    return this.update(dedupeKey, (r) => r.webhookId === webhookId, {
+      status: WebhookStatus.Quarantined,
+      issues,
+    });
+  }
+
+  public async markFailed(dedupeKey: string, webhookId: string, claimId: string, failure: string) {
+    return this.update(
+      dedupeKey,
+      (r) =>
+        r.webhookId === webhookId &&
+        (r.status !== WebhookStatus.Published || this.claims.get(dedupeKey) === claimId),
+      { status: WebhookStatus.Failed, failure },
+    );
+  }
+}

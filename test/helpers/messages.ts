@@ -32,14 +32,14 @@ export const mixedMessages = (count: number): { message: QueueMessage; info: Det
 };
 
 /** An SQS event delivering the given bodies, as the Lambda event source mapping does. */
-export const sqsEvent = (bodies: readonly string[]): SQSEvent => ({
+export const sqsEvent = (bodies: readonly string[], receiveCount = 1): SQSEvent => ({
   Records: bodies.map(
     (body, i): SQSRecord => ({
       messageId: `msg-${i}`,
       receiptHandle: `rh-${i}`,
       body,
       attributes: {
-        ApproximateReceiveCount: '1',
+        ApproximateReceiveCount: String(receiveCount),
         SentTimestamp: String(Date.now()),
         SenderId: 'AIDA',
         ApproximateFirstReceiveTimestamp: String(Date.now()),

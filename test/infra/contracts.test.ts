@@ -2,12 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { webhookTableDefinition } from '../../lambdas/shared/adapters/webhook-store.js';
-import {
-  IngestConfigSchema,
-  parseConfig,
-  ReconcilerConfigSchema,
-  RouterConfigSchema,
-} from '../../lambdas/shared/config.js';
+import { IngestConfigSchema, parseConfig, RouterConfigSchema } from '../../lambdas/shared/config.js';
 import { METRICS_NAMESPACE, MetricName } from '../../lambdas/shared/powertools.js';
 import { DEFAULT_METRICS_NAMESPACE, PipelineMetric, ServiceName } from '../../lib/pipeline-metrics.js';
 import { devProps, synthStack } from './synth.js';
@@ -19,7 +14,6 @@ const { template } = synthStack(devProps);
 const CONFIGS = {
   [ServiceName.Ingest]: { schema: IngestConfigSchema, handler: 'ingest' },
   [ServiceName.Router]: { schema: RouterConfigSchema, handler: 'router' },
-  [ServiceName.Reconciler]: { schema: ReconcilerConfigSchema, handler: 'reconciler' },
 } as const;
 
 const shapeOf = (schema: z.ZodType): Record<string, z.ZodType> => {

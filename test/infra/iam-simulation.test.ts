@@ -22,8 +22,6 @@ import { testApp } from './synth.js';
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const RECORDING = resolve(ROOT, 'reports', 'iam-calls.json');
 const recording = readRecording(RECORDING);
-/** Functions the recording does not cover: the scheduled reconciler runs outside the tests' traffic. */
-const NOT_RECORDED = new Set(['webhook-reconciler']);
 const KMS_KEY = 'arn:aws:kms:eu-west-1:123456789012:key/0f1e2d3c-aaaa-bbbb-cccc-123456789012';
 
 const deploy = (context: Record<string, unknown>) => {
@@ -84,7 +82,7 @@ describe('IAM simulated both ways: recorded calls against the synthesized role p
 
   describe.each(SHAPES)('$name', ({ context, kmsKeyArn }) => {
     const { target, functions } = deploy(context);
-    const recorded = [...functions.values()].filter((fn) => !NOT_RECORDED.has(fn.service));
+    const recorded = [...functions.values()];
 
     it('has a recording for every function', () => {
       expect(recorded.map((fn) => fn.service).filter((s) => !recording.functions[s])).toEqual([]);

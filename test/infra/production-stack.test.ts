@@ -21,8 +21,9 @@ describe('a production stage', () => {
       UpdateReplacePolicy: 'Retain',
       Properties: { DeletionProtectionEnabled: true },
     });
+    // Ingest, router and the API access log (no reconciler any more).
     const logGroups = Object.values(template.findResources('AWS::Logs::LogGroup'));
-    expect(logGroups).toHaveLength(4);
+    expect(logGroups).toHaveLength(3);
     for (const logGroup of logGroups) {
       expect(logGroup.DeletionPolicy).toBe('Retain');
       expect(logGroup.Properties.RetentionInDays).toBe(365);
@@ -62,9 +63,6 @@ describe('a production stage', () => {
   it('reserves concurrency and applies the router batching settings', () => {
     expect(functionOf(template, ServiceName.Ingest)[1].Properties.ReservedConcurrentExecutions).toBe(50);
     expect(functionOf(template, ServiceName.Router)[1].Properties.ReservedConcurrentExecutions).toBe(10);
-    expect(
-      functionOf(template, ServiceName.Reconciler)[1].Properties.ReservedConcurrentExecutions,
-    ).toBeUndefined();
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       BatchSize: 100,
       MaximumBatchingWindowInSeconds: 5,

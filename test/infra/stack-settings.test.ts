@@ -58,16 +58,25 @@ describe('parseStackSettings', () => {
   it('turns time settings into durations', () => {
     const { props } = parseStackSettings({
       retentionDays: 7,
-      dedupeWindowSeconds: 600,
-      reconcileScheduleMinutes: 10,
-      reconcileAfterSeconds: 900,
+      dedupeWindowSeconds: 900,
       logRetentionDays: 90,
     });
     expect(props.retention?.toDays()).toBe(7);
-    expect(props.dedupeWindow?.toSeconds()).toBe(600);
-    expect(props.reconcileSchedule?.toMinutes()).toBe(10);
-    expect(props.reconcileAfter?.toSeconds()).toBe(Duration.minutes(15).toSeconds());
+    expect(props.dedupeWindow?.toSeconds()).toBe(Duration.minutes(15).toSeconds());
     expect(props.logRetention).toBe(90);
+  });
+
+  it('refuses a dedupe window shorter than the oldest accepted Plaid token plus clock skew', () => {
+    expect(() => parseStackSettings({ dedupeWindowSeconds: 300 })).toThrow(
+      /dedupeWindowSeconds: an integer from 330 to 86400, got 300/,
+    );
+    expect(parseStackSettings({ dedupeWindowSeconds: 330 }).props.dedupeWindow?.toSeconds()).toBe(330);
+  });
+
+  it('no longer knows the reconciler settings', () => {
+    expect(() => parseStackSettings({ reconcileScheduleMinutes: 5 })).toThrow(
+      /reconcileScheduleMinutes: unknown setting/,
+    );
   });
 
   it('takes a single reserved concurrency as the ingest function’s', () => {

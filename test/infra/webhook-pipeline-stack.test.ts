@@ -84,7 +84,17 @@ describe('functions', () => {
       PLAID_SECRET_ARN: { Ref: expect.stringMatching(/^SecretsPlaidSecret/) },
       ARGYLE_SECRET_ARN: { Ref: expect.stringMatching(/^SecretsArgyleSecret/) },
       MAX_BODY_BYTES: '262144',
-      DEDUPE_WINDOW_SECONDS: '300',
+      DEDUPE_WINDOW_SECONDS: '600',
+      RETENTION_DAYS: '30',
+    });
+  });
+
+  it('tells the router the queue’s maxReceiveCount and the ingest window and retention', () => {
+    const env = environmentOf(template, ServiceName.Router);
+    const [, queue] = single(template, 'AWS::SQS::Queue', { RedrivePolicy: Match.anyValue() });
+    expect(env).toMatchObject({
+      MAX_RECEIVE_COUNT: String(queue.Properties.RedrivePolicy.maxReceiveCount),
+      DEDUPE_WINDOW_SECONDS: '600',
       RETENTION_DAYS: '30',
     });
   });
@@ -106,27 +116,18 @@ describe('webhook table', () => {
     });
   });
 
-  it('has the indexes for replay by provider and time and for pending records', () => {
-    template.hasResourceProperties('AWS::DynamoDB::Table', {
-      GlobalSecondaryIndexes: Match.arrayWith([
-        {
-          IndexName: 'byProviderDay',
-          KeySchema: [
-            { AttributeName: 'providerDay', KeyType: 'HASH' },
-            { AttributeName: 'receivedAt', KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'KEYS_ONLY' },
-        },
-        {
-          IndexName: TABLE_LAYOUT.pending.indexName,
-          KeySchema: [
-            { AttributeName: 'pending', KeyType: 'HASH' },
-            { AttributeName: 'receivedAt', KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['webhookId', 'provider'] },
-        },
-      ]),
-    });
+  it('has only the sparse exceptions index: no index entry is written per webhook', () => {
+    const [, table] = single(template, 'AWS::DynamoDB::Table');
+    expect(table.Properties.GlobalSecondaryIndexes).toEqual([
+      {
+        IndexName: TABLE_LAYOUT.exceptions.indexName,
+        KeySchema: [
+          { AttributeName: 'exception', KeyType: 'HASH' },
+          { AttributeName: 'receivedAt', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['webhookId', 'provider', 'detailType'] },
+      },
+    ]);
   });
 
   it('is deleted with a dev stack', () => {
@@ -194,9 +195,10 @@ describe('IAM', () => {
     ]);
   });
 
-  it('lets the router read and mark records, consume the queue and put events on the bus only', () => {
+  it('lets the router read, claim, adopt and mark records, consume the queue and put events on the bus only', () => {
     expect(permissionsOf(template, ServiceName.Router, SERVICES)).toEqual([
       'dynamodb:BatchGetItem on table',
+      'dynamodb:GetItem on table',
       'dynamodb:PutItem on table',
       'dynamodb:UpdateItem on table',
       'events:PutEvents on bus',
@@ -205,19 +207,6 @@ describe('IAM', () => {
       'sqs:DeleteMessage on queue',
       'sqs:GetQueueAttributes on queue',
       'sqs:ReceiveMessage on queue',
-      'xray:PutTelemetryRecords on *',
-      'xray:PutTraceSegments on *',
-    ]);
-  });
-
-  it('lets the reconciler query the pending index and send to the queue', () => {
-    expect(permissionsOf(template, ServiceName.Reconciler, SERVICES)).toEqual([
-      `dynamodb:Query on table/index/${TABLE_LAYOUT.pending.indexName}`,
-      'logs:CreateLogStream on webhook-reconciler logs',
-      'logs:PutLogEvents on webhook-reconciler logs',
-      'sqs:GetQueueAttributes on queue',
-      'sqs:GetQueueUrl on queue',
-      'sqs:SendMessage on queue',
       'xray:PutTelemetryRecords on *',
       'xray:PutTraceSegments on *',
     ]);
@@ -312,12 +301,13 @@ describe('event bus', () => {
   });
 });
 
-describe('reconciler', () => {
-  it('runs every 5 minutes', () => {
-    template.hasResourceProperties('AWS::Events::Rule', {
-      ScheduleExpression: 'rate(5 minutes)',
-      Targets: [Match.objectLike({ Arn: arnOf(functionOf(template, ServiceName.Reconciler)[0]) })],
-    });
+describe('no reconciler', () => {
+  it('has no scheduled rule and only the ingest and router functions', () => {
+    template.resourceCountIs('AWS::Events::Rule', 0);
+    const services = Object.values(template.findResources('AWS::Lambda::Function'))
+      .map((f) => f.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME)
+      .filter(Boolean);
+    expect(services.sort()).toEqual([ServiceName.Ingest, ServiceName.Router]);
   });
 });
 
@@ -367,7 +357,7 @@ describe('alarms', () => {
     );
   });
 
-  it('watches ingest 5xx, router errors, queue age, reconciler errors and recoveries', () => {
+  it('watches ingest 5xx, router errors, queue age, records the router failed and webhooks marked failed', () => {
     expect(alarmNamed('Ingest5xx')).toMatchObject({ Namespace: 'AWS/ApiGateway', MetricName: '5xx' });
     expect(alarmNamed('RouterErrors')).toMatchObject({
       Namespace: 'AWS/Lambda',
@@ -379,8 +369,13 @@ describe('alarms', () => {
       Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }],
       Threshold: 600,
     });
-    expect(alarmNamed('ReconcilerErrors')).toMatchObject({ MetricName: 'Errors' });
-    expect(alarmNamed('WebhooksRecovered').Metrics[0].Expression).toContain('SUM(WebhooksRecovered)');
+    // A batch whose every record failed is no function error: its records are counted instead.
+    expect(alarmNamed('RouterRecordsFailed').Metrics[0].Expression).toBe(
+      `SELECT SUM(PublishFailed) FROM SCHEMA("WebhookPipeline", provider, service) WHERE service = 'webhook-router'`,
+    );
+    expect(alarmNamed('WebhooksFailed').Metrics[0].Expression).toBe(
+      `SELECT SUM(WebhooksFailed) FROM SCHEMA("WebhookPipeline", provider, service) WHERE service = 'webhook-router'`,
+    );
     expect(alarms).toHaveLength(8);
   });
 

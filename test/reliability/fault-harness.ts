@@ -83,8 +83,6 @@ export const startFaultEnvironment = async (): Promise<FaultEnvironment> => {
           AWS_SECRET_ACCESS_KEY: 'local',
           VISIBILITY_TIMEOUT_SECONDS: '2',
           MAX_RECEIVE_COUNT: '5',
-          RECONCILE_AFTER_SECONDS: '5',
-          RECONCILE_EVERY_SECONDS: '1',
           ...extraEnv,
         }),
         30_000,

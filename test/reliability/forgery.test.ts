@@ -17,7 +17,12 @@ import { createLogger, createMetrics } from '../../lambdas/shared/powertools.js'
 import type { EventEntry, EventPublisher, RouterStore } from '../../lambdas/shared/webhook-record.js';
 import { httpApiEvent, lambdaContext } from '../helpers/api-gateway-event.js';
 import { freePort } from '../helpers/dev-process.js';
-import { InMemoryWebhookQueue, InMemoryWebhookStore, ManualClock } from '../helpers/fakes.js';
+import {
+  InMemoryRouterStore,
+  InMemoryWebhookQueue,
+  InMemoryWebhookStore,
+  ManualClock,
+} from '../helpers/fakes.js';
 import { seed } from '../helpers/fixtures.js';
 import { forgeToken, hs256WithPublicKey } from '../helpers/plaid.js';
 import { recordForgery } from './report.js';
@@ -830,11 +835,7 @@ describe('both providers: bodies', () => {
       // Act
       const answer = await ctx.send(provider, body, { headers: ctx.signed(provider, body) });
       const published: EventEntry[] = [];
-      const store: RouterStore = {
-        getStates: async () => new Map(),
-        markPublished: async () => true,
-        markQuarantined: async () => true,
-      };
+      const store: RouterStore = new InMemoryRouterStore(ctx.store.records);
       const publisher: EventPublisher = {
         publish: async (entries) => {
           published.push(...entries);
@@ -842,7 +843,7 @@ describe('both providers: bodies', () => {
         },
       };
       const results = await routeWebhooks(
-        ctx.queue.messages.map((m, i) => ({ id: String(i), body: m })),
+        ctx.queue.messages.map((m, i) => ({ id: String(i), body: m, receiveCount: 1 })),
         { store, publisher, now: ctx.clock.now },
       );
       // Assess
@@ -890,7 +891,7 @@ describe('both providers: bodies', () => {
   );
 
   it.each(PROVIDERS)(
-    'answers 400 to validly signed invalid UTF-8 (%s) and 401 to it unsigned',
+    'quarantines validly signed invalid UTF-8 (%s) byte for byte with the reason, and answers 401 to it unsigned',
     async (provider) => {
       const sequences = [
         [0x80],
@@ -900,6 +901,16 @@ describe('both providers: bodies', () => {
         [0xff, 0xfe],
         [0xf4, 0x90, 0x80, 0x80],
       ];
+      const quarantined = (ctx: Ctx, answer: Answer, body: Buffer) => {
+        expect(answer).toMatchObject({ status: 200, body: { status: 'quarantined' } });
+        const record = [...ctx.store.records.values()].find((r) => r.webhookId === answer.body.webhookId);
+        expect(record).toMatchObject({
+          bodyEncoding: 'base64',
+          issues: ['(body): not valid UTF-8; kept as base64'],
+        });
+        expect(Buffer.from(record?.rawBody ?? '', 'base64').equals(body)).toBe(true);
+        expect(ctx.queue.messages).toHaveLength(0);
+      };
       for (const bad of sequences) {
         const ctx = build();
         const text = bodyOf(provider).toString();
@@ -909,16 +920,20 @@ describe('both providers: bodies', () => {
           Buffer.from(bad),
           Buffer.from(text.slice(at)),
         ]);
-        const answer = await ctx.send(provider, body, { headers: ctx.signed(provider, body), base64: true });
-        expectRefused(ctx, answer, 400, NONE, 'body is not valid UTF-8');
-        expectRefused(ctx, await ctx.send(provider, body, { base64: true }), 401);
+        quarantined(
+          ctx,
+          await ctx.send(provider, body, { headers: ctx.signed(provider, body), base64: true }),
+          body,
+        );
+        const unsigned = build();
+        expectRefused(unsigned, await unsigned.send(provider, body, { base64: true }), 401);
       }
       const ctx = build();
       const utf16 = Buffer.from(`\ufeff${bodyOf(provider).toString()}`, 'utf16le');
-      expectRefused(
+      quarantined(
         ctx,
         await ctx.send(provider, utf16, { headers: ctx.signed(provider, utf16), base64: true }),
-        400,
+        utf16,
       );
     },
   );

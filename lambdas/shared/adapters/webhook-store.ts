@@ -4,16 +4,15 @@ import {
   ConditionalCheckFailedException,
   type CreateTableCommandInput,
   DynamoDBClient,
+  GetItemCommand,
   PutItemCommand,
-  QueryCommand,
   ScanCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { ProviderName } from '../../providers/provider.js';
-import { TABLE_LAYOUT } from '../table-layout.js';
+import { exceptionKey, TABLE_LAYOUT } from '../table-layout.js';
 import {
-  type PendingStore,
-  type PendingWebhook,
+  type AdoptResult,
   type PutResult,
   type RouterStore,
   WebhookStatus as Status,
@@ -23,9 +22,16 @@ import {
   type WebhookStore,
 } from '../webhook-record.js';
 
-const { partitionKey, byProviderDay, pending } = TABLE_LAYOUT;
+const { partitionKey, ttlAttribute, exceptions } = TABLE_LAYOUT;
 
-/** The DynamoDB item of a record (plain attribute values; the marshalling is small enough to write by hand). */
+/**
+ * The DynamoDB item of a record. Marshalled by hand: a flat item of strings and numbers, and
+ * `@aws-sdk/util-dynamodb`'s `marshall` measured 10.7 µs per item against 0.1–0.4 µs here (every
+ * catalogue sample, Node 20), which alone would put Argyle ingest (36 µs of CPU, floor 5.1 µs, target
+ * 5×) further past its budget (docs/storage-layout.md).
+ * Attributes that are empty or default (one delivery) are left out, so the happy-path item stays
+ * small; `exception` exists only on quarantined and failed records (the sparse index).
+ */
 export const toItem = (record: WebhookRecord): Record<string, AttributeValue> => {
   const item: Record<string, AttributeValue> = {
     [partitionKey]: { S: record.dedupeKey },
@@ -35,14 +41,17 @@ export const toItem = (record: WebhookRecord): Record<string, AttributeValue> =>
     status: { S: record.status },
     receivedAt: { S: record.receivedAt },
     rawBody: { S: record.rawBody },
-    deliveries: { N: String(record.deliveries) },
-    [TABLE_LAYOUT.ttlAttribute]: { N: String(record.expiresAt) },
-    // Day-sharded partition so that replay by provider and time is a Query, without one hot key per provider.
-    [byProviderDay.partitionKey]: { S: `${record.provider}#${record.receivedAt.slice(0, 10)}` },
+    [ttlAttribute]: { N: String(record.expiresAt) },
+    dedupeUntil: { N: String(record.dedupeUntil) },
   };
-  // Sparse index: only records still waiting to be published are in it, so the reconciler queries a tiny set.
-  if (record.status === Status.Received) item[pending.partitionKey] = { S: pending.value };
+  // A missing counter reads as one delivery; a duplicate's `ADD deliveries` starts it.
+  if (record.deliveries !== 1) item.deliveries = { N: String(record.deliveries) };
+  if (record.bodyEncoding) item.bodyEncoding = { S: record.bodyEncoding };
   if (record.issues?.length) item.issues = { L: record.issues.map((s) => ({ S: s })) };
+  if (record.failure) item.failure = { S: record.failure };
+  if (record.status === Status.Quarantined || record.status === Status.Failed) {
+    item[exceptions.partitionKey] = { S: exceptionKey(record.status, record.dedupeKey) };
+  }
   return item;
 };
 
@@ -55,9 +64,12 @@ export const fromItem = (item: Record<string, AttributeValue>): WebhookRecord =>
   status: (item.status?.S ?? '') as WebhookStatus,
   receivedAt: item.receivedAt?.S ?? '',
   rawBody: item.rawBody?.S ?? '',
-  deliveries: Number(item.deliveries?.N ?? '0'),
-  expiresAt: Number(item[TABLE_LAYOUT.ttlAttribute]?.N ?? '0'),
+  deliveries: Number(item.deliveries?.N ?? '1'),
+  expiresAt: Number(item[ttlAttribute]?.N ?? '0'),
+  dedupeUntil: Number(item.dedupeUntil?.N ?? '0'),
+  ...(item.bodyEncoding?.S === 'base64' ? { bodyEncoding: 'base64' as const } : {}),
   ...(item.issues?.L ? { issues: item.issues.L.map((v) => v.S ?? '') } : {}),
+  ...(item.failure?.S ? { failure: item.failure.S } : {}),
 });
 
 /** Options of {@link createDynamoWebhookStore}. */
@@ -73,8 +85,8 @@ export type StoredWebhook = Omit<WebhookRecord, 'rawBody'> & { readonly rawBody?
 export interface QueryReceivedOptions {
   /** Read the raw bodies too (more bytes read). */
   readonly withBody?: boolean;
-  /** Keys read from the index per page (at most 100: one BatchGetItem per page). */
-  readonly pageSize?: number;
+  /** Parallel Scan segments (default 4). */
+  readonly segments?: number;
 }
 
 /** Options of {@link OperationsStore.scanQuarantined}. */
@@ -91,8 +103,9 @@ export interface ScanQuarantinedOptions {
 /** What the operations CLI (replay, requeue-quarantined, register --wait) asks of the table. */
 export interface OperationsStore {
   /**
-   * Records of a provider received in [from, to), page by page in time order within each UTC day:
-   * one Query per day shard of the `byProviderDay` index, then one BatchGetItem per page of keys.
+   * Records of a provider received in [from, to), page by page (each page in time order). A
+   * parallel Scan with a filter: no index is written per webhook, so this rare operation reads the
+   * table.
    */
   queryReceived(
     provider: ProviderName,
@@ -100,35 +113,21 @@ export interface OperationsStore {
     to: string,
     options?: QueryReceivedOptions,
   ): AsyncGenerator<StoredWebhook[]>;
-  /**
-   * Every quarantined record, with its body and issues, handed to `onPage` page by page. A parallel
-   * Scan filtered on status: no index holds the status of non-pending records.
-   */
+  /** Every quarantined record, with its body and issues, handed to `onPage` page by page. */
   scanQuarantined(
     options: ScanQuarantinedOptions,
     onPage: (records: WebhookRecord[]) => Promise<void>,
   ): Promise<void>;
   /**
-   * Moves a record from `quarantined` back to `received` and into the sparse `pending` index, only
-   * while it is still the record of `webhookId` and still quarantined. False when it is not.
+   * Moves a record from `quarantined` back to `received` (out of the exceptions index), only while
+   * it is still the record of `webhookId` and still quarantined. False when it is not. The caller
+   * then sends a `requeued` message.
    */
   requeue(dedupeKey: string, webhookId: string, requeuedAt: string): Promise<boolean>;
 }
 
 /** Everything the functions and the operations CLI ask of the webhook table. */
-export type DynamoWebhookStore = WebhookStore & RouterStore & PendingStore & OperationsStore;
-
-/** The UTC days (YYYY-MM-DD) that [from, to) touches, oldest first. */
-export const daysBetween = (from: string, to: string): string[] => {
-  const days: string[] = [];
-  const last = to.slice(0, 10);
-  for (let day = new Date(`${from.slice(0, 10)}T00:00:00.000Z`); ; day.setUTCDate(day.getUTCDate() + 1)) {
-    const text = day.toISOString().slice(0, 10);
-    if (text > last) break;
-    days.push(text);
-  }
-  return days;
-};
+export type DynamoWebhookStore = WebhookStore & RouterStore & OperationsStore;
 
 const BATCH_GET_LIMIT = 100;
 const BATCH_GET_ATTEMPTS = 4;
@@ -141,9 +140,13 @@ const SUMMARY_ATTRIBUTES = [
   'status',
   'receivedAt',
   'deliveries',
-  TABLE_LAYOUT.ttlAttribute,
+  ttlAttribute,
+  'dedupeUntil',
   'issues',
+  'failure',
+  'bodyEncoding',
 ] as const;
+const STATE_ATTRIBUTES = [partitionKey, 'webhookId', 'status', 'receivedAt'] as const;
 
 /** A projection expression naming every attribute through a placeholder (some are reserved words). */
 const projectionOf = (
@@ -161,31 +164,42 @@ const projectionOf = (
 
 const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException;
 
+const stateOf = (item: Record<string, AttributeValue>): StoredState => ({
+  webhookId: item.webhookId?.S ?? '',
+  status: (item.status?.S ?? '') as WebhookStatus,
+  receivedAt: item.receivedAt?.S ?? '',
+  ...(item.rawBody?.S !== undefined ? { rawBody: item.rawBody.S } : {}),
+});
+
 /**
- * The DynamoDB webhook store. New versus duplicate is decided by one conditional `PutItem`;
- * a duplicate costs one more `UpdateItem` that counts the delivery and returns the stored record
- * (this also covers emulators that do not return the old item on a failed condition).
+ * The DynamoDB webhook store (docs/storage-layout.md). New versus duplicate is decided by one
+ * conditional `PutItem`; a duplicate costs one more `UpdateItem` that counts the delivery and
+ * returns the stored record (this also covers emulators that do not return the old item on a
+ * failed condition). The router writes only on exceptions: claims, adoptions, quarantines, failures.
  */
 export const createDynamoWebhookStore = ({
   client,
   tableName,
 }: DynamoWebhookStoreOptions): DynamoWebhookStore => {
-  /** A status change that applies only while the record is still the one of `webhookId`. */
-  const transition = async (
+  const key = (dedupeKey: string) => ({ [partitionKey]: { S: dedupeKey } });
+
+  /** An update that applies only while its condition holds; false when it does not. */
+  const conditionalUpdate = async (
     dedupeKey: string,
-    webhookId: string,
-    set: string,
+    update: string,
+    condition: string,
+    names: Record<string, string>,
     values: Record<string, AttributeValue>,
   ): Promise<boolean> => {
     try {
       await client.send(
         new UpdateItemCommand({
           TableName: tableName,
-          Key: { [partitionKey]: { S: dedupeKey } },
-          UpdateExpression: `SET ${set} REMOVE #pending`,
-          ConditionExpression: 'webhookId = :webhookId',
-          ExpressionAttributeNames: { '#status': 'status', '#pending': pending.partitionKey },
-          ExpressionAttributeValues: { ':webhookId': { S: webhookId }, ...values },
+          Key: key(dedupeKey),
+          UpdateExpression: update,
+          ConditionExpression: condition,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
         }),
       );
       return true;
@@ -203,9 +217,7 @@ export const createDynamoWebhookStore = ({
     const { expression: projection, names } = projectionOf(attributes);
     const items: Record<string, AttributeValue>[] = [];
     for (let i = 0; i < dedupeKeys.length; i += BATCH_GET_LIMIT) {
-      let keys: Record<string, AttributeValue>[] = dedupeKeys
-        .slice(i, i + BATCH_GET_LIMIT)
-        .map((k) => ({ [partitionKey]: { S: k } }));
+      let keys: Record<string, AttributeValue>[] = dedupeKeys.slice(i, i + BATCH_GET_LIMIT).map(key);
       for (let attempt = 1; keys.length > 0; attempt += 1) {
         if (attempt > BATCH_GET_ATTEMPTS)
           throw new Error(`${keys.length} keys stayed unprocessed by BatchGetItem`);
@@ -225,16 +237,52 @@ export const createDynamoWebhookStore = ({
     return items;
   };
 
+  /** A parallel Scan with a filter, page by page. */
+  const scan = async (
+    filters: string[],
+    names: Record<string, string>,
+    values: Record<string, AttributeValue>,
+    attributes: readonly string[],
+    segments: number,
+    onPage: (items: Record<string, AttributeValue>[]) => Promise<void>,
+  ) => {
+    const { expression: projection, names: projected } = projectionOf(attributes);
+    await Promise.all(
+      Array.from({ length: segments }, async (_, segment) => {
+        let startKey: Record<string, AttributeValue> | undefined;
+        do {
+          const out = await client.send(
+            new ScanCommand({
+              TableName: tableName,
+              Segment: segment,
+              TotalSegments: segments,
+              FilterExpression: filters.join(' AND '),
+              ProjectionExpression: projection,
+              ExpressionAttributeNames: { ...projected, ...names },
+              ExpressionAttributeValues: values,
+              ExclusiveStartKey: startKey,
+            }),
+          );
+          startKey = out.LastEvaluatedKey;
+          if (out.Items?.length) await onPage(out.Items);
+        } while (startKey);
+      }),
+    );
+  };
+
+  const segmentsOf = (n: number | undefined) => Math.min(Math.max(n ?? 4, 1), 64);
+
   return {
-    async putIfAbsent(record, windowStart): Promise<PutResult> {
+    async putIfAbsent(record, nowSeconds): Promise<PutResult> {
       try {
         await client.send(
           new PutItemCommand({
             TableName: tableName,
             Item: toItem(record),
-            ConditionExpression: 'attribute_not_exists(#pk) OR #receivedAt < :windowStart',
-            ExpressionAttributeNames: { '#pk': partitionKey, '#receivedAt': 'receivedAt' },
-            ExpressionAttributeValues: { ':windowStart': { S: windowStart } },
+            // A record from before `dedupeUntil` existed counts as outside its window.
+            ConditionExpression: 'attribute_not_exists(#pk) OR attribute_not_exists(#until) OR #until < :now',
+            ExpressionAttributeNames: { '#pk': partitionKey, '#until': 'dedupeUntil' },
+            ExpressionAttributeValues: { ':now': { N: String(nowSeconds) } },
           }),
         );
         return { outcome: 'created' };
@@ -244,8 +292,9 @@ export const createDynamoWebhookStore = ({
       const counted = await client.send(
         new UpdateItemCommand({
           TableName: tableName,
-          Key: { [partitionKey]: { S: record.dedupeKey } },
-          UpdateExpression: 'ADD deliveries :one',
+          Key: key(record.dedupeKey),
+          // The counter is absent on a first delivery (one), so the first ADD starts it at two.
+          UpdateExpression: 'SET deliveries = if_not_exists(deliveries, :one) + :one',
           ConditionExpression: 'attribute_exists(#pk)',
           ExpressionAttributeNames: { '#pk': partitionKey },
           ExpressionAttributeValues: { ':one': { N: '1' } },
@@ -256,109 +305,115 @@ export const createDynamoWebhookStore = ({
     },
 
     async getStates(dedupeKeys, withBody) {
-      const attributes = [partitionKey, 'webhookId', 'status', ...(withBody ? ['rawBody'] : [])];
+      const attributes = [...STATE_ATTRIBUTES, ...(withBody ? ['rawBody'] : [])];
       const states = new Map<string, StoredState>();
       for (const item of await batchGet([...new Set(dedupeKeys)], attributes)) {
-        const record = fromItem(item);
-        states.set(record.dedupeKey, {
-          webhookId: record.webhookId,
-          status: record.status,
-          ...(item.rawBody?.S !== undefined ? { rawBody: item.rawBody.S } : {}),
-        });
+        states.set(item[partitionKey]?.S ?? '', stateOf(item));
       }
       return states;
     },
 
-    markPublished: (dedupeKey, webhookId, publishedAt) =>
-      transition(dedupeKey, webhookId, '#status = :status, publishedAt = :at', {
-        ':status': { S: Status.Published },
-        ':at': { S: publishedAt },
-      }),
-
-    markQuarantined: (dedupeKey, webhookId, issues) =>
-      transition(dedupeKey, webhookId, '#status = :status, issues = :issues', {
-        ':status': { S: Status.Quarantined },
-        ':issues': { L: issues.map((v) => ({ S: v })) },
-      }),
-
-    async findPending(before, limit) {
-      const found: PendingWebhook[] = [];
-      let startKey: Record<string, AttributeValue> | undefined;
-      do {
-        const out = await client.send(
-          new QueryCommand({
-            TableName: tableName,
-            IndexName: pending.indexName,
-            KeyConditionExpression: '#pending = :pending AND #receivedAt < :before',
-            ExpressionAttributeNames: { '#pending': pending.partitionKey, '#receivedAt': pending.sortKey },
-            ExpressionAttributeValues: { ':pending': { S: pending.value }, ':before': { S: before } },
-            Limit: limit - found.length,
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        for (const item of out.Items ?? []) {
-          const record = fromItem(item);
-          found.push({
-            dedupeKey: record.dedupeKey,
-            webhookId: record.webhookId,
-            provider: record.provider,
-            receivedAt: record.receivedAt,
-          });
-        }
-        startKey = out.LastEvaluatedKey;
-      } while (startKey && found.length < limit);
-      return found;
+    async getState(dedupeKey, withBody) {
+      const { expression, names } = projectionOf([...STATE_ATTRIBUTES, ...(withBody ? ['rawBody'] : [])]);
+      const out = await client.send(
+        new GetItemCommand({
+          TableName: tableName,
+          Key: key(dedupeKey),
+          ConsistentRead: true,
+          ProjectionExpression: expression,
+          ExpressionAttributeNames: names,
+        }),
+      );
+      return out.Item ? stateOf(out.Item) : undefined;
     },
 
-    async *queryReceived(provider, from, to, options = {}) {
-      const pageSize = Math.min(Math.max(options.pageSize ?? BATCH_GET_LIMIT, 1), BATCH_GET_LIMIT);
-      if (!(from < to)) return;
-      for (const day of daysBetween(from, to)) {
-        let startKey: Record<string, AttributeValue> | undefined;
-        do {
-          const out = await client.send(
-            new QueryCommand({
-              TableName: tableName,
-              IndexName: byProviderDay.indexName,
-              KeyConditionExpression: '#day = :day AND #receivedAt BETWEEN :from AND :to',
-              ExpressionAttributeNames: {
-                '#day': byProviderDay.partitionKey,
-                '#receivedAt': byProviderDay.sortKey,
-              },
-              ExpressionAttributeValues: {
-                ':day': { S: `${provider}#${day}` },
-                ':from': { S: from },
-                ':to': { S: to },
-              },
-              Limit: pageSize,
-              ExclusiveStartKey: startKey,
-            }),
-          );
-          startKey = out.LastEvaluatedKey;
-          const keys = (out.Items ?? []).map((item) => item[partitionKey]?.S ?? '').filter(Boolean);
-          if (keys.length === 0) continue;
-          const items = await batchGet(keys, [
-            ...SUMMARY_ATTRIBUTES,
-            ...(options.withBody ? ['rawBody'] : []),
-          ]);
-          // The index is read first, so a record replaced since (same body, later webhook) may fall outside.
-          const page = items
-            .map((item) => {
-              const { rawBody, ...rest } = fromItem(item);
-              return item.rawBody?.S !== undefined ? { ...rest, rawBody } : rest;
-            })
-            .filter((r) => r.provider === provider && r.receivedAt >= from && r.receivedAt < to)
-            .sort((a, b) => a.receivedAt.localeCompare(b.receivedAt));
-          if (page.length) yield page;
-        } while (startKey);
+    claim: (dedupeKey, webhookId, claimId, publishedAt) =>
+      conditionalUpdate(
+        dedupeKey,
+        'SET #status = :published, publishedAt = :at, claimedBy = :claim REMOVE #exception, failure, issues',
+        'webhookId = :webhookId AND (#status <> :published OR claimedBy = :claim)',
+        { '#status': 'status', '#exception': exceptions.partitionKey },
+        {
+          ':webhookId': { S: webhookId },
+          ':published': { S: Status.Published },
+          ':at': { S: publishedAt },
+          ':claim': { S: claimId },
+        },
+      ),
+
+    async adopt(record): Promise<AdoptResult> {
+      try {
+        await client.send(
+          new PutItemCommand({
+            TableName: tableName,
+            Item: toItem(record),
+            ConditionExpression: 'attribute_not_exists(#pk)',
+            ExpressionAttributeNames: { '#pk': partitionKey },
+          }),
+        );
+        return { outcome: 'created' };
+      } catch (error) {
+        if (isConditionFailure(error)) return { outcome: 'exists' };
+        throw error;
       }
     },
 
+    markQuarantined: (dedupeKey, webhookId, issues) =>
+      conditionalUpdate(
+        dedupeKey,
+        'SET #status = :status, issues = :issues, #exception = :exception',
+        'webhookId = :webhookId',
+        { '#status': 'status', '#exception': exceptions.partitionKey },
+        {
+          ':webhookId': { S: webhookId },
+          ':status': { S: Status.Quarantined },
+          ':issues': { L: issues.map((v) => ({ S: v })) },
+          ':exception': { S: exceptionKey(Status.Quarantined, dedupeKey) },
+        },
+      ),
+
+    markFailed: (dedupeKey, webhookId, claimId, failure) =>
+      conditionalUpdate(
+        dedupeKey,
+        'SET #status = :failed, failure = :failure, #exception = :exception',
+        'webhookId = :webhookId AND (#status <> :published OR claimedBy = :claim)',
+        { '#status': 'status', '#exception': exceptions.partitionKey },
+        {
+          ':webhookId': { S: webhookId },
+          ':failed': { S: Status.Failed },
+          ':published': { S: Status.Published },
+          ':claim': { S: claimId },
+          ':failure': { S: failure.slice(0, 1000) },
+          ':exception': { S: exceptionKey(Status.Failed, dedupeKey) },
+        },
+      ),
+
+    async *queryReceived(provider, from, to, options = {}) {
+      if (!(from < to)) return;
+      const pages: StoredWebhook[][] = [];
+      await scan(
+        ['#provider = :provider', '#receivedAt >= :from', '#receivedAt < :to'],
+        { '#provider': 'provider', '#receivedAt': 'receivedAt' },
+        { ':provider': { S: provider }, ':from': { S: from }, ':to': { S: to } },
+        [...SUMMARY_ATTRIBUTES, ...(options.withBody ? ['rawBody'] : [])],
+        segmentsOf(options.segments),
+        async (items) => {
+          pages.push(
+            items
+              .map((item) => {
+                const { rawBody, ...rest } = fromItem(item);
+                return item.rawBody?.S !== undefined ? { ...rest, rawBody } : rest;
+              })
+              .sort((a, b) => a.receivedAt.localeCompare(b.receivedAt)),
+          );
+        },
+      );
+      yield* pages;
+    },
+
     async scanQuarantined(options, onPage) {
-      const segments = Math.min(Math.max(options.segments ?? 4, 1), 64);
-      const { expression: projection, names } = projectionOf([...SUMMARY_ATTRIBUTES, 'rawBody']);
       const filters = ['#status = :quarantined'];
-      names['#status'] = 'status';
+      const names: Record<string, string> = { '#status': 'status' };
       const values: Record<string, AttributeValue> = { ':quarantined': { S: Status.Quarantined } };
       if (options.provider) {
         filters.push('#provider = :provider');
@@ -374,54 +429,29 @@ export const createDynamoWebhookStore = ({
         values[':to'] = { S: options.to };
       }
       if (options.from || options.to) names['#receivedAt'] = 'receivedAt';
-      await Promise.all(
-        Array.from({ length: segments }, async (_, segment) => {
-          let startKey: Record<string, AttributeValue> | undefined;
-          do {
-            const out = await client.send(
-              new ScanCommand({
-                TableName: tableName,
-                Segment: segment,
-                TotalSegments: segments,
-                FilterExpression: filters.join(' AND '),
-                ProjectionExpression: projection,
-                ExpressionAttributeNames: names,
-                ExpressionAttributeValues: values,
-                ExclusiveStartKey: startKey,
-              }),
-            );
-            startKey = out.LastEvaluatedKey;
-            const records = (out.Items ?? []).map(fromItem);
-            if (records.length) await onPage(records);
-          } while (startKey);
-        }),
+      await scan(
+        filters,
+        names,
+        values,
+        [...SUMMARY_ATTRIBUTES, 'rawBody'],
+        segmentsOf(options.segments),
+        (items) => onPage(items.map(fromItem)),
       );
     },
 
-    async requeue(dedupeKey, webhookId, requeuedAt) {
-      try {
-        await client.send(
-          new UpdateItemCommand({
-            TableName: tableName,
-            Key: { [partitionKey]: { S: dedupeKey } },
-            UpdateExpression: 'SET #status = :received, #pending = :pending, requeuedAt = :at REMOVE issues',
-            ConditionExpression: 'webhookId = :webhookId AND #status = :quarantined',
-            ExpressionAttributeNames: { '#status': 'status', '#pending': pending.partitionKey },
-            ExpressionAttributeValues: {
-              ':webhookId': { S: webhookId },
-              ':received': { S: Status.Received },
-              ':quarantined': { S: Status.Quarantined },
-              ':pending': { S: pending.value },
-              ':at': { S: requeuedAt },
-            },
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionFailure(error)) return false;
-        throw error;
-      }
-    },
+    requeue: (dedupeKey, webhookId, requeuedAt) =>
+      conditionalUpdate(
+        dedupeKey,
+        'SET #status = :received, requeuedAt = :at REMOVE issues, #exception',
+        'webhookId = :webhookId AND #status = :quarantined',
+        { '#status': 'status', '#exception': exceptions.partitionKey },
+        {
+          ':webhookId': { S: webhookId },
+          ':received': { S: Status.Received },
+          ':quarantined': { S: Status.Quarantined },
+          ':at': { S: requeuedAt },
+        },
+      ),
   };
 };
 
@@ -431,28 +461,18 @@ export const webhookTableDefinition = (tableName: string): CreateTableCommandInp
   BillingMode: 'PAY_PER_REQUEST',
   AttributeDefinitions: [
     { AttributeName: partitionKey, AttributeType: 'S' },
-    { AttributeName: byProviderDay.partitionKey, AttributeType: 'S' },
-    { AttributeName: pending.partitionKey, AttributeType: 'S' },
-    { AttributeName: 'receivedAt', AttributeType: 'S' },
+    { AttributeName: exceptions.partitionKey, AttributeType: 'S' },
+    { AttributeName: exceptions.sortKey, AttributeType: 'S' },
   ],
   KeySchema: [{ AttributeName: partitionKey, KeyType: 'HASH' }],
   GlobalSecondaryIndexes: [
     {
-      IndexName: byProviderDay.indexName,
+      IndexName: exceptions.indexName,
       KeySchema: [
-        { AttributeName: byProviderDay.partitionKey, KeyType: 'HASH' },
-        { AttributeName: 'receivedAt', KeyType: 'RANGE' },
+        { AttributeName: exceptions.partitionKey, KeyType: 'HASH' },
+        { AttributeName: exceptions.sortKey, KeyType: 'RANGE' },
       ],
-      Projection: { ProjectionType: 'KEYS_ONLY' },
-    },
-    {
-      IndexName: pending.indexName,
-      KeySchema: [
-        { AttributeName: pending.partitionKey, KeyType: 'HASH' },
-        { AttributeName: 'receivedAt', KeyType: 'RANGE' },
-      ],
-      // The reconciler builds its queue messages from the index alone.
-      Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...pending.projected] },
+      Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...exceptions.projected] },
     },
   ],
 });

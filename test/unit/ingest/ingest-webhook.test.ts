@@ -40,14 +40,15 @@ const setup = () => {
     queue,
     now: clock.now,
     newId: sequentialIds(),
-    settings: { maxBodyBytes: 256 * 1024, dedupeWindowSeconds: 300, retentionDays: 30 },
+    settings: { maxBodyBytes: 256 * 1024, dedupeWindowSeconds: 600, retentionDays: 30 },
   };
-  const signed = (provider: 'plaid' | 'argyle', body: Buffer) => ({
+  /** A signed delivery; `plaidClockAheadSeconds` puts Plaid's `iat` ahead of our clock (skew). */
+  const signed = (provider: 'plaid' | 'argyle', body: Buffer, plaidClockAheadSeconds = 0) => ({
     provider,
     body,
     headers:
       provider === 'plaid'
-        ? plaidHeaders(body, key, Math.floor(clock.ms / 1000))
+        ? plaidHeaders(body, key, Math.floor(clock.ms / 1000) + plaidClockAheadSeconds)
         : { 'x-argyle-signature': signArgyleBody(body, ARGYLE_SECRET) },
   });
   return { clock, key, store, queue, deps, signed };
@@ -99,13 +100,63 @@ describe('ingestWebhook', () => {
     expect([...store.records.values()][0]?.deliveries).toBe(2);
   });
 
+  it('answers a captured Plaid delivery replayed at 301 s as a duplicate, with a token still accepted (issue 14 #7)', async () => {
+    // Prepare: Plaid's clock 30 s ahead of ours, within the allowed skew
+    const { deps, store, signed, clock } = setup();
+    const body = seed('plaid__ITEM__ERROR.json').raw;
+    const captured = signed('plaid', body, 30);
+    const first = await ingestWebhook(captured, deps);
+    // Act: the very same request, headers and all, 301 s later (its token is 271 s old)
+    clock.advance(301_000);
+    const replay = await ingestWebhook(captured, deps);
+    // Assess
+    expect(replay).toMatchObject({ status: 'duplicate', webhookId: first.webhookId });
+    expect(store.records.size).toBe(1);
+  });
+
+  it('answers accepted when the stored record is already its own (the router adopted its message first)', async () => {
+    // Prepare: the message went out, the write was slow, the router stored the record meanwhile
+    const { deps, store, queue, signed } = setup();
+    const body = seed('plaid__ITEM__ERROR.json').raw;
+    const real = store.putIfAbsent.bind(store);
+    store.putIfAbsent = async (record, nowSeconds) => {
+      const message = queue.parsed().at(-1);
+      await real({ ...record, webhookId: String(message?.webhookId) }, nowSeconds);
+      return real(record, nowSeconds);
+    };
+    // Act
+    const outcome = await ingestWebhook(signed('plaid', body), deps);
+    // Assess
+    expect(outcome).toMatchObject({ status: 'accepted', webhookId: queue.parsed()[0]?.webhookId });
+  });
+
+  it('sends the queue message before the write, so a webhook is never stored without one', async () => {
+    // Prepare
+    const { deps, store, queue, signed } = setup();
+    const order: string[] = [];
+    const send = queue.send.bind(queue);
+    const put = store.putIfAbsent.bind(store);
+    queue.send = async (b) => {
+      order.push('send');
+      await send(b);
+    };
+    store.putIfAbsent = async (r, n) => {
+      order.push('put');
+      return put(r, n);
+    };
+    // Act
+    await ingestWebhook(signed('argyle', seed('argyle__items.updated.json').raw), deps);
+    // Assess
+    expect(order).toEqual(['send', 'put']);
+  });
+
   it('treats the same body after the window as a new webhook with a new webhookId', async () => {
     // Prepare
     const { deps, queue, signed, clock } = setup();
     const body = seed('plaid__TRANSACTIONS__SYNC_UPDATES_AVAILABLE.json').raw;
     const first = await ingestWebhook(signed('plaid', body), deps);
     // Act
-    clock.advance(301_000);
+    clock.advance(601_000);
     const later = await ingestWebhook(signed('plaid', body), deps);
     // Assess
     expect(later.status).toBe('accepted');
@@ -185,10 +236,19 @@ describe('ingestWebhook', () => {
     expect(store.records.size).toBe(0);
   });
 
-  it('refuses invalid UTF-8 (400)', async () => {
-    const { deps, signed } = setup();
+  it('quarantines a verified body that is not valid UTF-8, kept byte for byte with the reason', async () => {
+    // Prepare
+    const { deps, store, queue, signed } = setup();
     const body = Buffer.from([0x7b, 0x22, 0xc3, 0x28, 0x22, 0x3a, 0x31, 0x7d]);
-    await expect(ingestWebhook(signed('argyle', body), deps)).rejects.toBeInstanceOf(InvalidPayloadError);
+    // Act
+    const outcome = await ingestWebhook(signed('argyle', body), deps);
+    // Assess
+    expect(outcome.status).toBe('quarantined');
+    const [record] = store.records.values();
+    expect(record?.bodyEncoding).toBe('base64');
+    expect(Buffer.from(record?.rawBody ?? '', 'base64').equals(body)).toBe(true);
+    expect(record?.issues).toEqual(['(body): not valid UTF-8; kept as base64']);
+    expect(queue.messages).toHaveLength(0);
   });
 
   it('refuses a body over the limit (413) before verifying it', async () => {
@@ -227,34 +287,34 @@ describe('ingestWebhook', () => {
     expect(queue.messages).toHaveLength(0);
   });
 
-  it('answers 503 when the store fails, and enqueues nothing', async () => {
+  it('answers 503 when the store fails; the message is already out for the router to adopt', async () => {
     // Prepare
     const { deps, store, queue, signed } = setup();
     store.failWith = new Error('ProvisionedThroughputExceededException');
+    const body = seed('plaid__ITEM__ERROR.json').raw;
     // Act
-    const error = await ingestWebhook(signed('plaid', seed('plaid__ITEM__ERROR.json').raw), deps).catch(
-      (e: unknown) => e,
-    );
+    const error = await ingestWebhook(signed('plaid', body), deps).catch((e: unknown) => e);
     // Assess
     expect(error).toBeInstanceOf(StoreUnavailableError);
-    expect(queue.messages).toHaveLength(0);
+    expect(queue.parsed()).toEqual([expect.objectContaining({ rawBody: body.toString() })]);
   });
 
-  it('answers 503 when the queue fails after the write, and the retried delivery enqueues the stored record', async () => {
+  it('answers 503 when the queue fails, stores nothing, and the retried delivery is accepted', async () => {
     // Prepare
     const { deps, store, queue, signed, clock } = setup();
     const body = seed('plaid__TRANSACTIONS__INITIAL_UPDATE.json').raw;
     queue.failWith = new Error('SQS down');
     // Act
     const first = await ingestWebhook(signed('plaid', body), deps).catch((e: unknown) => e);
+    const storedAfterFailure = store.records.size;
     queue.failWith = undefined;
     clock.advance(30_000);
     const retry = await ingestWebhook(signed('plaid', body), deps);
     // Assess
     expect(first).toBeInstanceOf(QueueUnavailableError);
+    expect(storedAfterFailure).toBe(0);
     const [record] = store.records.values();
-    expect(record?.status).toBe('received');
-    expect(retry).toMatchObject({ status: 'duplicate', webhookId: record?.webhookId });
+    expect(retry).toMatchObject({ status: 'accepted', webhookId: record?.webhookId });
     expect(queue.parsed()).toEqual([
       expect.objectContaining({ webhookId: record?.webhookId, rawBody: body.toString() }),
     ]);
