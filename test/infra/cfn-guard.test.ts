@@ -30,7 +30,8 @@ new WebhookPipelineStack(app, 'WebhookPipeline-prod', productionProps);
 Validations.of(app).addPlugins(pipelineGuardValidator());
 
 describe('AWS Guard rules (Control Tower proactive controls) at synth', () => {
-  it('finds nothing unacknowledged in the dev and production stacks', () => {
+  // cfn-guard runs as a process per stack: slow on a busy machine.
+  it('finds nothing unacknowledged in the dev and production stacks', { timeout: 120_000 }, () => {
     expect(() => app.synth()).not.toThrow();
   });
 
@@ -57,7 +58,7 @@ describe('AWS Guard rules (Control Tower proactive controls) at synth', () => {
     ).toEqual([]);
   });
 
-  it('fails synth on a finding nobody acknowledged', () => {
+  it('fails synth on a finding nobody acknowledged', { timeout: 120_000 }, () => {
     const failing = testApp({ context: IN_MEMORY });
     // Encrypted and TLS-only, but with no dead-letter queue: Guard's CT.SQS.PR.1.
     new Queue(new Stack(failing, 'Careless'), 'NoDeadLetterQueue', {

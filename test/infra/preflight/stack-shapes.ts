@@ -53,7 +53,7 @@ const lowerBounds: Record<string, unknown> = {
   throttleRateLimit: '1',
   throttleBurstLimit: '1',
   retentionDays: '1',
-  dedupeWindowSeconds: '1',
+  dedupeWindowSeconds: '330',
   maxBodyBytes: '1024',
   reconcileScheduleMinutes: '2',
   reconcileAfterSeconds: '60',
