@@ -12,6 +12,7 @@ import {
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { guardRule } from '../guard-validation.js';
 import { DEFAULT_METRICS_NAMESPACE } from '../pipeline-metrics.js';
 
 /**
@@ -186,6 +187,14 @@ export class PipelineFunction extends Construct {
       },
     });
 
+    acknowledgeLogGroupRules(this.logGroup, props.logRetention ?? RetentionDays.ONE_MONTH);
+    Validations.of(this.function).acknowledge({
+      id: guardRule('lambda_inside_vpc_check'),
+      reason:
+        'The functions reach only AWS public endpoints (DynamoDB, SQS, EventBridge, Secrets Manager) and ' +
+        "Plaid's API; a VPC would add NAT gateways or interface endpoints, their cost and a cold-start " +
+        'delay, and protect no private resource. Every call is signed and over TLS.',
+    });
     Validations.of(this.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
@@ -195,3 +204,27 @@ export class PipelineFunction extends Construct {
     });
   }
 }
+
+/**
+ * Acknowledges the Guard log group rules the pipeline's log groups do not follow by default, with
+ * the reasons: retention is a setting (`logRetentionDays`, one year and more passes the rule), and
+ * CloudWatch Logs encrypts every log group at rest with its own keys.
+ */
+export const acknowledgeLogGroupRules = (logGroup: LogGroup, retention: RetentionDays): void => {
+  if (retention !== RetentionDays.INFINITE && retention < RetentionDays.ONE_YEAR) {
+    Validations.of(logGroup).acknowledge({
+      id: guardRule('cloudwatch_log_group_retention_period_check'),
+      reason:
+        'Retention is the logRetentionDays setting (30 days by default, to keep the cost of a dev stage ' +
+        'low). The logs hold no webhook body or secret; the table and the bus archive keep the webhooks. ' +
+        'Set logRetentionDays to 365 or more where the Control Tower control is enforced.',
+    });
+  }
+  Validations.of(logGroup).acknowledge({
+    id: guardRule('cloudwatch_log_group_encrypted_check'),
+    reason:
+      'CloudWatch Logs encrypts every log group at rest with keys it manages. A customer managed key ' +
+      'would need a key policy for the logs service and its monthly cost, for logs that never hold a ' +
+      'webhook body, signature or secret (info level logs ids and outcomes only).',
+  });
+};
