@@ -137,8 +137,10 @@ describe('terminal failures (issue 14 #1, #2)', { timeout: 120_000 }, () => {
       );
     }
     sqs.destroy();
+    // The claim comes before the event: wait for both.
     await waitUntil(
-      async () => (await current.records()).every((r) => r.status === 'published'),
+      async () =>
+        (await current.records()).every((r) => r.status === 'published') && current.events().length >= COUNT,
       30_000,
       'every record published',
     );
