@@ -35,7 +35,7 @@ export const VISIBILITY_TIMEOUT_FACTOR = 6;
  * SQS-managed keys and refuse requests that are not over TLS.
  */
 export class WebhookQueue extends Construct {
-  /** The queue the ingest function and the reconciler send to and the router consumes. */
+  /** The queue the ingest function (and the operations commands) send to and the router consumes. */
   public readonly queue: Queue;
   /** Messages the router failed on `maxReceiveCount` times. */
   public readonly deadLetterQueue: Queue;
