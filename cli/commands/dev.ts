@@ -35,6 +35,7 @@ Environment:
   PLAID_BASE_URL, PLAID_CLIENT_ID, PLAID_SECRET           verify Plaid webhooks with keys from that Plaid API
   ARGYLE_WEBHOOK_SECRETS                                  comma-separated secrets instead of the dev secret
   MAX_BODY_BYTES, DEDUPE_WINDOW_SECONDS                   as in the deployed ingest function
+  PLAID_ALLOWED_SOURCE_IPS, PLAID_KEY_FETCHES_PER_MINUTE  as in the deployed ingest function (allowlist off)
   MAX_RECEIVE_COUNT (5), VISIBILITY_TIMEOUT_SECONDS (30), BATCH_SIZE (10)  queue and poller settings
   DEV_BUS_REJECT_MATCHING                                 testing aid: the local bus refuses entries containing it`;
 

@@ -4,6 +4,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
 import { answerArchiveRequest, createLocalArchive, LOCAL_PATTERNS } from './archive-replay.js';
+import type { BusRulesApi } from './bus-rules-api.js';
+import { MAX_PUT_EVENTS_REQUEST_BYTES, refuseEntry, refuseRequest } from './eventbridge-limits.js';
 import { readBody } from './http-util.js';
 
 /** An event as a rule target receives it (design section 7). */
@@ -33,6 +35,8 @@ export interface LocalBusOptions {
    * `InternalFailure`, as EventBridge refuses single entries inside a successful call.
    */
   readonly rejectDetailContaining?: string;
+  /** Rules with SQS targets (PutRule, PutTargets, …) and delivery of matching events to them. */
+  readonly rules?: BusRulesApi;
 }
 
 /** A running local bus. */
@@ -84,6 +88,7 @@ export const startLocalBus = async ({
   region = 'us-east-1',
   onEvent,
   rejectDetailContaining,
+  rules,
 }: LocalBusOptions): Promise<LocalBus> => {
   await mkdir(dirname(eventsLog), { recursive: true });
   // Appends are chained so concurrent calls never interleave partial lines.
@@ -105,18 +110,28 @@ export const startLocalBus = async ({
       res.end(JSON.stringify(body));
     };
     if (await answerArchiveRequest(archive, req, answer)) return;
+    if (req.method === 'POST' && rules?.handles(req.headers['x-amz-target'] as string | undefined)) {
+      await rules.answer(req, res);
+      return;
+    }
     if (req.method !== 'POST' || req.headers['x-amz-target'] !== 'AWSEvents.PutEvents') {
       answer(400, { __type: 'UnknownOperationException', message: 'the local bus only answers PutEvents' });
       return;
     }
     let entries: WireEntry[];
     try {
-      const body = JSON.parse((await readBody(req, 1024 * 1024)).toString('utf8')) as {
+      const body = JSON.parse((await readBody(req, MAX_PUT_EVENTS_REQUEST_BYTES)).toString('utf8')) as {
         Entries?: WireEntry[];
       };
       entries = Array.isArray(body.Entries) ? body.Entries : [];
     } catch {
       answer(400, { __type: 'ValidationException', message: 'body is not a PutEvents request' });
+      return;
+    }
+    // EventBridge's own limits (entry count and size): what AWS refuses is refused here too.
+    const refusedRequest = refuseRequest(entries);
+    if (refusedRequest) {
+      answer(400, refusedRequest);
       return;
     }
     if (entries.length === 0 || entries.length > 10) {
@@ -127,6 +142,11 @@ export const startLocalBus = async ({
     const lines: string[] = [];
     const accepted: BusEvent[] = [];
     for (const entry of entries) {
+      const refusedEntry = refuseEntry(entry);
+      if (refusedEntry) {
+        results.push({ ...refusedEntry });
+        continue;
+      }
       let detail: unknown;
       try {
         detail = typeof entry.Detail === 'string' ? JSON.parse(entry.Detail) : undefined;
@@ -181,6 +201,7 @@ export const startLocalBus = async ({
     }
     accepted.forEach((event, i) => {
       onEvent?.(event, (lines[i] as string).slice(0, -1));
+      void rules?.deliver(event, (lines[i] as string).slice(0, -1));
     });
     answer(200, { FailedEntryCount: results.filter((r) => r.ErrorCode).length, Entries: results });
   });

@@ -177,7 +177,7 @@ describe('the console in a browser', () => {
     });
   });
 
-  it('refuses button requests from other origins, other hosts or without a JSON body', async () => {
+  it('refuses button requests from other origins, other hosts or without a JSON body, and reads under another host name', async () => {
     // Prepare
     const before = ((await (await fetch(`${dev.url}/console/api/requests`)).json()) as { rows: unknown[] })
       .rows.length;
@@ -197,8 +197,20 @@ describe('the console in a browser', () => {
     const simpleForm = await post({ 'content-type': 'text/plain' });
     const after = ((await (await fetch(`${dev.url}/console/api/requests`)).json()) as { rows: unknown[] })
       .rows.length;
+    const reboundRead = await new Promise<number>((resolveGet, reject) => {
+      const req = request(
+        `${dev.url}/console/api/requests`,
+        { headers: { host: `attacker.example:${dev.port}` } },
+        (res) => {
+          res.resume();
+          resolveGet(res.statusCode ?? 0);
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
     // Assert
-    expect([crossSite, rebound, simpleForm]).toEqual([403, 403, 403]);
+    expect([crossSite, rebound, simpleForm, reboundRead]).toEqual([403, 403, 403, 403]);
     expect(after).toBe(before);
   });
 });

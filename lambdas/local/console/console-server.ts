@@ -76,12 +76,13 @@ export const createConsoleServer = ({
         }
       : { rulesFile: null, error: null, rules: [], deliveries: [] };
 
-  /** A browser page elsewhere must not press the buttons (DNS rebinding, cross-site POSTs). */
+  const own = new URL(origin);
+  const hosts = new Set([own.host, `127.0.0.1:${own.port}`, `localhost:${own.port}`]);
+  /** Only under the console's own name: a rebound DNS name must not read bodies or press buttons. */
+  const ownHost = (req: IncomingMessage): boolean => hosts.has(req.headers.host ?? '');
+  /** A browser page elsewhere must not press the buttons (cross-site POSTs). */
   const allowedWrite = (req: IncomingMessage): boolean => {
-    const host = req.headers.host ?? '';
-    const own = new URL(origin);
-    const hosts = new Set([own.host, `localhost:${own.port}`]);
-    if (!hosts.has(host)) return false;
+    if (!ownHost(req)) return false;
     const from = req.headers.origin;
     if (from && !hosts.has(from.replace(/^https?:\/\//, ''))) return false;
     return (req.headers['content-type'] ?? '').startsWith('application/json');
@@ -100,6 +101,10 @@ export const createConsoleServer = ({
     const record = await actions.record(request.dedupeKey);
     if (!record) {
       json(res, 409, { error: 'no record is stored for this body (expired, or replaced)' });
+      return undefined;
+    }
+    if (record.webhookId !== request.webhookId) {
+      json(res, 409, { error: `the record stored for this body is now webhook ${record.webhookId}` });
       return undefined;
     }
     return { request, record };
@@ -180,6 +185,10 @@ export const createConsoleServer = ({
   return {
     async handle(req, res, path) {
       if (path !== '/console' && !path.startsWith('/console/')) return false;
+      if (!ownHost(req)) {
+        json(res, 403, { error: 'the console answers only at 127.0.0.1 or localhost' });
+        return true;
+      }
       const file = STATIC_FILES[path];
       if (file && req.method === 'GET') {
         const text = await readFile(join(STATIC_DIR, file));

@@ -131,6 +131,12 @@ export const createConsoleState = (limit = 2000): ConsoleState => {
       if (requests.length > limit) {
         const dropped = requests.shift();
         if (dropped) byId.delete(dropped.id);
+        // The history and events of a webhook go with its last request.
+        const gone = dropped?.webhookId;
+        if (gone && !requests.some((r) => r.webhookId === gone)) {
+          histories.delete(gone);
+          eventsOf.delete(gone);
+        }
       }
       return request;
     },

@@ -1,6 +1,7 @@
 import { unwatchFile, watchFile } from 'node:fs';
 import { resolve } from 'node:path';
 import { matchesEventPattern } from '../event-pattern.js';
+import { parseJsonExact } from '../event-pattern-values.js';
 import {
   createRuleWorker,
   DEFAULT_RETRY_POLICY,
@@ -124,8 +125,10 @@ export const startLocalSubscriptions = async ({
       const started: Delivery[] = [];
       const webhookId =
         (event.detail as { metadata?: { webhookId?: string } } | null)?.metadata?.webhookId ?? '-';
+      // Parsed once for every rule, numbers kept as written.
+      const parsed = parseJsonExact(line);
       for (const rule of rules) {
-        if (!matchesEventPattern(rule.pattern, line)) continue;
+        if (!matchesEventPattern(rule.pattern, parsed)) continue;
         const delivery = workerOf(rule).enqueue(
           {
             id: nextId++,

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createConsoleState } from '../../../lambdas/local/console/console-state.js';
 import {
   createRuleWorker,
   type Delivery,
@@ -162,5 +163,37 @@ describe('rules file', () => {
     expect(() => parseRules(typeof value === 'string' ? value : JSON.stringify(value), 'rules.json')).toThrow(
       reason,
     );
+  });
+});
+
+describe('console memory', () => {
+  it('keeps the last requests and forgets the history and events of webhooks no longer listed', () => {
+    const state = createConsoleState(2);
+    const add = (webhookId: string) =>
+      state.addRequest({
+        at: new Date().toISOString(),
+        provider: 'plaid',
+        method: 'POST',
+        path: '/webhooks/plaid',
+        status: 200,
+        outcome: 'accepted',
+        webhookId,
+        detailType: 'T',
+        ids: [],
+        headers: {},
+        rawBody: '{}',
+        bodyEncoding: 'utf8',
+        verification: 'verified',
+        answer: '{}',
+        origin: 'test',
+      });
+    add('w1');
+    state.addStatus('w1', 'received', 'accepted');
+    state.addEvent('w1', { at: '', id: 'e1', replayed: false, line: '{}' });
+    add('w2');
+    add('w3');
+    expect(state.rows().map((r) => r.webhookId)).toEqual(['w2', 'w3']);
+    expect(state.history('w1')).toEqual([]);
+    expect(state.events('w1')).toEqual([]);
   });
 });

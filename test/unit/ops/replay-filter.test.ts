@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { loadReplayPrices, replayCost } from '../../../cli/ops/replay-cost.js';
+import { loadReplayPrices, replayCost, usd } from '../../../cli/ops/replay-cost.js';
 import {
   bodyNamesItem,
   compileFilter,
   eventPatternOf,
   parseTypeGlobs,
 } from '../../../cli/ops/replay-filter.js';
+import { matchesEventPattern, parseEventPattern } from '../../../lambdas/local/event-pattern.js';
 import type { OperationsRecord } from '../../../lambdas/shared/adapters/operations-store.js';
 
 const window = { from: '2026-03-10T00:00:00.000Z', to: '2026-03-11T00:00:00.000Z' };
@@ -83,6 +84,33 @@ describe('replay filters', () => {
     });
   });
 
+  it('finds an Argyle id under the payload data, where the event carries it', () => {
+    const pattern = eventPatternOf({
+      ...window,
+      providers: ['argyle'],
+      types: [],
+      status: 'published',
+      item: 'acc-1',
+    });
+    expect(pattern.$or).toEqual([
+      { detail: { data: { data: { account: ['acc-1'] } } } },
+      { detail: { data: { data: { item: ['acc-1'] } } } },
+      { detail: { data: { data: { user: ['acc-1'] } } } },
+    ]);
+    const event = {
+      source: 'webhooks.argyle',
+      'detail-type': 'accounts.updated',
+      detail: { metadata: {}, data: { event: 'accounts.updated', data: { account: 'acc-1' } } },
+    };
+    expect(matchesEventPattern(parseEventPattern(pattern), event)).toBe(true);
+    expect(
+      matchesEventPattern(parseEventPattern(pattern), {
+        ...event,
+        detail: { data: { data: { account: 'x' } } },
+      }),
+    ).toBe(false);
+  });
+
   it('refuses a glob that selects everything or is not a detail-type', () => {
     expect(() => parseTypeGlobs(['*'])).toThrow(/not a detail-type or glob/);
     expect(() => parseTypeGlobs(['ITEM ERROR'])).toThrow(/not a detail-type or glob/);
@@ -111,5 +139,16 @@ describe('replay cost', () => {
       cost.lines.reduce((s, l) => s + l.usd, 0),
       12,
     );
+  });
+
+  it('prints small amounts with two significant digits, never in exponent notation', () => {
+    expect([1.2e-7, 0.00063, 0.0012, 0.02, 3.456, 0].map(usd)).toEqual([
+      '$0.00000012',
+      '$0.00063',
+      '$0.0012',
+      '$0.02',
+      '$3.46',
+      '$0',
+    ]);
   });
 });

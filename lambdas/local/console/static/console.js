@@ -260,6 +260,7 @@ const renderDetail = (d) => {
 };
 
 let detailSeq = 0;
+let renderedId;
 const refreshDetail = async () => {
   if (openId === undefined) return;
   const seq = ++detailSeq;
@@ -268,8 +269,10 @@ const refreshDetail = async () => {
   if (seq !== detailSeq) return;
   if (ok && body.request.id === openId) {
     detailWebhookId = body.request.webhookId;
-    const note = $('#action-result')?.textContent;
+    // A button's result stays while the same request is drawn again, not on another one.
+    const note = renderedId === body.request.id ? $('#action-result')?.textContent : '';
     renderDetail(body);
+    renderedId = body.request.id;
     if (note) $('#action-result').textContent = note;
   }
 };
