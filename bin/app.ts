@@ -1,10 +1,12 @@
 /**
  * The CDK app: reads the settings from the CDK context (cdk.json or `-c key=value`), creates one
- * WebhookPipelineStack and runs the cdk-nag AwsSolutions checks on it. Synth fails on any finding
- * that is not acknowledged, with its reason, next to the construct it concerns.
+ * WebhookPipelineStack and runs the cdk-nag AwsSolutions checks and AWS's Guard rules (the Control
+ * Tower proactive controls, through cfn-guard) on it. Synth fails on any finding that is not
+ * acknowledged, with its reason, next to the construct it concerns.
  */
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { pipelineGuardValidator } from '../lib/guard-validation.js';
 import { parseStackSettings, SettingsError } from '../lib/stack-settings.js';
 import { WebhookPipelineStack } from '../lib/webhook-pipeline-stack.js';
 
@@ -20,4 +22,4 @@ try {
 }
 
 new WebhookPipelineStack(app, settings.stackId, settings.props);
-Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app), pipelineGuardValidator());

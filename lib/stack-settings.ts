@@ -20,6 +20,7 @@ export const SETTINGS = {
   plaidBaseUrl: 'Plaid API base URL, overriding plaidEnv',
   plaidSecretArn: 'Complete ARN of an existing Plaid credentials secret',
   argyleSecretArn: 'Complete ARN of an existing Argyle webhook secrets secret',
+  secretsKmsKeyArn: 'ARN of the customer managed KMS key of the imported secrets (grants kms:Decrypt)',
   domainName: 'Custom domain of the webhook endpoints (with certificateArn)',
   certificateArn: 'ACM certificate ARN for domainName, in the stack region',
   reservedConcurrency: 'A number for the ingest function, or {"ingest": n, "router": n}',
@@ -62,6 +63,7 @@ const LOG_RETENTION_DAYS = new Set(
 );
 const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w/+=.@-]+-[A-Za-z0-9]{6}$/;
 const CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[\w-]+$/;
+const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[a-zA-Z0-9-]{1,128}$/;
 const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/;
 const ACCOUNT_ID = /^\d{12}$/;
 const DOMAIN_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
@@ -69,6 +71,10 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const STAGE = /^[a-z][a-z0-9-]{0,19}$/;
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 const NAMESPACE = /^[A-Za-z0-9._/#:-]{1,255}$/;
+/** Most consumer accounts: the bus and registry policies list each one. */
+export const MAX_CONSUMER_ACCOUNTS = 100;
+/** Longest plaidBaseUrl: it is a function environment variable (4 KB for all of them). */
+export const MAX_URL_LENGTH = 2048;
 const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT'];
 
 /**
@@ -137,6 +143,12 @@ export const parseStackSettings = (context: Readonly<Record<string, unknown>>): 
   const region = text('region', REGION, 'a region name such as eu-west-1');
 
   const consumerAccountIds = list('consumerAccountIds');
+  // 100 accounts fill 38 % of the bus policy's 10,240 characters (quota preflight).
+  if ((consumerAccountIds?.length ?? 0) > MAX_CONSUMER_ACCOUNTS) {
+    problems.push(
+      `consumerAccountIds: at most ${MAX_CONSUMER_ACCOUNTS} accounts, got ${consumerAccountIds?.length}`,
+    );
+  }
   for (const id of consumerAccountIds ?? []) {
     if (!ACCOUNT_ID.test(id)) problems.push(`consumerAccountIds: "${id}" is not a 12-digit account id`);
   }
@@ -148,10 +160,18 @@ export const parseStackSettings = (context: Readonly<Record<string, unknown>>): 
     problems.push(`plaidEnv: sandbox or production, got ${JSON.stringify(plaidEnvValue)}`);
   }
   const plaidBaseUrl = text('plaidBaseUrl', /^https:\/\/[^\s/]+(\/\S*)?$/, 'an https URL');
+  if (plaidBaseUrl && plaidBaseUrl.length > MAX_URL_LENGTH) {
+    problems.push(`plaidBaseUrl: at most ${MAX_URL_LENGTH} characters, got ${plaidBaseUrl.length}`);
+  }
 
   const secretHint = 'a complete secret ARN, ending with the six-character suffix Secrets Manager adds';
   const plaidSecretArn = text('plaidSecretArn', SECRET_ARN, secretHint);
   const argyleSecretArn = text('argyleSecretArn', SECRET_ARN, secretHint);
+  const secretsKmsKeyArn = text(
+    'secretsKmsKeyArn',
+    KMS_KEY_ARN,
+    'a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)',
+  );
 
   const domainName = text('domainName', DOMAIN_NAME, 'a lower-case host name such as webhooks.example.com');
   const certificateArn = text('certificateArn', CERTIFICATE_ARN, 'an ACM certificate ARN');
@@ -240,6 +260,7 @@ export const parseStackSettings = (context: Readonly<Record<string, unknown>>): 
       plaidBaseUrl,
       plaidSecretArn,
       argyleSecretArn,
+      secretsKmsKeyArn,
       domainName,
       certificateArn,
       reservedConcurrency,

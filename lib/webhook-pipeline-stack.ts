@@ -1,8 +1,7 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Fn, Names, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
@@ -66,6 +65,12 @@ export interface WebhookPipelineStackProps extends StackProps {
    * @default - a secret is created
    */
   readonly argyleSecretArn?: string;
+  /**
+   * Customer managed KMS key that encrypts the imported secrets: the ingest role gets `kms:Decrypt`
+   * on it, through Secrets Manager only. The key policy must allow the account's IAM policies.
+   * @default - the secrets use the AWS managed key `aws/secretsmanager`
+   */
+  readonly secretsKmsKeyArn?: string;
   /**
    * Custom domain of the webhook endpoints; needs `certificateArn`.
    * @default - the execute-api endpoint
@@ -222,6 +227,7 @@ export class WebhookPipelineStack extends Stack {
     this.secrets = new ProviderSecrets(this, 'Secrets', {
       plaidSecretArn: props.plaidSecretArn,
       argyleSecretArn: props.argyleSecretArn,
+      secretsKmsKeyArn: props.secretsKmsKeyArn,
       removalPolicy: keep,
     });
 
@@ -234,7 +240,7 @@ export class WebhookPipelineStack extends Stack {
       archiveRetention: props.archiveRetention,
       consumerAccountIds: props.consumerAccountIds,
       schemas: contractSchemas(),
-      registryName: `webhook-pipeline-${props.stage}`,
+      registryNamePrefix: `webhook-pipeline-${props.stage}`,
     });
 
     this.ingest = new PipelineFunction(this, 'Ingest', {
@@ -265,7 +271,7 @@ export class WebhookPipelineStack extends Stack {
       },
     });
     this.table.grantConditionalWrites(this.ingest.function);
-    this.queue.queue.grantSendMessages(this.ingest.function);
+    this.queue.grantSend(this.ingest.function);
     this.secrets.grantRead(this.ingest.function);
 
     this.router = new PipelineFunction(this, 'Router', {
@@ -287,14 +293,19 @@ export class WebhookPipelineStack extends Stack {
     });
     this.table.grantReadAndUpdate(this.router.function);
     this.bus.grantPutEvents(this.router.function);
-    this.router.function.addEventSource(
-      new SqsEventSource(this.queue.queue, {
+    // The mapping without SqsEventSource, whose grant adds sqs:GetQueueUrl and
+    // sqs:ChangeMessageVisibility, which the event source mapping never calls.
+    this.router.function.addEventSourceMapping(
+      `SqsEventSource:${Names.nodeUniqueId(this.queue.queue.node)}`,
+      {
+        eventSourceArn: this.queue.queue.queueArn,
         batchSize: props.routerBatchSize ?? 10,
         maxBatchingWindow: props.routerMaxBatchingWindow,
         maxConcurrency: props.routerMaxConcurrency,
         reportBatchItemFailures: true,
-      }),
+      },
     );
+    this.queue.grantEventSourceMapping(this.router.function);
 
     this.api = new WebhookApi(this, 'Api', {
       ingestFunction: this.ingest.function,
@@ -339,11 +350,14 @@ export class WebhookPipelineStack extends Stack {
     output('ArgyleWebhookUrl', this.api.webhookUrls.argyle ?? '', 'Webhook URL to register with Argyle');
     output('EventBusName', this.bus.eventBus.eventBusName, 'Event bus the webhook events are published on');
     output('EventBusArn', this.bus.eventBus.eventBusArn, 'ARN of the event bus');
-    if (this.bus.registry) {
+    if (this.bus.registries.size > 0) {
       output(
-        'SchemaRegistryName',
-        this.bus.registry.attrRegistryName,
-        'Schema registry of the event contract',
+        'SchemaRegistryNames',
+        Fn.join(
+          ',',
+          [...this.bus.registries.values()].map((r) => r.attrRegistryName),
+        ),
+        'Schema registries of the event contract (one per provider, split past 80 schemas)',
       );
     }
     output('TableName', this.table.table.tableName, 'DynamoDB table of received webhooks');

@@ -107,7 +107,8 @@ export const REPLAY_OPTIONS = {
   'archive-name': { type: 'string' },
   'wait-timeout': { type: 'string' },
   ...TARGET_OPTIONS,
-  ...COMMON_OPTIONS,
+  report: COMMON_OPTIONS.report,
+  help: COMMON_OPTIONS.help,
 } as const;
 
 /** Parses the filter flags shared by both forms of replay. */

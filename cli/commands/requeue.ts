@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { CLASSIFIERS } from '../../lambdas/providers/index.js';
+import { CLASSIFIERS } from '../../lambdas/providers/classifiers.js';
 import type { Classification } from '../../lambdas/providers/provider.js';
 import type { ExceptionStatus, OperationsRecord } from '../../lambdas/shared/adapters/operations-store.js';
 import { buildQueueMessage } from '../../lambdas/shared/queue-message.js';

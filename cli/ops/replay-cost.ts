@@ -113,4 +113,8 @@ export const replayCost = (volume: ReplayVolume, prices: Prices): { lines: CostL
 
 /** Formats a dollar amount with enough digits to show small replays. */
 export const usd = (value: number): string =>
-  value === 0 ? '$0' : value < 0.01 ? `$${value.toPrecision(2)}` : `$${value.toFixed(2)}`;
+  value === 0
+    ? '$0'
+    : value < 0.01
+      ? `$${value.toFixed(Math.min(12, 1 - Math.floor(Math.log10(value))))}`
+      : `$${value.toFixed(2)}`;

@@ -5,6 +5,7 @@ import { createSecretSource } from '../shared/adapters/secrets.js';
 import { createSqsClient, createSqsWebhookQueue } from '../shared/adapters/webhook-queue.js';
 import { createDynamoClient, createDynamoWebhookStore } from '../shared/adapters/webhook-store.js';
 import { loadIngestConfig } from '../shared/config.js';
+import { loadLogSampleRate } from '../shared/log-sampling.js';
 import { ServiceName } from '../shared/metric-names.js';
 import { createLogger, createMetrics } from '../shared/powertools.js';
 import { PLAID_KEY_FETCH_TIMEOUT_MS, SECRETS_TIMEOUTS, STORE_AND_QUEUE_TIMEOUTS } from './budget.js';
@@ -32,6 +33,7 @@ const plaidSourceIps = parseSourceIpAllowlist(config.PLAID_ALLOWED_SOURCE_IPS);
 export const handler = createIngestHandler({
   logger,
   metrics,
+  logSampleRate: loadLogSampleRate(),
   ...(plaidSourceIps ? { sourceIpChecks: { plaid: plaidSourceIps } } : {}),
   deps: {
     providers: createProviders({

@@ -6,7 +6,10 @@ import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { ServiceName } from '../shared/metric-names.js';
 import { API_GATEWAY_NOT_FOUND, matchIngestRoute } from './api-routes.js';
+import { createBusRulesApi } from './bus-rules-api.js';
+import { startCallRecorder } from './call-recorder.js';
 import { type DevConsole, startDevConsole } from './console/dev-console.js';
 import { type DevKeys, loadOrCreateDevKeys } from './dev-keys.js';
 import {
@@ -194,6 +197,8 @@ export const startDevPipeline = async (options: DevPipelineOptions): Promise<Dev
       const bus = await startLocalBus({
         eventsLog: options.eventsLog,
         rejectDetailContaining: options.rejectDetailContaining,
+        // Rules with SQS targets on the SQS stand-in, as `npm run smoke` creates them.
+        rules: createBusRulesApi({ sqs, onError: (message) => log(`${time()}  bus      ${message}`) }),
         onEvent: (event: BusEvent, line: string) => {
           const id = (event.detail as { metadata?: { webhookId?: string } }).metadata?.webhookId ?? '-';
           log(`${time()}  bus      ${event.source.padEnd(15)} ${event['detail-type']}  ${id}`);
@@ -316,8 +321,13 @@ export const startDevPipeline = async (options: DevPipelineOptions): Promise<Dev
     env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
     env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 
-    ingest = (await import('../ingest/handler.js')).handler as unknown as IngestHandler;
-    const router = (await import('../router/handler.js')).handler as unknown as SqsBatchHandler;
+    // With WEBHOOK_PIPELINE_RECORD_CALLS set, each function's AWS calls are recorded (IAM simulation).
+    const recorder = startCallRecorder(env);
+    stops.push(recorder.stop);
+    ingest = (await recorder.importAs(ServiceName.Ingest, () => import('../ingest/handler.js')))
+      .handler as unknown as IngestHandler;
+    const router = (await recorder.importAs(ServiceName.Router, () => import('../router/handler.js')))
+      .handler as unknown as SqsBatchHandler;
 
     const { tableName, rulesFile } = options;
     devConsole = await startDevConsole({ url, keys, env, dynamo, sqs, tableName, queueUrl, rulesFile, log });

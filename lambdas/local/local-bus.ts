@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
 import { answerArchiveRequest, createLocalArchive, LOCAL_PATTERNS } from './archive-replay.js';
+import type { BusRulesApi } from './bus-rules-api.js';
 import { MAX_PUT_EVENTS_REQUEST_BYTES, refuseEntry, refuseRequest } from './eventbridge-limits.js';
 import { readBody } from './http-util.js';
 
@@ -34,6 +35,8 @@ export interface LocalBusOptions {
    * `InternalFailure`, as EventBridge refuses single entries inside a successful call.
    */
   readonly rejectDetailContaining?: string;
+  /** Rules with SQS targets (PutRule, PutTargets, …) and delivery of matching events to them. */
+  readonly rules?: BusRulesApi;
 }
 
 /** A running local bus. */
@@ -85,6 +88,7 @@ export const startLocalBus = async ({
   region = 'us-east-1',
   onEvent,
   rejectDetailContaining,
+  rules,
 }: LocalBusOptions): Promise<LocalBus> => {
   await mkdir(dirname(eventsLog), { recursive: true });
   // Appends are chained so concurrent calls never interleave partial lines.
@@ -106,6 +110,10 @@ export const startLocalBus = async ({
       res.end(JSON.stringify(body));
     };
     if (await answerArchiveRequest(archive, req, answer)) return;
+    if (req.method === 'POST' && rules?.handles(req.headers['x-amz-target'] as string | undefined)) {
+      await rules.answer(req, res);
+      return;
+    }
     if (req.method !== 'POST' || req.headers['x-amz-target'] !== 'AWSEvents.PutEvents') {
       answer(400, { __type: 'UnknownOperationException', message: 'the local bus only answers PutEvents' });
       return;
@@ -193,6 +201,7 @@ export const startLocalBus = async ({
     }
     accepted.forEach((event, i) => {
       onEvent?.(event, (lines[i] as string).slice(0, -1));
+      void rules?.deliver(event, (lines[i] as string).slice(0, -1));
     });
     answer(200, { FailedEntryCount: results.filter((r) => r.ErrorCode).length, Entries: results });
   });

@@ -19,6 +19,10 @@ export type ServiceName = (typeof ServiceName)[keyof typeof ServiceName];
  * batch whose every record failed is seen.
  */
 export const MetricName = {
+  /**
+   * Not emitted for each webhook any more (its EMF line was most of the log bytes of the happy
+   * path): accepted webhooks are counted by `EventsPublished`, one line per router batch.
+   */
   Accepted: 'WebhookAccepted',
   Duplicate: 'WebhookDuplicate',
   Quarantined: 'WebhookQuarantined',

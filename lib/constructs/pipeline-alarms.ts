@@ -265,7 +265,8 @@ export class PipelineAlarms extends Construct {
           {
             title: 'Ingest outcomes',
             metrics: [
-              byProvider(Metric.Accepted, ServiceName.Ingest),
+              // Ingest writes no count per accepted webhook (log bytes): the router's count is it.
+              byProvider(Metric.EventsPublished, ServiceName.Router),
               byProvider(Metric.Duplicate, ServiceName.Ingest),
               byProvider(Metric.Quarantined, ServiceName.Ingest),
               byProvider(Metric.UnknownWebhookCode, ServiceName.Ingest),

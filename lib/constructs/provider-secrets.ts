@@ -1,5 +1,5 @@
-import { RemovalPolicy, SecretValue, Validations } from 'aws-cdk-lib';
-import type { IGrantable } from 'aws-cdk-lib/aws-iam';
+import { RemovalPolicy, SecretValue, Stack, Validations } from 'aws-cdk-lib';
+import { Grant, type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 
@@ -18,6 +18,12 @@ export interface ProviderSecretsProps {
    */
   readonly argyleSecretArn?: string;
   /**
+   * Customer managed KMS key (ARN) that encrypts the imported secrets. Reading such a secret needs
+   * `kms:Decrypt` on the key; the grant is limited to calls made through Secrets Manager.
+   * @default - the AWS managed key `aws/secretsmanager`, which needs no grant
+   */
+  readonly secretsKmsKeyArn?: string;
+  /**
    * What happens to created secrets when they leave the stack (imported secrets are never touched).
    * @default RemovalPolicy.DESTROY
    */
@@ -35,9 +41,11 @@ export class ProviderSecrets extends Construct {
   public readonly plaid: ISecret;
   /** The Argyle webhook secrets. */
   public readonly argyle: ISecret;
+  private readonly kmsKeyArn: string | undefined;
 
   public constructor(scope: Construct, id: string, props: ProviderSecretsProps = {}) {
     super(scope, id);
+    this.kmsKeyArn = props.secretsKmsKeyArn;
     this.plaid = this.secret('PlaidSecret', props.plaidSecretArn, {
       description: 'Plaid API credentials for webhook verification keys: {"client_id": "…", "secret": "…"}',
       placeholder: '{"client_id":"","secret":""}',
@@ -50,10 +58,29 @@ export class ProviderSecrets extends Construct {
     });
   }
 
-  /** Lets a function read both secrets (`GetSecretValue`, `DescribeSecret` on the two ARNs). */
+  /**
+   * Lets a function read both secrets: `GetSecretValue` on the two ARNs (`ISecret.grantRead` adds
+   * `DescribeSecret`, which the function never calls), and `kms:Decrypt` on the customer managed key
+   * when one is configured, only through Secrets Manager in this region.
+   */
   public grantRead(grantee: IGrantable): void {
-    this.plaid.grantRead(grantee);
-    this.argyle.grantRead(grantee);
+    Grant.addToPrincipal({
+      grantee,
+      actions: ['secretsmanager:GetSecretValue'],
+      resourceArns: [this.plaid.secretArn, this.argyle.secretArn],
+    });
+    if (this.kmsKeyArn) {
+      const stack = Stack.of(this);
+      grantee.grantPrincipal.addToPrincipalPolicy(
+        new PolicyStatement({
+          actions: ['kms:Decrypt'],
+          resources: [this.kmsKeyArn],
+          conditions: {
+            StringEquals: { 'kms:ViaService': `secretsmanager.${stack.region}.${stack.urlSuffix}` },
+          },
+        }),
+      );
+    }
   }
 
   private secret(

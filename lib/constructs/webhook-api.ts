@@ -12,6 +12,8 @@ import type { ICertificate } from 'aws-cdk-lib/aws-certificatemanager';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { guardRule } from '../guard-validation.js';
+import { acknowledgeLogGroupRules } from './pipeline-function.js';
 
 /** A custom domain for the webhook endpoints. */
 export interface WebhookApiDomain {
@@ -86,6 +88,8 @@ export class WebhookApi extends Construct {
       removalPolicy: props.accessLogRemovalPolicy ?? RemovalPolicy.DESTROY,
     });
 
+    acknowledgeLogGroupRules(this.accessLogGroup, props.accessLogRetention ?? RetentionDays.ONE_MONTH);
+
     if (props.domain) {
       this.domainName = new DomainName(this, 'DomainName', {
         domainName: props.domain.domainName,
@@ -136,6 +140,20 @@ export class WebhookApi extends Construct {
             'Plaid and Argyle cannot sign requests for IAM, Cognito or a JWT authorizer. The ingest ' +
             'function authenticates every request itself before using it: an ES256 JWT over the body ' +
             'hash for Plaid, an HMAC-SHA512 of the raw body for Argyle; unsigned requests get 401.',
+        });
+        Validations.of(route).acknowledge({
+          id: guardRule('api_gw_v2_authorization_type_configured_check'),
+          reason:
+            'AuthorizationType NONE: Plaid and Argyle cannot sign requests for AWS_IAM, JWT or a custom ' +
+            'authorizer. The ingest function verifies every body (Plaid ES256 JWT over the body hash, ' +
+            'Argyle HMAC-SHA512) before using it and answers 401 otherwise.',
+        });
+        Validations.of(route).acknowledge({
+          id: guardRule('lambda_function_public_access_prohibited_check'),
+          reason:
+            'The invoke permission names apigateway.amazonaws.com with the SourceArn of this route of ' +
+            'this API (execute-api:<region>:<account>:<api>/*/*/webhooks/<provider>). The rule reads a ' +
+            'SourceArn only as a literal string or a Ref/GetAtt, not the Fn::Join that builds it.',
         });
       }
       urls[provider] = `${baseUrl}${path.slice(1)}`;

@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
+import { Queue, QueueEncryption, RedrivePermission } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
 /** Properties of a {@link WebhookQueue}. */
@@ -35,7 +36,7 @@ export const VISIBILITY_TIMEOUT_FACTOR = 6;
  * SQS-managed keys and refuse requests that are not over TLS.
  */
 export class WebhookQueue extends Construct {
-  /** The queue the ingest function and the reconciler send to and the router consumes. */
+  /** The queue the ingest function sends to and the router consumes. */
   public readonly queue: Queue;
   /** Messages the router failed on `maxReceiveCount` times. */
   public readonly deadLetterQueue: Queue;
@@ -59,6 +60,9 @@ export class WebhookQueue extends Construct {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: props.deadLetterRetentionPeriod ?? Duration.days(14),
+      // Stated explicitly (it is the SQS default) so the queue reads as a dead-letter queue (Guard
+      // CT.SQS.PR.1). `byQueue` naming the main queue would make the two queues depend on each other.
+      redriveAllowPolicy: { redrivePermission: RedrivePermission.ALLOW_ALL },
     });
     this.queue = new Queue(this, 'Queue', {
       encryption: QueueEncryption.SQS_MANAGED,
@@ -66,6 +70,24 @@ export class WebhookQueue extends Construct {
       visibilityTimeout,
       retentionPeriod: props.retentionPeriod ?? Duration.days(4),
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: this.maxReceiveCount },
+    });
+  }
+
+  /** `SendMessage` only (`grantSendMessages` adds `GetQueueUrl` and `GetQueueAttributes`, never called). */
+  public grantSend(grantee: IGrantable): Grant {
+    return Grant.addToPrincipal({
+      grantee,
+      actions: ['sqs:SendMessage'],
+      resourceArns: [this.queue.queueArn],
+    });
+  }
+
+  /** What a Lambda event source mapping polls the queue with, on the function role's behalf. */
+  public grantEventSourceMapping(grantee: IGrantable): Grant {
+    return Grant.addToPrincipal({
+      grantee,
+      actions: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
+      resourceArns: [this.queue.queueArn],
     });
   }
 }

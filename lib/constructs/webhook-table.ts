@@ -60,8 +60,10 @@ export class WebhookTable extends Construct {
   }
 
   /**
-   * The router's access: read the stored state of a batch (and the body when a message lacks it),
-   * then, on exceptions only, claim, adopt, quarantine or fail a record.
+   * The router's access (docs/storage-layout.md): one `BatchGetItem` per batch (the state, and the
+   * body when a message lacks it), a consistent `GetItem` of a record not there yet, then, on
+   * exceptions only, `PutItem` to adopt a message whose record is missing and `UpdateItem` to claim,
+   * quarantine or fail a record.
    */
   public grantReadAndUpdate(grantee: IGrantable): Grant {
     return this.grantOnTable(

@@ -43,7 +43,7 @@ describe('cdk-nag AwsSolutions', () => {
   });
 
   it('acknowledges only the reviewed rules, each with a reason, next to the construct concerned', () => {
-    const acknowledgements = acknowledgementsIn(app);
+    const acknowledgements = acknowledgementsIn(app).filter((a) => a.id.startsWith('AwsSolutions-'));
     expect([...new Set(acknowledgements.map((a) => a.id))].sort()).toEqual([
       'AwsSolutions-APIG4',
       'AwsSolutions-IAM5[Resource::*]',

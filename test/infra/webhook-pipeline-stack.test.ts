@@ -60,9 +60,23 @@ describe('functions', () => {
       POWERTOOLS_SERVICE_NAME: service,
       POWERTOOLS_METRICS_NAMESPACE: 'WebhookPipeline',
       POWERTOOLS_LOG_LEVEL: 'INFO',
-      NODE_OPTIONS: '--enable-source-maps',
     });
+    // Source maps are shipped, not loaded at every cold start (runtimeSourceMaps).
+    expect(environmentOf(template, service)).not.toHaveProperty('NODE_OPTIONS');
   });
+
+  it.each(SERVICES)(
+    '%s logs JSON without Lambda START, END and REPORT lines, request lines sampled',
+    (service) => {
+      const [, fn] = functionOf(template, service);
+      expect(fn.Properties.LoggingConfig).toMatchObject({
+        LogFormat: 'JSON',
+        SystemLogLevel: 'WARN',
+        ApplicationLogLevel: 'INFO',
+      });
+      expect(environmentOf(template, service)).toMatchObject({ LOG_SAMPLE_RATE: '0.01' });
+    },
+  );
 
   it('gives every function a log group with a retention', () => {
     const logGroups = template.findResources('AWS::Logs::LogGroup');
@@ -77,7 +91,7 @@ describe('functions', () => {
       POWERTOOLS_SERVICE_NAME: 'webhook-ingest',
       POWERTOOLS_METRICS_NAMESPACE: 'WebhookPipeline',
       POWERTOOLS_LOG_LEVEL: 'INFO',
-      NODE_OPTIONS: '--enable-source-maps',
+      LOG_SAMPLE_RATE: '0.01',
       TABLE_NAME: { Ref: tableId },
       QUEUE_URL: { Ref: queueId },
       PLAID_ENV: 'sandbox',
@@ -187,12 +201,8 @@ describe('IAM', () => {
       'dynamodb:UpdateItem on table',
       'logs:CreateLogStream on webhook-ingest logs',
       'logs:PutLogEvents on webhook-ingest logs',
-      'secretsmanager:DescribeSecret on argyleSecret',
-      'secretsmanager:DescribeSecret on plaidSecret',
       'secretsmanager:GetSecretValue on argyleSecret',
       'secretsmanager:GetSecretValue on plaidSecret',
-      'sqs:GetQueueAttributes on queue',
-      'sqs:GetQueueUrl on queue',
       'sqs:SendMessage on queue',
       'xray:PutTelemetryRecords on *',
       'xray:PutTraceSegments on *',
@@ -208,10 +218,8 @@ describe('IAM', () => {
       'events:PutEvents on bus',
       'logs:CreateLogStream on webhook-router logs',
       'logs:PutLogEvents on webhook-router logs',
-      'sqs:ChangeMessageVisibility on queue',
       'sqs:DeleteMessage on queue',
       'sqs:GetQueueAttributes on queue',
-      'sqs:GetQueueUrl on queue',
       'sqs:ReceiveMessage on queue',
       'xray:PutTelemetryRecords on *',
       'xray:PutTraceSegments on *',
@@ -260,9 +268,26 @@ describe('event bus', () => {
     });
   });
 
-  it('publishes one draft-04 JSON Schema per detail-type to the registry', () => {
-    template.resourceCountIs('AWS::EventSchemas::Registry', 1);
+  it('publishes one draft-04 JSON Schema per detail-type, in registries of at most 80 schemas', () => {
+    const registries = template.findResources('AWS::EventSchemas::Registry');
+    expect(Object.keys(registries)).toHaveLength(3);
     template.resourceCountIs('AWS::EventSchemas::Schema', DETAIL_TYPES.length);
+    const perRegistry = new Map<string, number>();
+    for (const schema of Object.values(template.findResources('AWS::EventSchemas::Schema'))) {
+      const [registryId] = schema.Properties.RegistryName['Fn::GetAtt'];
+      perRegistry.set(registryId, (perRegistry.get(registryId) ?? 0) + 1);
+    }
+    expect([...perRegistry.keys()].sort()).toEqual(Object.keys(registries).sort());
+    for (const count of perRegistry.values()) expect(count).toBeLessThanOrEqual(80);
+    expect(
+      Object.values(registries)
+        .map((r) => r.Properties.RegistryName)
+        .sort(),
+    ).toEqual([
+      'webhook-pipeline-dev-argyle',
+      'webhook-pipeline-dev-plaid-1',
+      'webhook-pipeline-dev-plaid-2',
+    ]);
     const [, schema] = single(template, 'AWS::EventSchemas::Schema', {
       SchemaName: 'webhooks.plaid@TRANSACTIONS.SYNC_UPDATES_AVAILABLE',
     });

@@ -31,7 +31,7 @@ export interface PlaidStubOptions {
 export interface PlaidItemState {
   readonly webhook?: string | null;
   readonly products?: readonly string[];
-  /** Plaid's error object of the Item (e.g. ITEM_LOGIN_REQUIRED), or null. */
+  /** Plaid's error object of the Item (e.g. ITEM_LOGIN_REQUIRED), or null: /item/get is the one answer that carries it. */
   readonly error?: { error_type: string; error_code: string; error_message: string } | null;
   readonly lastWebhook?: { sent_at: string; code_sent: string } | null;
   readonly transactions?: { last_successful_update: string | null; last_failed_update: string | null } | null;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadReplayPrices, replayCost } from '../../../cli/ops/replay-cost.js';
+import { loadReplayPrices, replayCost, usd } from '../../../cli/ops/replay-cost.js';
 import {
   bodyNamesItem,
   compileFilter,
@@ -111,5 +111,16 @@ describe('replay cost', () => {
       cost.lines.reduce((s, l) => s + l.usd, 0),
       12,
     );
+  });
+
+  it('prints small amounts with two significant digits, never in exponent notation', () => {
+    expect([1.2e-7, 0.00063, 0.0012, 0.02, 3.456, 0].map(usd)).toEqual([
+      '$0.00000012',
+      '$0.00063',
+      '$0.0012',
+      '$0.02',
+      '$3.46',
+      '$0',
+    ]);
   });
 });

@@ -1,0 +1,94 @@
+import { MAX_CONSUMER_ACCOUNTS, MAX_URL_LENGTH, SETTINGS } from '../../../lib/stack-settings.js';
+
+/** A stack a user can ask for, as the CDK context of `cdk deploy -c key=value`. */
+export interface StackShape {
+  readonly name: string;
+  readonly context: Readonly<Record<string, unknown>>;
+}
+
+const accounts = (n: number) => Array.from({ length: n }, (_, i) => String(100_000_000_000 + i));
+const KMS_KEY = 'arn:aws:kms:eu-west-1:123456789012:key/0f1e2d3c-aaaa-bbbb-cccc-123456789012';
+const SECRET = (name: string) => `arn:aws:secretsmanager:eu-west-1:123456789012:secret:${name}-AbCdEf`;
+const CERTIFICATE = 'arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c-aaaa-bbbb-cccc-123456789012';
+const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:ops-alarms';
+
+/** The longest values each setting accepts, all at once. */
+const upperBounds: Record<string, unknown> = {
+  stage: `a${'b'.repeat(19)}`,
+  production: 'true',
+  consumerAccountIds: JSON.stringify(accounts(MAX_CONSUMER_ACCOUNTS)),
+  alarmEmail: `${'o'.repeat(64)}@${'e'.repeat(60)}.example.com`,
+  plaidEnv: 'production',
+  plaidBaseUrl: `https://plaid.example.com/${'p'.repeat(MAX_URL_LENGTH - 26)}`,
+  plaidSecretArn: SECRET(`${'s'.repeat(200)}`),
+  argyleSecretArn: SECRET(`${'a'.repeat(200)}`),
+  secretsKmsKeyArn: KMS_KEY,
+  domainName: `${'w'.repeat(63)}.${'e'.repeat(63)}.example.com`,
+  certificateArn: CERTIFICATE,
+  reservedConcurrency: '{"ingest": 800, "router": 100}',
+  routerBatchSize: '10000',
+  routerMaxBatchingWindowSeconds: '300',
+  routerMaxConcurrency: '1000',
+  archiveRetentionDays: '36500',
+  throttleRateLimit: '10000',
+  throttleBurstLimit: '5000',
+  retentionDays: '3650',
+  dedupeWindowSeconds: '86400',
+  maxBodyBytes: String(1024 * 1024),
+  reconcileScheduleMinutes: '1440',
+  reconcileAfterSeconds: '86400',
+  logRetentionDays: '3653',
+  logLevel: 'DEBUG',
+  metricsNamespace: 'N'.repeat(255),
+  signatureFailureThreshold: '1000000',
+};
+
+/** The smallest values, where a setting has a lower bound that changes the template. */
+const lowerBounds: Record<string, unknown> = {
+  stage: 'a',
+  routerBatchSize: '1',
+  routerMaxBatchingWindowSeconds: '0',
+  routerMaxConcurrency: '2',
+  archiveRetentionDays: '0',
+  throttleRateLimit: '1',
+  throttleBurstLimit: '1',
+  retentionDays: '1',
+  dedupeWindowSeconds: '330',
+  maxBodyBytes: '1024',
+  reconcileScheduleMinutes: '2',
+  reconcileAfterSeconds: '60',
+  logRetentionDays: '1',
+  signatureFailureThreshold: '1',
+  reservedConcurrency: '1',
+};
+
+/** Only the settings this version of the app knows (a removed setting drops out of the shapes). */
+const known = (context: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(context).filter(([key]) => key in SETTINGS));
+
+/** Every shape the preflight synthesizes. */
+export const STACK_SHAPES: readonly StackShape[] = [
+  { name: 'default', context: {} },
+  { name: 'production', context: { stage: 'prod' } },
+  { name: 'consumer accounts', context: { consumerAccountIds: '111111111111,222222222222' } },
+  {
+    name: 'custom domain',
+    context: { domainName: 'webhooks.example.com', certificateArn: CERTIFICATE },
+  },
+  {
+    name: 'imported secrets under a customer managed key',
+    context: {
+      plaidSecretArn: SECRET('plaid'),
+      argyleSecretArn: SECRET('argyle'),
+      secretsKmsKeyArn: KMS_KEY,
+    },
+  },
+  { name: 'alarm topic', context: { alarmTopicArn: TOPIC } },
+  { name: 'alarm email', context: { alarmEmail: 'ops@example.com' } },
+  { name: 'every setting at its upper bound', context: known(upperBounds) },
+  {
+    name: 'every setting at its upper bound, alarm topic',
+    context: known({ ...upperBounds, alarmEmail: undefined, alarmTopicArn: TOPIC }),
+  },
+  { name: 'every setting at its lower bound', context: known(lowerBounds) },
+];
