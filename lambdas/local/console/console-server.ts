@@ -176,7 +176,11 @@ export const createConsoleServer = ({
       if (!['quarantined', 'failed'].includes(record.status))
         return json(res, 409, { error: `the record is ${record.status}, not quarantined: use Replay` });
       await actions.requeue(record);
-      noteAction(record.webhookId, 'requeued', 'Requeue: a requeued message was sent to the queue');
+      noteAction(
+        record.webhookId,
+        undefined,
+        'Requeue: a requeued message was sent to the queue; the router validates the body again',
+      );
       return json(res, 200, { ok: true, message: 'requeued message sent' });
     }
     json(res, 404, { error: 'no such console route' });
