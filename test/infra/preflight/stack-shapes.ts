@@ -1,3 +1,4 @@
+import { MAX_STORABLE_BODY_BYTES } from '../../../lambdas/shared/aws-limits.js';
 import { MAX_CONSUMER_ACCOUNTS, MAX_URL_LENGTH, SETTINGS } from '../../../lib/stack-settings.js';
 
 /** A stack a user can ask for, as the CDK context of `cdk deploy -c key=value`. */
@@ -34,7 +35,7 @@ const upperBounds: Record<string, unknown> = {
   throttleBurstLimit: '5000',
   retentionDays: '3650',
   dedupeWindowSeconds: '86400',
-  maxBodyBytes: String(1024 * 1024),
+  maxBodyBytes: String(MAX_STORABLE_BODY_BYTES),
   reconcileScheduleMinutes: '1440',
   reconcileAfterSeconds: '86400',
   logRetentionDays: '3653',
