@@ -43,6 +43,8 @@ describe('quota preflight: every shape of the stack against the AWS limits it ca
     expect([...top.values()].filter((f) => f.level !== 'ok').map(line)).toEqual([]);
     // The figures docs/deploy.md quotes.
     console.log(`default stack, highest use of each limit:\n  ${[...top.values()].map(line).join('\n  ')}`);
+    const anyShape = highestUse(results.flatMap((r) => r.findings));
+    console.log(`any shape, highest use of each limit:\n  ${[...anyShape.values()].map(line).join('\n  ')}`);
     const measuredEverywhere = new Set(results.flatMap((r) => r.findings.map((f) => f.limit)));
     const expected = Object.entries(AWS_LIMITS)
       .filter(([, limit]) => limit.measured)
