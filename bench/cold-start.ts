@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { functionNodeOptions } from '../lib/constructs/pipeline-function.js';
 import { type Bundle, bundleHandler, stackBanner } from './lib/bundle.js';
 import { ROOT, WORK_DIR, writeResult } from './lib/child.js';
 import { median, round } from './lib/stats.js';
@@ -31,8 +32,8 @@ const POWERTOOLS = {
   AWS_REGION: 'us-east-1',
   AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-  // The stack sets it on every function.
-  NODE_OPTIONS: '--enable-source-maps',
+  // What the stack sets on every function by default.
+  ...functionNodeOptions(false),
 };
 const ENVIRONMENTS: Record<string, Record<string, string>> = {
   baseline: { ...POWERTOOLS, AWS_LAMBDA_FUNCTION_NAME: 'baseline' },
@@ -138,5 +139,5 @@ writeResult({
   baseline,
   nodeProcessMedianMs: round(median((samples.node as (typeof samples)[string]).wallMs), 1),
   banner: stackBanner().source,
-  nodeOptions: POWERTOOLS.NODE_OPTIONS,
+  nodeOptions: POWERTOOLS.NODE_OPTIONS ?? '',
 });

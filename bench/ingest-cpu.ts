@@ -4,6 +4,7 @@
  * <plaid|argyle> <handler|baseline> [count] [warmup]`.
  */
 import { createHash, createHmac, createPublicKey, timingSafeEqual, verify } from 'node:crypto';
+import { DEFAULT_LOG_SAMPLE_RATE } from '../lambdas/shared/log-sampling.js';
 import { signedDeliveries } from './lib/bodies.js';
 import { writeResult } from './lib/child.js';
 import { CountingQueue } from './lib/in-memory.js';
@@ -74,7 +75,11 @@ const measureBaseline = () => {
 const measureHandler = async () => {
   // One secret configured (the steady state; a rotation briefly doubles the HMAC work).
   const queue = new CountingQueue();
-  const { handler, context } = buildIngestHandler({ ...keys, argyleSecrets: keys.argyleSecret }, { queue });
+  // Request INFO lines sampled as deployed (LOG_SAMPLE_RATE's default).
+  const { handler, context } = buildIngestHandler(
+    { ...keys, argyleSecrets: keys.argyleSecret },
+    { queue, logSampleRate: DEFAULT_LOG_SAMPLE_RATE },
+  );
   const events = deliveries.map((d, i) => toApiEvent(d, i));
   const samples = new Float64Array(count);
   const run = async (i: number) => {

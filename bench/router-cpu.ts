@@ -8,6 +8,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { createRouterHandler } from '../lambdas/router/create-handler.js';
+import { DEFAULT_LOG_SAMPLE_RATE } from '../lambdas/shared/log-sampling.js';
 import { createLogger, createMetrics } from '../lambdas/shared/powertools.js';
 import { buildQueueMessage } from '../lambdas/shared/queue-message.js';
 import { type StoredState, WebhookStatus } from '../lambdas/shared/webhook-record.js';
@@ -91,6 +92,8 @@ if (mode === 'baseline') {
   const handler = createRouterHandler({
     logger: createLogger('webhook-router'),
     metrics: createMetrics('webhook-router'),
+    // Request INFO lines sampled as deployed (LOG_SAMPLE_RATE's default).
+    logSampleRate: DEFAULT_LOG_SAMPLE_RATE,
     deps: { store: new InMemoryRouterStore(states), publisher, now: Date.now },
   });
   const context = lambdaContext('webhook-router', ROUTER_MEMORY_MB, 30_000);

@@ -3,10 +3,11 @@ import { UsageError } from './cli-error.js';
 import { DEV_HELP, dev } from './commands/dev.js';
 import { EVENTS_HELP, events } from './commands/events.js';
 import { FIRE_HELP, fire } from './commands/fire.js';
+import { RECONCILE_HELP, reconcile } from './commands/reconcile.js';
 import { REDRIVE_DLQ_HELP, redriveDlq } from './commands/redrive-dlq.js';
 import { REGISTER_HELP, register } from './commands/register.js';
 import { REPLAY_HELP, replay } from './commands/replay.js';
-import { REQUEUE_QUARANTINED_HELP, requeueQuarantined } from './commands/requeue-quarantined.js';
+import { REQUEUE_HELP, REQUEUE_QUARANTINED_HELP, requeue, requeueQuarantined } from './commands/requeue.js';
 import { SEND_HELP, send } from './commands/send.js';
 import { UNREGISTER_HELP, unregister } from './commands/unregister.js';
 
@@ -26,9 +27,13 @@ Operations (local pipeline with --local, deployed stack with --stack <name>):
   register plaid            Point Plaid Items at a webhook URL (/item/webhook/update), --wait for acks
   register argyle           Create the Argyle webhook subscriptions for a URL (idempotent)
   unregister argyle         Delete the Argyle subscriptions created for a URL
+  reconcile plaid           Find Plaid webhooks never received (/item/get last_webhook); --recover
   fire plaid --sandbox      Have Plaid's sandbox fire a webhook (/sandbox/item/fire_webhook)
-  replay                    Publish stored webhooks of a time window again (metadata.replayed)
+  replay                    Publish stored webhooks again, filtered (provider, type glob, time, status,
+                            Item), with a cost estimate (--dry-run), a rate and a resumable cursor;
+                            --archive: replay the bus archive to consumer rules
   redrive-dlq               Move the dead-letter queue's messages back to the queue
+  requeue                   Bring failed webhooks back (--status quarantined: quarantined ones)
   requeue-quarantined       Re-validate quarantined webhooks; enqueue those that now pass
 
 Run 'webhook-pipeline <command> --help' for a command's options.`;
@@ -40,8 +45,10 @@ const COMMANDS = {
   events,
   register,
   unregister,
+  reconcile,
   replay,
   'redrive-dlq': redriveDlq,
+  requeue,
   'requeue-quarantined': requeueQuarantined,
 } as const;
 const HELPS: Record<string, string> = {
@@ -51,8 +58,10 @@ const HELPS: Record<string, string> = {
   events: EVENTS_HELP,
   register: REGISTER_HELP,
   unregister: UNREGISTER_HELP,
+  reconcile: RECONCILE_HELP,
   replay: REPLAY_HELP,
   'redrive-dlq': REDRIVE_DLQ_HELP,
+  requeue: REQUEUE_HELP,
   'requeue-quarantined': REQUEUE_QUARANTINED_HELP,
 };
 

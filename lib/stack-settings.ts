@@ -1,5 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { parseSourceIpAllowlist } from '../lambdas/ingest/source-ip.js';
+import { MAX_STORABLE_BODY_BYTES } from '../lambdas/shared/aws-limits.js';
 import type { WebhookPipelineStackProps } from './webhook-pipeline-stack.js';
 
 /**
@@ -31,7 +33,10 @@ export const SETTINGS = {
   retentionDays: 'Days a webhook record is kept in the table (default 30)',
   dedupeWindowSeconds:
     'Seconds within which an identical body is a duplicate, at least 330: Plaid token age + skew (default 600)',
-  maxBodyBytes: 'Largest accepted body in bytes (default 262144)',
+  maxBodyBytes: `Largest accepted body in bytes, at most ${MAX_STORABLE_BODY_BYTES} (default 262144)`,
+  plaidKeyFetchesPerMinute: 'Plaid key fetches per ingest instance per minute, 1-600 (default 20)',
+  plaidAllowedSourceIps:
+    'Accept Plaid webhooks only from these addresses: "plaid" (its published ones) or a list of IPs/CIDRs (default: off)',
   logRetentionDays: 'Days logs are kept, a CloudWatch retention value (default 30)',
   logLevel: 'POWERTOOLS_LOG_LEVEL: DEBUG, INFO, WARN or ERROR (default INFO)',
   metricsNamespace: 'CloudWatch namespace of the custom metrics (default WebhookPipeline)',
@@ -212,7 +217,16 @@ export const parseStackSettings = (context: Readonly<Record<string, unknown>>): 
   // The oldest accepted Plaid token (300 s) plus 30 s of clock skew: a captured delivery replayed
   // while its token is still accepted must meet its record.
   const dedupeWindowSeconds = integer('dedupeWindowSeconds', 330, 86_400);
-  const maxBodyBytes = integer('maxBodyBytes', 1024, 1024 * 1024);
+  const maxBodyBytes = integer('maxBodyBytes', 1024, MAX_STORABLE_BODY_BYTES);
+  const plaidKeyFetchesPerMinute = integer('plaidKeyFetchesPerMinute', 1, 600);
+  const plaidAllowedSourceIps = list('plaidAllowedSourceIps');
+  if (plaidAllowedSourceIps) {
+    try {
+      parseSourceIpAllowlist(plaidAllowedSourceIps.join(','));
+    } catch (error) {
+      problems.push(`plaidAllowedSourceIps: ${(error as Error).message}`);
+    }
+  }
   const signatureFailureThreshold = integer('signatureFailureThreshold', 1, 1_000_000);
 
   const logRetentionDays = integer('logRetentionDays', 1, 3653);
@@ -259,6 +273,8 @@ export const parseStackSettings = (context: Readonly<Record<string, unknown>>): 
       retention: days(retentionDays),
       dedupeWindow: seconds(dedupeWindowSeconds),
       maxBodyBytes,
+      plaidKeyFetchesPerMinute,
+      plaidAllowedSourceIps,
       logRetention: logRetentionDays as RetentionDays | undefined,
       logLevel,
       metricsNamespace,

@@ -144,10 +144,23 @@ export interface WebhookPipelineStackProps extends StackProps {
    */
   readonly dedupeWindow?: Duration;
   /**
-   * Largest accepted webhook body, in bytes.
+   * Largest accepted webhook body, in bytes: at most 294912, what one DynamoDB item stores with the
+   * record's other attributes (docs/deploy.md, "Limits").
    * @default 262144
    */
   readonly maxBodyBytes?: number;
+  /**
+   * Plaid key fetches per ingest function instance per minute; past it an uncached key id is
+   * answered 503 (a flood of random kids costs a bounded number of Plaid calls).
+   * @default 20
+   */
+  readonly plaidKeyFetchesPerMinute?: number;
+  /**
+   * Accept Plaid webhooks only from these source addresses (403 otherwise): `['plaid']` for Plaid's
+   * published addresses, or addresses and CIDR blocks. Off by default (docs/security.md).
+   * @default - any source address
+   */
+  readonly plaidAllowedSourceIps?: readonly string[];
   /**
    * Retention of the function and access logs.
    * @default RetentionDays.ONE_MONTH
@@ -257,6 +270,12 @@ export class WebhookPipelineStack extends Stack {
         PLAID_SECRET_ARN: this.secrets.plaid.secretArn,
         ARGYLE_SECRET_ARN: this.secrets.argyle.secretArn,
         MAX_BODY_BYTES: String(props.maxBodyBytes ?? 256 * 1024),
+        ...(props.plaidKeyFetchesPerMinute
+          ? { PLAID_KEY_FETCHES_PER_MINUTE: String(props.plaidKeyFetchesPerMinute) }
+          : {}),
+        ...(props.plaidAllowedSourceIps?.length
+          ? { PLAID_ALLOWED_SOURCE_IPS: props.plaidAllowedSourceIps.join(',') }
+          : {}),
         DEDUPE_WINDOW_SECONDS: String(dedupeWindow.toSeconds()),
         RETENTION_DAYS: retentionDays,
       },

@@ -48,6 +48,8 @@ export const buildIngestHandler = (
     metrics?: Metrics;
     now?: () => number;
     newId?: () => string;
+    /** Share of request INFO lines written (the factory's default, every line, when absent). */
+    logSampleRate?: number;
   } = {},
 ) => {
   applyDeployedEnvironment('webhook-ingest', INGEST_MEMORY_MB);
@@ -71,6 +73,7 @@ export const buildIngestHandler = (
   const handler = createIngestHandler({
     logger: io.logger ?? createLogger('webhook-ingest'),
     metrics: io.metrics ?? createMetrics('webhook-ingest'),
+    ...(io.logSampleRate === undefined ? {} : { logSampleRate: io.logSampleRate }),
     deps: {
       providers: createProviders({
         plaid: {

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { Message } from '@aws-sdk/client-sqs';
-import { QueueMessageSchema } from '../../lambdas/shared/queue-message.js';
+import { escapeForSqs, type QueueMessage, QueueMessageSchema } from '../../lambdas/shared/queue-message.js';
 import { COMMON_OPTIONS, intOption, numberOption, TARGET_HELP, TARGET_OPTIONS } from '../ops/args.js';
 import { createRateLimiter } from '../ops/concurrency.js';
 import { createProgress } from '../ops/progress.js';
@@ -12,9 +12,10 @@ export const REDRIVE_DLQ_HELP = `Usage:
   webhook-pipeline redrive-dlq (--local | --stack <name>) [options]
 
 Moves the messages of the router's dead-letter queue back to its queue: each message is received,
-checked against the queue-message schema, sent to the queue unchanged, and deleted from the DLQ
-only once the send succeeded, so nothing is lost (a crash in between leaves a copy in the DLQ;
-the router publishes a webhookId once). Messages that are not valid queue messages stay in the
+checked against the queue-message schema, sent to the queue marked requeued (replay messages are
+sent unchanged), and deleted from the DLQ only once the send succeeded, so nothing is lost (a crash
+in between leaves a copy in the DLQ). The router claims a requeued message's record before it
+publishes (status 'published' only if it is not yet), so a webhook is published once. Messages that are not valid queue messages stay in the
 DLQ and are listed. The router then publishes them as usual; a cause still present sends them
 back to the DLQ after maxReceiveCount.
 
@@ -101,7 +102,7 @@ export const redriveDlq = async (
         continue;
       }
       emptyPolls = 0;
-      const valid: { message: Message; item: RedriveItem }[] = [];
+      const valid: { message: Message; item: RedriveItem; body: string }[] = [];
       for (const message of batch) {
         seen.add(message.MessageId as string);
         const item: RedriveItem = {
@@ -134,15 +135,22 @@ export const redriveDlq = async (
         if (values['dry-run']) {
           held.push(message);
           progress.tick('ok');
-        } else valid.push({ message, item });
+        } else {
+          const data = parsed.data;
+          const body = data.replayed
+            ? (message.Body ?? '')
+            : escapeForSqs(JSON.stringify({ ...data, requeued: true } satisfies QueueMessage));
+          valid.push({ message, item, body });
+        }
       }
       if (valid.length === 0) continue;
       await limiter.take(valid.length);
-      // The body goes back unchanged: it is what the ingest function (or a replay) wrote.
+      // The raw body goes back unchanged; the message is marked requeued so that the router claims
+      // the record (its status may be 'failed' by now) before it publishes. Replays stay replays.
       const sent = await sendBatch(
         target.sqs,
         target.queueUrl,
-        valid.map((v) => v.message.Body ?? ''),
+        valid.map((v) => v.body),
       );
       const toDelete = valid.filter((_, i) => sent[i]?.ok);
       valid.forEach(({ message, item }, i) => {

@@ -90,7 +90,8 @@ Environment:
 Exit status: 0 when everything was registered (and acknowledged with --wait), 1 when anything
 failed, 2 on a usage error.`;
 
-const SHARED_OPTIONS = {
+/** Options of `register plaid|argyle`, shared with `reconcile plaid`. */
+export const SHARED_OPTIONS = {
   url: { type: 'string' },
   'dry-run': { type: 'boolean', default: false },
   'max-attempts': { type: 'string' },
@@ -99,7 +100,8 @@ const SHARED_OPTIONS = {
   ...COMMON_OPTIONS,
 } as const;
 
-const targetFlags = (values: {
+/** The target flags of parsed options. */
+export const targetFlags = (values: {
   local: boolean;
   stack?: string | undefined;
   region?: string | undefined;
@@ -150,40 +152,48 @@ const waitForAcknowledgements = async (
   const progress = createProgress({ label: 'acknowledgements', total: waiting.size });
   const deadline = Date.now() + timeoutMs;
   const seen = new Set<string>();
-  let from = since;
+  // No index is written per webhook (docs/storage-layout.md): each poll is a Scan filtered on the
+  // acknowledgement's detail-type and the time since the update, every 1 s at first, then less often.
+  let pause = 1000;
   while (waiting.size > 0) {
-    const pollStarted = Date.now();
-    const to = new Date(pollStarted + 60_000).toISOString();
-    for await (const page of target.store.queryReceived('plaid', from, to, { withBody: true })) {
-      for (const record of page) {
-        if (record.detailType !== ACK_DETAIL_TYPE || seen.has(record.webhookId)) continue;
-        seen.add(record.webhookId);
-        let body: { item_id?: unknown; new_webhook_url?: unknown; error?: unknown };
-        try {
-          body = JSON.parse(record.rawBody ?? '{}') as typeof body;
-        } catch {
-          continue;
+    await target.store.scan(
+      {
+        providers: ['plaid'],
+        detailType: { exact: ACK_DETAIL_TYPE },
+        from: since,
+        withBody: true,
+      },
+      { segments: 4 },
+      async (page) => {
+        for (const record of page.records) {
+          if (seen.has(record.webhookId)) continue;
+          seen.add(record.webhookId);
+          let body: { item_id?: unknown; new_webhook_url?: unknown; error?: unknown };
+          try {
+            body = JSON.parse(record.rawBody ?? '{}') as typeof body;
+          } catch {
+            continue;
+          }
+          const owners = typeof body.item_id === 'string' ? waiting.get(body.item_id) : undefined;
+          if (!owners || body.new_webhook_url !== url) continue;
+          waiting.delete(body.item_id as string);
+          const acknowledgement: Acknowledgement = {
+            webhookId: record.webhookId,
+            receivedAt: record.receivedAt,
+            status: record.status,
+            ...(body.error ? { error: body.error } : {}),
+          };
+          for (const owner of owners) {
+            owner.acknowledged = !body.error;
+            owner.acknowledgement = acknowledgement;
+          }
+          progress.tick(body.error ? 'failed' : 'ok');
         }
-        const owners = typeof body.item_id === 'string' ? waiting.get(body.item_id) : undefined;
-        if (!owners || body.new_webhook_url !== url) continue;
-        waiting.delete(body.item_id as string);
-        const acknowledgement: Acknowledgement = {
-          webhookId: record.webhookId,
-          receivedAt: record.receivedAt,
-          status: record.status,
-          ...(body.error ? { error: body.error } : {}),
-        };
-        for (const owner of owners) {
-          owner.acknowledged = !body.error;
-          owner.acknowledgement = acknowledgement;
-        }
-        progress.tick(body.error ? 'failed' : 'ok');
-      }
-    }
+      },
+    );
     if (waiting.size === 0 || Date.now() >= deadline) break;
-    // Look back a minute on the next poll: the index is eventually consistent.
-    from = new Date(Math.max(Date.parse(since), pollStarted - 60_000)).toISOString();
-    await sleep(Math.min(1000, Math.max(0, deadline - Date.now())));
+    await sleep(Math.min(pause, Math.max(0, deadline - Date.now())));
+    pause = Math.min(pause * 2, 15_000);
   }
   for (const owners of waiting.values()) {
     for (const owner of owners) owner.acknowledged = false;

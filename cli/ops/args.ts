@@ -116,3 +116,12 @@ export const urlOption = (flag: string, value: string): string => {
   }
   return value;
 };
+
+/** A rate flag: `50`, `50/s` or `3000/m`, returned per second. */
+export const parseRate = (value: string | undefined, fallback: number, flag = '--rate'): number => {
+  if (value === undefined) return fallback;
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(?:\/\s*([sm]))?\s*$/.exec(value);
+  const n = match ? Number(match[1]) / (match[2] === 'm' ? 60 : 1) : Number.NaN;
+  if (!(n > 0)) throw new UsageError(`${flag} must be a positive rate (50, 50/s or 3000/m), got "${value}"`);
+  return n;
+};

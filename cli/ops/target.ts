@@ -2,9 +2,9 @@ import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-clo
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import {
-  createDynamoWebhookStore,
-  type DynamoWebhookStore,
-} from '../../lambdas/shared/adapters/webhook-store.js';
+  createOperationsStore,
+  type OperationsStore,
+} from '../../lambdas/shared/adapters/operations-store.js';
 import { UsageError } from '../cli-error.js';
 import { localDir } from '../local-settings.js';
 
@@ -35,6 +35,8 @@ export interface PipelineTarget {
   readonly queueUrl: string;
   readonly deadLetterQueueUrl: string;
   readonly eventBusName?: string;
+  /** The local bus's endpoint (`--local`); a stack uses the usual EventBridge endpoint. */
+  readonly eventBridgeEndpoint?: string;
   readonly plaidWebhookUrl?: string;
   readonly argyleWebhookUrl?: string;
   readonly plaidSecretArn?: string;
@@ -44,7 +46,8 @@ export interface PipelineTarget {
   readonly region?: string;
   readonly dynamo: DynamoDBClient;
   readonly sqs: SQSClient;
-  readonly store: DynamoWebhookStore;
+  /** The table as the operations commands read it (docs/storage-layout.md). */
+  readonly store: OperationsStore;
   close(): void;
 }
 
@@ -130,12 +133,13 @@ export const resolveTarget = async (flags: TargetFlags, env: NodeJS.ProcessEnv):
       queueUrl: state.queueUrl,
       deadLetterQueueUrl: state.dlqUrl,
       eventBusName: 'webhook-pipeline-local',
+      ...(state.busEndpoint ? { eventBridgeEndpoint: state.busEndpoint } : {}),
       plaidWebhookUrl: `${localPipelineUrl(env)}/webhooks/plaid`,
       argyleWebhookUrl: `${localPipelineUrl(env)}/webhooks/argyle`,
       localDir: localDir(env, flags.localDir),
       dynamo,
       sqs,
-      store: createDynamoWebhookStore({ client: dynamo, tableName: state.tableName }),
+      store: createOperationsStore({ client: dynamo, tableName: state.tableName }),
       close() {
         dynamo.destroy();
         sqs.destroy();
@@ -170,7 +174,7 @@ export const resolveTarget = async (flags: TargetFlags, env: NodeJS.ProcessEnv):
     ...(flags.region ? { region: flags.region } : {}),
     dynamo,
     sqs,
-    store: createDynamoWebhookStore({ client: dynamo, tableName }),
+    store: createOperationsStore({ client: dynamo, tableName }),
     close() {
       dynamo.destroy();
       sqs.destroy();

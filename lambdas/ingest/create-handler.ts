@@ -3,14 +3,18 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { isProviderName } from '../providers/provider.js';
+import { isProviderName, type ProviderName } from '../providers/provider.js';
 import {
+  IngestBudgetExceededError,
   InvalidPayloadError,
   PayloadTooLargeError,
   SignatureVerificationError,
+  SourceAddressRefusedError,
   UnknownProviderError,
 } from '../shared/errors.js';
+import { createLogSampler } from '../shared/log-sampling.js';
 import { countAndLogInfo, countMetric, MetricName } from '../shared/powertools.js';
+import { INGEST_BUDGET_MS } from './budget.js';
 import {
   errorResponse,
   type HttpResponse,
@@ -21,17 +25,40 @@ import {
   toIngestRequest,
 } from './http.js';
 import { type IngestDeps, type IngestOutcome, ingestWebhook } from './ingest-webhook.js';
+import type { SourceIpCheck } from './source-ip.js';
 
 /** What the ingest handler is built from: the core's collaborators and the function's telemetry. */
 export interface IngestHandlerOptions {
   readonly deps: IngestDeps;
   readonly logger: Logger;
   readonly metrics: Metrics;
+  /**
+   * Share (0 to 1) of accepted and duplicate webhooks whose INFO line is written (`LOG_SAMPLE_RATE`
+   * in the deployed handler); every outcome is still counted, and refusals, quarantines and errors
+   * are always logged.
+   * @default 1
+   */
+  readonly logSampleRate?: number;
+  /** Optional source address allowlists by provider (403 outside them, before verification). */
+  readonly sourceIpChecks?: Partial<Record<ProviderName, SourceIpCheck>>;
+  /** Past this the answer is 503 whatever hangs (default {@link INGEST_BUDGET_MS}). */
+  readonly budgetMs?: number;
 }
 
-// The counts of each outcome, for a known and for an unknown webhook code.
+/** `work`, or an {@link IngestBudgetExceededError} once `budgetMs` has passed. */
+const withinBudget = <T>(work: Promise<T>, budgetMs: number): Promise<T> => {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new IngestBudgetExceededError(budgetMs)), budgetMs);
+  });
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+};
+
+// The counts of each outcome, for a known and for an unknown webhook code. A plain accepted webhook
+// writes no EMF line: the dashboard counts accepted webhooks by the router's EventsPublished (one
+// line per batch and provider), which keeps the log bytes of the happy path near zero.
 const OUTCOME_METRICS = {
-  accepted: [[MetricName.Accepted], [MetricName.Accepted, MetricName.UnknownWebhookCode]],
+  accepted: [[], [MetricName.UnknownWebhookCode]],
   duplicate: [[MetricName.Duplicate], [MetricName.Duplicate, MetricName.UnknownWebhookCode]],
   quarantined: [[MetricName.Quarantined], [MetricName.Quarantined, MetricName.UnknownWebhookCode]],
 } as const satisfies Record<IngestOutcome['status'], readonly (readonly MetricName[])[]>;
@@ -40,6 +67,7 @@ const recordOutcome = (
   { logger, metrics }: IngestHandlerOptions,
   outcome: IngestOutcome,
   latencyMs: number,
+  logLine: boolean,
 ) => {
   const names = OUTCOME_METRICS[outcome.status][outcome.known ? 0 : 1];
   const dimensions = { provider: outcome.provider };
@@ -53,9 +81,11 @@ const recordOutcome = (
   if (outcome.status === 'quarantined') {
     for (const name of names) countMetric(metrics, name, dimensions);
     logger.warn('webhook quarantined', { ...fields, issues: outcome.issues });
-  } else {
+  } else if (logLine) {
     // The counts and the one INFO line of the request, in a single write.
     countAndLogInfo(metrics, names, dimensions, logger, 'webhook', fields);
+  } else {
+    for (const name of names) countMetric(metrics, name, dimensions);
   }
 };
 
@@ -77,6 +107,9 @@ const recordFailure = (
   } else if (error instanceof PayloadTooLargeError) {
     countMetric(metrics, MetricName.PayloadTooLarge, dimensions);
     logger.warn('body too large', { provider, size: error.size });
+  } else if (error instanceof SourceAddressRefusedError) {
+    countMetric(metrics, MetricName.SourceAddressRefused, dimensions);
+    logger.warn('source address refused', { provider, sourceIp: error.sourceIp });
   } else if (error instanceof UnknownProviderError) {
     logger.info('unknown provider');
   } else {
@@ -92,14 +125,22 @@ const recordFailure = (
  */
 export const createIngestHandler = (options: IngestHandlerOptions) => {
   const { deps, logger, metrics } = options;
+  const sampled = createLogSampler(options.logSampleRate ?? 1);
   const handle = async (event: APIGatewayProxyEventV2): Promise<HttpResponse> => {
     const started = performance.now();
     const method = event.requestContext?.http?.method ?? 'POST';
     if (method !== 'POST') return methodNotAllowed(method);
     const provider = providerSegment(event);
     try {
-      const outcome = await ingestWebhook(toIngestRequest(event, deps.settings.maxBodyBytes), deps);
-      recordOutcome(options, outcome, Math.round((performance.now() - started) * 100) / 100);
+      // Defence in depth, before any verification work: see docs/security.md.
+      const allowed = isProviderName(provider) ? options.sourceIpChecks?.[provider] : undefined;
+      const sourceIp = event.requestContext?.http?.sourceIp ?? '';
+      if (allowed && !allowed(sourceIp)) throw new SourceAddressRefusedError(provider, sourceIp);
+      const outcome = await withinBudget(
+        ingestWebhook(toIngestRequest(event, deps.settings.maxBodyBytes), deps),
+        options.budgetMs ?? INGEST_BUDGET_MS,
+      );
+      recordOutcome(options, outcome, Math.round((performance.now() - started) * 100) / 100, sampled());
       return outcomeResponse(outcome);
     } catch (error) {
       const response = errorResponse(error);

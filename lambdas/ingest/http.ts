@@ -1,9 +1,11 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import {
+  IngestBudgetExceededError,
   InvalidPayloadError,
   PayloadTooLargeError,
   QueueUnavailableError,
   SignatureVerificationError,
+  SourceAddressRefusedError,
   StoreUnavailableError,
   UnknownProviderError,
   VerificationUnavailableError,
@@ -76,7 +78,9 @@ export const errorResponse = (error: unknown): HttpResponse | undefined => {
   if (error instanceof InvalidPayloadError) return json(400, { error: error.message });
   if (error instanceof PayloadTooLargeError) return json(413, { error: error.message });
   if (error instanceof UnknownProviderError) return json(404, { error: error.message });
+  if (error instanceof SourceAddressRefusedError) return json(403, { error: error.message });
   if (
+    error instanceof IngestBudgetExceededError ||
     error instanceof StoreUnavailableError ||
     error instanceof QueueUnavailableError ||
     error instanceof VerificationUnavailableError

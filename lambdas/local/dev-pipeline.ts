@@ -7,8 +7,10 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { ServiceName } from '../shared/metric-names.js';
+import { API_GATEWAY_NOT_FOUND, matchIngestRoute } from './api-routes.js';
 import { createBusRulesApi } from './bus-rules-api.js';
 import { startCallRecorder } from './call-recorder.js';
+import { type DevConsole, startDevConsole } from './console/dev-console.js';
 import { type DevKeys, loadOrCreateDevKeys } from './dev-keys.js';
 import {
   type Emulator,
@@ -39,6 +41,8 @@ export interface DevPipelineOptions {
   readonly maxReceiveCount: number;
   readonly visibilityTimeoutSeconds: number;
   readonly batchSize: number;
+  /** Local subscriptions: a rules file delivering matching events to local targets (`dev --rules`). */
+  readonly rulesFile?: string | undefined;
   /** Fault injection for tests: bus entries whose detail contains this text are refused. */
   readonly rejectDetailContaining?: string | undefined;
   /** The environment: endpoint overrides, real Plaid credentials, Argyle secrets. Written to by the pipeline. */
@@ -185,6 +189,8 @@ export const startDevPipeline = async (options: DevPipelineOptions): Promise<Dev
       (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] })))
         .Attributes?.QueueArn ?? '';
 
+    // The console (and local rules) observe requests and bus events; started once the URL is known.
+    let devConsole: DevConsole | undefined;
     let busEndpoint = env.EVENTBRIDGE_ENDPOINT;
     let busLabel = `EVENTBRIDGE_ENDPOINT ${busEndpoint}`;
     if (!busEndpoint) {
@@ -193,9 +199,10 @@ export const startDevPipeline = async (options: DevPipelineOptions): Promise<Dev
         rejectDetailContaining: options.rejectDetailContaining,
         // Rules with SQS targets on the SQS stand-in, as `npm run smoke` creates them.
         rules: createBusRulesApi({ sqs, onError: (message) => log(`${time()}  bus      ${message}`) }),
-        onEvent: (event: BusEvent) => {
+        onEvent: (event: BusEvent, line: string) => {
           const id = (event.detail as { metadata?: { webhookId?: string } }).metadata?.webhookId ?? '-';
           log(`${time()}  bus      ${event.source.padEnd(15)} ${event['detail-type']}  ${id}`);
+          devConsole?.recordEvent(event, line);
         },
       });
       stops.push(bus.close);
@@ -218,6 +225,7 @@ export const startDevPipeline = async (options: DevPipelineOptions): Promise<Dev
         await plaidKeys.handle(req, res);
         return;
       }
+      if (devConsole && (await devConsole.handle(req, res, path))) return;
       if (path === '/_local' && req.method === 'GET') {
         json(200, {
           queueUrl,
@@ -230,12 +238,12 @@ export const startDevPipeline = async (options: DevPipelineOptions): Promise<Dev
         });
         return;
       }
-      const match = /^\/webhooks\/([^/]+)\/?$/.exec(path);
-      if (!match?.[1] || !ingest) {
-        json(404, { message: 'Not Found' });
+      // Only the stack's routes reach the function; API Gateway answers everything else itself.
+      const provider = matchIngestRoute(req.method, path);
+      if (!provider || !ingest) {
+        json(API_GATEWAY_NOT_FOUND.status, API_GATEWAY_NOT_FOUND.body);
         return;
       }
-      const provider = decodeURIComponent(match[1]);
       const started = performance.now();
       let body: Buffer;
       try {
@@ -245,6 +253,13 @@ export const startDevPipeline = async (options: DevPipelineOptions): Promise<Dev
           // Answer without reading the rest, as API Gateway refuses oversized payloads.
           json(413, { error: `body exceeds the limit of ${maxBodyBytes} bytes` }, { connection: 'close' });
           req.destroy();
+          devConsole?.recordRequest(req, {
+            provider,
+            path,
+            body: Buffer.alloc(0),
+            status: 413,
+            answer: 'body too large',
+          });
           log(`${time()}  ingest   ${provider.padEnd(7)} 413 body too large`);
           return;
         }
@@ -267,6 +282,13 @@ export const startDevPipeline = async (options: DevPipelineOptions): Promise<Dev
         // Keep the raw answer.
       }
       const ms = (performance.now() - started).toFixed(1);
+      devConsole?.recordRequest(req, {
+        provider,
+        path,
+        body,
+        status: response.statusCode,
+        answer: response.body,
+      });
       log(
         `${time()}  ingest   ${provider.padEnd(7)} ${describeBody(provider, body).padEnd(45)} ${response.statusCode} ${answer}  ${ms} ms`,
       );
@@ -307,6 +329,10 @@ export const startDevPipeline = async (options: DevPipelineOptions): Promise<Dev
     const router = (await recorder.importAs(ServiceName.Router, () => import('../router/handler.js')))
       .handler as unknown as SqsBatchHandler;
 
+    const { tableName, rulesFile } = options;
+    devConsole = await startDevConsole({ url, keys, env, dynamo, sqs, tableName, queueUrl, rulesFile, log });
+    stops.push(devConsole.stop);
+
     const poller = startSqsPoller({
       client: sqs,
       queueUrl,
@@ -324,6 +350,8 @@ export const startDevPipeline = async (options: DevPipelineOptions): Promise<Dev
     const summary: Record<string, string> = {
       'Plaid webhooks': `POST ${url}/webhooks/plaid`,
       'Argyle webhooks': `POST ${url}/webhooks/argyle`,
+      Console: devConsole.url,
+      ...(devConsole.subscriptions ? { Rules: devConsole.subscriptions.rulesFile } : {}),
       Events: busLabel,
       DynamoDB: `${dynamoLabel}, table ${options.tableName}`,
       SQS: `${sqsLabel}, queue ${options.queueName} (DLQ after ${options.maxReceiveCount} receives)`,

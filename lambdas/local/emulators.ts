@@ -51,6 +51,37 @@ export const startDynamoEmulator = async ({
   };
 };
 
+/**
+ * The characters SQS accepts in a message body: #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD |
+ * #x10000 to #x10FFFF (SendMessage API reference). With the `u` flag a lone surrogate is its own
+ * code point, outside every range, so it is refused as SQS refuses it.
+ */
+const SQS_INVALID_BODY_CHAR = /[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
+
+let fauxqsCharactersAligned: Promise<void> | undefined;
+
+/**
+ * fauxqs (1.9 to 2.4 at least) tests bodies against the BMP ranges only, so it refuses every
+ * character outside the BMP (an emoji in an Argyle account id) that real SQS accepts, and the local
+ * ingest answers 503 where AWS answers 200. It exposes no option for this, so the one RegExp its
+ * SendMessage and SendMessageBatch share is given SQS's documented ranges, once per process; its
+ * other checks are untouched. The module is reached by file URL because the package exports only its
+ * entry point. Tested by test/reliability/limits.test.ts through `webhook-pipeline dev`.
+ */
+export const alignFauxqsMessageCharacters = (): Promise<void> => {
+  fauxqsCharactersAligned ??= (async () => {
+    const types = (await import(new URL('./sqs/sqsTypes.js', import.meta.resolve('fauxqs')).href)) as {
+      INVALID_MESSAGE_BODY_CHAR?: RegExp;
+    };
+    const pattern = types.INVALID_MESSAGE_BODY_CHAR;
+    if (!(pattern instanceof RegExp)) {
+      throw new Error('fauxqs changed: sqs/sqsTypes.js no longer exports INVALID_MESSAGE_BODY_CHAR');
+    }
+    pattern.test = (body: string) => SQS_INVALID_BODY_CHAR.test(body);
+  })();
+  return fauxqsCharactersAligned;
+};
+
 /** Starts fauxqs, an in-process SQS emulator speaking the JSON protocol of SDK v3. */
 export const startSqsEmulator = async ({
   port = 0,
@@ -59,6 +90,7 @@ export const startSqsEmulator = async ({
   port?: number;
   host?: string;
 } = {}): Promise<Emulator> => {
+  await alignFauxqsMessageCharacters();
   const server = await startFauxqs({ port, host, logger: false });
   return { endpoint: `http://${host}:${server.port}`, close: () => server.stop() };
 };

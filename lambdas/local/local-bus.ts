@@ -3,7 +3,9 @@ import { appendFile, mkdir } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
+import { answerArchiveRequest, createLocalArchive, LOCAL_PATTERNS } from './archive-replay.js';
 import type { BusRulesApi } from './bus-rules-api.js';
+import { MAX_PUT_EVENTS_REQUEST_BYTES, refuseEntry, refuseRequest } from './eventbridge-limits.js';
 import { readBody } from './http-util.js';
 
 /** An event as a rule target receives it (design section 7). */
@@ -91,11 +93,23 @@ export const startLocalBus = async ({
   await mkdir(dirname(eventsLog), { recursive: true });
   // Appends are chained so concurrent calls never interleave partial lines.
   let writing: Promise<void> = Promise.resolve();
+  // The archive (StartReplay and friends, for `replay --archive`) replays the events log into itself.
+  const archive = createLocalArchive({
+    eventsLog,
+    busName: 'webhook-pipeline-local',
+    region,
+    append: (text) => {
+      writing = writing.catch(() => undefined).then(() => appendFile(eventsLog, text));
+      return writing;
+    },
+    ...LOCAL_PATTERNS,
+  });
   const server = createServer(async (req, res) => {
     const answer = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' });
       res.end(JSON.stringify(body));
     };
+    if (await answerArchiveRequest(archive, req, answer)) return;
     if (req.method === 'POST' && rules?.handles(req.headers['x-amz-target'] as string | undefined)) {
       await rules.answer(req, res);
       return;
@@ -106,12 +120,18 @@ export const startLocalBus = async ({
     }
     let entries: WireEntry[];
     try {
-      const body = JSON.parse((await readBody(req, 1024 * 1024)).toString('utf8')) as {
+      const body = JSON.parse((await readBody(req, MAX_PUT_EVENTS_REQUEST_BYTES)).toString('utf8')) as {
         Entries?: WireEntry[];
       };
       entries = Array.isArray(body.Entries) ? body.Entries : [];
     } catch {
       answer(400, { __type: 'ValidationException', message: 'body is not a PutEvents request' });
+      return;
+    }
+    // EventBridge's own limits (entry count and size): what AWS refuses is refused here too.
+    const refusedRequest = refuseRequest(entries);
+    if (refusedRequest) {
+      answer(400, refusedRequest);
       return;
     }
     if (entries.length === 0 || entries.length > 10) {
@@ -122,6 +142,11 @@ export const startLocalBus = async ({
     const lines: string[] = [];
     const accepted: BusEvent[] = [];
     for (const entry of entries) {
+      const refusedEntry = refuseEntry(entry);
+      if (refusedEntry) {
+        results.push({ ...refusedEntry });
+        continue;
+      }
       let detail: unknown;
       try {
         detail = typeof entry.Detail === 'string' ? JSON.parse(entry.Detail) : undefined;

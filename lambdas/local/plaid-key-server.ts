@@ -14,7 +14,30 @@ export interface PlaidKeyEndpoint {
   readonly requests: () => number;
   /** Publishes or replaces a key (e.g. to mark it expired). */
   readonly setKey: (jwk: PlaidJwk) => void;
+  /**
+   * Makes every request get this answer (e.g. HTTP 400 `INVALID_API_KEYS`, as Plaid answers wrong
+   * credentials), or serves keys again with `undefined`.
+   */
+  readonly setFailure: (answer: PlaidKeyFailureAnswer | undefined) => void;
 }
+
+/** An error answer of the key endpoint, in Plaid's error shape. */
+export interface PlaidKeyFailureAnswer {
+  readonly status: number;
+  readonly body: Record<string, unknown>;
+}
+
+/** Plaid's answer to wrong API credentials (plaid.com/docs/errors/invalid-request). */
+export const INVALID_API_KEYS_ANSWER: PlaidKeyFailureAnswer = {
+  status: 400,
+  body: {
+    error_type: 'INVALID_INPUT',
+    error_code: 'INVALID_API_KEYS',
+    error_message: 'invalid client_id or secret provided',
+    display_message: null,
+    request_id: 'local-invalid-keys',
+  },
+};
 
 /**
  * Serves public keys the way Plaid does: `{key, request_id}` for a known `key_id`, HTTP 400 with
@@ -23,15 +46,23 @@ export interface PlaidKeyEndpoint {
 export const createPlaidKeyEndpoint = (keys: readonly PlaidJwk[]): PlaidKeyEndpoint => {
   const byKid = new Map(keys.map((k) => [k.kid, k]));
   let requests = 0;
+  let failure: PlaidKeyFailureAnswer | undefined;
   return {
     requests: () => requests,
     setKey: (jwk) => void byKid.set(jwk.kid, jwk),
+    setFailure: (answer) => {
+      failure = answer;
+    },
     async handle(req, res) {
       const send = (status: number, body: unknown) => {
         res.writeHead(status, { 'content-type': 'application/json' });
         res.end(JSON.stringify(body));
       };
       requests += 1;
+      if (failure) {
+        send(failure.status, failure.body);
+        return;
+      }
       let keyId: unknown;
       try {
         keyId = (JSON.parse((await readBody(req, 64 * 1024)).toString('utf8')) as { key_id?: unknown })
@@ -97,6 +128,7 @@ export const startPlaidKeyServer = async ({
     url: `http://${host}:${(server.address() as AddressInfo).port}`,
     requests: endpoint.requests,
     setKey: endpoint.setKey,
+    setFailure: endpoint.setFailure,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

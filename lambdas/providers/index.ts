@@ -1,5 +1,5 @@
-import { type ArgyleProviderDeps, classifyArgyleWebhook, createArgyleProvider } from './argyle/index.js';
-import { classifyPlaidWebhook, createPlaidProvider, type PlaidProviderDeps } from './plaid/index.js';
+import { type ArgyleProviderDeps, createArgyleProvider } from './argyle/index.js';
+import { createPlaidProvider, type PlaidProviderDeps } from './plaid/index.js';
 import type { ProviderName, WebhookProvider } from './provider.js';
 
 /** Collaborators of every provider. */
@@ -11,14 +11,11 @@ export interface ProvidersDeps {
 /** The providers the pipeline serves, by route segment. Adding one is a folder and a line here. */
 export type ProviderRegistry = Readonly<Record<ProviderName, WebhookProvider>>;
 
-/** Builds every provider with its collaborators. */
+/**
+ * Builds every provider with its collaborators. Classification alone, without verification, is
+ * `CLASSIFIERS` in classifiers.ts (kept apart so that neither bundle carries what it never runs).
+ */
 export const createProviders = (deps: ProvidersDeps): ProviderRegistry => ({
   plaid: createPlaidProvider(deps.plaid),
   argyle: createArgyleProvider(deps.argyle),
 });
-
-/** Classification without verification, for code that handles bodies already verified at ingest. */
-export const CLASSIFIERS: Readonly<Record<ProviderName, WebhookProvider['classify']>> = {
-  plaid: classifyPlaidWebhook,
-  argyle: classifyArgyleWebhook,
-};

@@ -20,11 +20,12 @@ export const awaitRecord = async (
   deadlineMs: number,
   deps: AwaitRecordDeps,
 ): Promise<StoredState | undefined> => {
-  for (let delay = 20; ; delay = Math.min(delay * 2, 1000)) {
-    const state = await deps.store.getState(dedupeKey, withBody);
-    if (state) return state;
+  // The first read of the batch missed it just now: give the write a moment before each read, so a
+  // busy table is not asked again and again (50 ms, 100 ms, … 1 s apart).
+  for (let delay = 50; ; delay = Math.min(delay * 2, 1000)) {
     const left = deadlineMs - deps.now();
-    if (left <= 0) return undefined;
-    await deps.sleep(Math.min(delay, left));
+    if (left > 0) await deps.sleep(Math.min(delay, left));
+    const state = await deps.store.getState(dedupeKey, withBody);
+    if (state || left <= 0) return state;
   }
 };

@@ -4,6 +4,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { createLogSampler } from '../shared/log-sampling.js';
 import { countMetric, MetricName } from '../shared/powertools.js';
 import { type RecordOutcome, type RouteResults, type RouterDeps, routeWebhooks } from './route-webhooks.js';
 
@@ -12,6 +13,12 @@ export interface RouterHandlerOptions {
   readonly deps: Omit<RouterDeps, 'onMarkError' | 'onFailed'>;
   readonly logger: Logger;
   readonly metrics: Metrics;
+  /**
+   * Share (0 to 1) of routed records whose INFO line is written (`LOG_SAMPLE_RATE` in the deployed
+   * handler); every record is still counted, and failures are always logged.
+   * @default 1
+   */
+  readonly logSampleRate?: number;
 }
 
 // The count of each outcome; a dropped duplicate delivery is already counted by ingest.
@@ -26,6 +33,7 @@ const OUTCOME_METRIC: Record<RecordOutcome['status'], MetricName | undefined> = 
 const record = (
   { logger, metrics }: Pick<RouterHandlerOptions, 'logger' | 'metrics'>,
   results: RouteResults,
+  sampled: () => boolean,
 ) => {
   const counts = new Map<string, number>();
   const bump = (name: string, provider: string) =>
@@ -39,7 +47,9 @@ const record = (
     const name = OUTCOME_METRIC[result.status];
     if (name) bump(name, result.provider);
     if (result.adopted) bump(MetricName.WebhooksAdopted, result.provider);
-    logger.info('routed', { messageId, ...result });
+    // Exceptions (an adopted record, a quarantine) are always logged; plain routing is sampled.
+    if (result.adopted || result.status === 'quarantined' || sampled())
+      logger.info('routed', { messageId, ...result });
   }
   for (const [key, count] of counts) {
     const [name, provider] = key.split('|') as [MetricName, string];
@@ -52,8 +62,9 @@ const record = (
  * then Powertools' BatchProcessor turns per-record failures into `batchItemFailures`, so SQS
  * retries only those records and moves them to the DLQ after `maxReceiveCount`.
  */
-export const createRouterHandler = ({ deps, logger, metrics }: RouterHandlerOptions) => {
+export const createRouterHandler = ({ deps, logger, metrics, logSampleRate }: RouterHandlerOptions) => {
   const processor = new BatchProcessor(EventType.SQS);
+  const sampled = createLogSampler(logSampleRate ?? 1);
   const routerDeps: RouterDeps = {
     ...deps,
     onMarkError: (webhookId, error) =>
@@ -76,7 +87,7 @@ export const createRouterHandler = ({ deps, logger, metrics }: RouterHandlerOpti
         })),
         routerDeps,
       );
-      record({ logger, metrics }, results);
+      record({ logger, metrics }, results, sampled);
       return processPartialResponse(
         event,
         async (sqsRecord: SQSRecord) => {

@@ -1,6 +1,7 @@
 import { createEventBridgeClient, createEventBridgePublisher } from '../shared/adapters/event-publisher.js';
 import { createDynamoClient, createDynamoWebhookStore } from '../shared/adapters/webhook-store.js';
 import { loadRouterConfig } from '../shared/config.js';
+import { loadLogSampleRate } from '../shared/log-sampling.js';
 import { ServiceName } from '../shared/metric-names.js';
 import { createLogger, createMetrics } from '../shared/powertools.js';
 import { createRouterHandler } from './create-handler.js';
@@ -12,6 +13,7 @@ const config = loadRouterConfig();
 export const handler = createRouterHandler({
   logger: createLogger(ServiceName.Router),
   metrics: createMetrics(ServiceName.Router),
+  logSampleRate: loadLogSampleRate(),
   deps: {
     store: createDynamoWebhookStore({
       client: createDynamoClient(config.DYNAMODB_ENDPOINT),

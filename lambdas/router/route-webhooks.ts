@@ -1,5 +1,5 @@
 import { EVENT_SOURCES, type EventMetadata, SCHEMA_VERSION } from '../events/envelope.js';
-import { CLASSIFIERS } from '../providers/index.js';
+import { CLASSIFIERS } from '../providers/classifiers.js';
 import type { Classification } from '../providers/provider.js';
 import { EventPublishError, QueueMessageError } from '../shared/errors.js';
 import { type QueueMessage, QueueMessageSchema } from '../shared/queue-message.js';

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { DEFAULT_MAX_BODY_BYTES, MAX_STORABLE_BODY_BYTES } from './aws-limits.js';
 import { ConfigError } from './errors.js';
 
 const PLAID_ENVIRONMENTS = {
@@ -34,11 +35,27 @@ export const IngestConfigSchema = z
     ARGYLE_SECRET_ARN: optionalString,
     /** Local use only: comma-separated Argyle webhook secrets. */
     ARGYLE_WEBHOOK_SECRETS: optionalString,
-    MAX_BODY_BYTES: positiveInt(256 * 1024),
+    /** At most what one DynamoDB item stores with the record's other attributes (aws-limits.ts). */
+    MAX_BODY_BYTES: z.coerce
+      .number()
+      .int()
+      .positive()
+      .max(
+        MAX_STORABLE_BODY_BYTES,
+        `at most ${MAX_STORABLE_BODY_BYTES}: the largest body a DynamoDB item stores`,
+      )
+      .default(DEFAULT_MAX_BODY_BYTES),
     /** Must cover the oldest accepted Plaid token plus clock skew (checked below). */
     DEDUPE_WINDOW_SECONDS: positiveInt(DEFAULT_DEDUPE_WINDOW_SECONDS),
     RETENTION_DAYS: positiveInt(30),
     PLAID_MAX_TOKEN_AGE_SECONDS: positiveInt(300),
+    /** Plaid key fetches per function instance per minute at most; past it an uncached kid gets 503. */
+    PLAID_KEY_FETCHES_PER_MINUTE: positiveInt(20),
+    /**
+     * Optional: Plaid webhooks only from these source addresses (403 otherwise, before verification).
+     * `plaid` for Plaid's published addresses, or a comma list of IPv4/IPv6 addresses and CIDR blocks.
+     */
+    PLAID_ALLOWED_SOURCE_IPS: optionalString,
     /** How long secrets are cached in the function before Secrets Manager is asked again. */
     SECRETS_MAX_AGE_SECONDS: positiveInt(300),
     /** Local use only: endpoints of emulators or of another region. */

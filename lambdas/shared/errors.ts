@@ -114,6 +114,75 @@ export class ConfigError extends WebhookError {
   }
 }
 
+/** Why Plaid's key endpoint gave no key; the `reason` dimension of the PlaidKeyFetchFailed metric. */
+export const PlaidKeyFailureReason = {
+  /** HTTP 400 other than an unknown key id: INVALID_API_KEYS, INVALID_FIELD… (our configuration). */
+  InvalidRequest: 'invalid_request',
+  /** HTTP 401 or 403. */
+  Unauthorized: 'unauthorized',
+  /** HTTP 429. */
+  RateLimited: 'rate_limited',
+  /** HTTP 5xx. */
+  ServerError: 'server_error',
+  /** Any other status. */
+  UnexpectedStatus: 'unexpected_status',
+  /** No answer within the key fetch's share of the ingest budget. */
+  Timeout: 'timeout',
+  /** The connection failed. */
+  Network: 'network',
+  /** HTTP 200 without a usable key. */
+  UnusableAnswer: 'unusable_answer',
+  /** The Plaid API credentials could not be read. */
+  Credentials: 'credentials',
+  /** This function instance used its key fetches for the minute (a flood of unknown kids). */
+  FetchCap: 'fetch_cap',
+} as const;
+export type PlaidKeyFailureReason = (typeof PlaidKeyFailureReason)[keyof typeof PlaidKeyFailureReason];
+
+/** What Plaid said when its key endpoint failed: logged, never the credentials. */
+export interface PlaidKeyFailureDetails {
+  readonly reason: PlaidKeyFailureReason;
+  readonly status?: number | undefined;
+  readonly errorType?: string | undefined;
+  readonly errorCode?: string | undefined;
+  readonly requestId?: string | undefined;
+}
+
+/**
+ * Plaid's key endpoint gave no key for a reason that is our configuration or Plaid's availability,
+ * not a forgery: answered 503 so Plaid retries. Only Plaid's documented answer for a key id it does
+ * not know (HTTP 400 `INVALID_WEBHOOK_VERIFICATION_KEY_ID`) is a refused signature.
+ */
+export class PlaidKeyUnavailableError extends VerificationUnavailableError {
+  public constructor(
+    message: string,
+    public readonly details: PlaidKeyFailureDetails,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = 'PlaidKeyUnavailableError';
+  }
+}
+
+/** The ingest path ran past its budget (a dependency hung): answered 503 well before Plaid's 10 s. */
+export class IngestBudgetExceededError extends WebhookError {
+  public constructor(public readonly budgetMs: number) {
+    super(`the webhook was not stored within ${budgetMs} ms`);
+    this.name = 'IngestBudgetExceededError';
+  }
+}
+
+/** A webhook from a source address outside the provider's configured allowlist (403, before verification). */
+export class SourceAddressRefusedError extends WebhookError {
+  public constructor(
+    public readonly provider: string,
+    public readonly sourceIp: string,
+  ) {
+    super(`${provider} webhooks are accepted only from the provider's published source addresses`);
+    this.name = 'SourceAddressRefusedError';
+  }
+}
+
 /**
  * An EventBridge event pattern that `PutRule` would refuse; `reason` says why and `path` where
  * (dotted field path inside the pattern, empty at the top).

@@ -19,6 +19,10 @@ export type ServiceName = (typeof ServiceName)[keyof typeof ServiceName];
  * batch whose every record failed is seen.
  */
 export const MetricName = {
+  /**
+   * Not emitted for each webhook any more (its EMF line was most of the log bytes of the happy
+   * path): accepted webhooks are counted by `EventsPublished`, one line per router batch.
+   */
   Accepted: 'WebhookAccepted',
   Duplicate: 'WebhookDuplicate',
   Quarantined: 'WebhookQuarantined',
@@ -34,5 +38,9 @@ export const MetricName = {
   WebhooksFailed: 'WebhooksFailed',
   /** Messages whose ingest write never landed, stored by the router (exceptions only). */
   WebhooksAdopted: 'WebhooksAdopted',
+  /** Plaid's key endpoint gave no key (dimension `reason`: configuration, availability, fetch cap). */
+  PlaidKeyFetchFailed: 'PlaidKeyFetchFailed',
+  /** A webhook from outside the provider's source address allowlist (403). */
+  SourceAddressRefused: 'SourceAddressRefused',
 } as const;
 export type MetricName = (typeof MetricName)[keyof typeof MetricName];

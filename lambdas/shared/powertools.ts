@@ -83,6 +83,11 @@ export class PipelineLogger extends Logger {
   private invocationKeys: string | undefined;
   /** What Powertools' cold-start check answered for the context being added. */
   private coldStartSeen: boolean | undefined;
+  /** The context added for the current invocation, until its keys are encoded. */
+  private pendingContext: { context: Parameters<Logger['addContext']>[0]; coldStart: boolean } | undefined;
+  /** No debug sampling configured, and the level the logger started with. */
+  private readonly debugSamplingOff: boolean;
+  private readonly initialLevel: number;
 
   public constructor(serviceName: string) {
     super({ serviceName });
@@ -93,6 +98,8 @@ export class PipelineLogger extends Logger {
       base.getAttributes();
     this.serviceKey = jsonFields({ service });
     this.samplingKey = jsonFields({ sampling_rate });
+    this.debugSamplingOff = sampling_rate === undefined || sampling_rate === 0;
+    this.initialLevel = this.level;
     const timezone = process.env.TZ ?? '';
     this.fastPathAllowed =
       level === 'INFO' &&
@@ -114,14 +121,31 @@ export class PipelineLogger extends Logger {
   public override addContext(context: Parameters<Logger['addContext']>[0]): void {
     this.coldStartSeen = undefined;
     super.addContext(context);
-    if (
+    this.invocationKeys = undefined;
+    // Encoded when the invocation writes its first fast line, not per invocation: with request
+    // lines sampled (LOG_SAMPLE_RATE), most invocations write none.
+    this.pendingContext =
       !this.fastPathAllowed ||
       this.coldStartSeen === undefined ||
       (context as { tenantId?: unknown }).tenantId !== undefined
-    ) {
-      this.invocationKeys = undefined;
-      return;
-    }
+        ? undefined
+        : { context, coldStart: this.coldStartSeen as boolean };
+  }
+
+  /**
+   * Without a debug sample rate (`POWERTOOLS_LOGGER_SAMPLE_RATE`), Powertools' refresh only sets
+   * the level back to the initial one at every invocation: skipped while it is still that one.
+   */
+  public override refreshSampleRateCalculation(): void {
+    if (this.debugSamplingOff && this.level === this.initialLevel) return;
+    super.refreshSampleRateCalculation();
+  }
+
+  /** The standard keys of the current invocation, encoded on first use. */
+  private currentInvocationKeys(): string | undefined {
+    if (this.invocationKeys !== undefined || this.pendingContext === undefined) return this.invocationKeys;
+    const { context, coldStart } = this.pendingContext;
+    this.pendingContext = undefined;
     const { invokedFunctionArn: arn, memoryLimitInMB: memory, functionName: name } = context;
     let functionKeys = this.functionKeys;
     if (functionKeys.arn !== arn || functionKeys.memory !== memory || functionKeys.name !== name) {
@@ -132,7 +156,8 @@ export class PipelineLogger extends Logger {
     const header = traceHeader();
     if (this.traceKey.header !== header)
       this.traceKey = { header, json: jsonFields({ xray_trace_id: xrayTraceId(header) }) };
-    this.invocationKeys = `${this.serviceKey}${jsonFields({ cold_start: this.coldStartSeen })}${functionKeys.json}${jsonFields({ function_request_id: context.awsRequestId })}${this.samplingKey}${this.traceKey.json}`;
+    this.invocationKeys = `${this.serviceKey}${jsonFields({ cold_start: coldStart })}${functionKeys.json}${jsonFields({ function_request_id: context.awsRequestId })}${this.samplingKey}${this.traceKey.json}`;
+    return this.invocationKeys;
   }
 
   /**
@@ -140,7 +165,7 @@ export class PipelineLogger extends Logger {
    * EMF counts) is written first, in the same write when the line takes the fast path.
    */
   public infoLine(message: string, fields: LogFields, preceding = ''): void {
-    const invocationKeys = this.invocationKeys;
+    const invocationKeys = this.currentInvocationKeys();
     let fast = invocationKeys !== undefined && !customisedLoggers.has(this);
     for (const key in fields) if (STANDARD_LOG_KEYS.has(key)) fast = false;
     if (!fast || this.level > INFO_LEVEL) {

@@ -36,3 +36,23 @@ export const exceptionKey = (status: ExceptionStatus, dedupeKey: string): string
 /** Every `exception` partition value of a status, for a Query per shard. */
 export const exceptionKeys = (status: ExceptionStatus): string[] =>
   Array.from({ length: TABLE_LAYOUT.exceptions.shards }, (_, i) => `${status}#${i}`);
+
+/**
+ * Item attribute names of the v2 layout (docs/storage-layout.md, "Item"), as the operations commands
+ * read and filter them. Kept here so a rename is a one-line change.
+ */
+export const ITEM_ATTRIBUTES = {
+  webhookId: 'webhookId',
+  provider: 'provider',
+  detailType: 'detailType',
+  receivedAt: 'receivedAt',
+  status: 'status',
+  rawBody: 'rawBody',
+  deliveries: 'deliveries',
+  dedupeUntil: 'dedupeUntil',
+  issues: 'issues',
+  failure: 'failure',
+  publishedAt: 'publishedAt',
+  /** Sparse: `<status>#<shard>` only while the record is quarantined or failed. */
+  exception: 'exception',
+} as const;

@@ -166,6 +166,19 @@ export class PipelineAlarms extends Construct {
           'the endpoint; the reason dimension tells which.',
         { threshold: signatureThreshold },
       ),
+      plaidKeyEndpoint: alarm(
+        'PlaidKeyEndpointFailing',
+        this.insightsSum(
+          Metric.PlaidKeyFetchFailed,
+          MetricDimensions.ByProviderAndReason,
+          ServiceName.Ingest,
+        ),
+        "Plaid's webhook verification key endpoint gave no key, so Plaid webhooks are answered 503 and " +
+          'retried by Plaid (for up to 24 hours). The reason dimension tells which: invalid_request or ' +
+          'unauthorized is our configuration (the Plaid credentials secret, plaidEnv); rate_limited, ' +
+          'server_error, timeout or network is Plaid; fetch_cap is a flood of unknown key ids. The ' +
+          "ingest logs carry Plaid's error_code and request_id.",
+      ),
       routerErrors: alarm(
         'RouterErrors',
         props.routerFunction.metricErrors({ statistic: Stats.SUM, period: FIVE_MINUTES }),
@@ -252,7 +265,8 @@ export class PipelineAlarms extends Construct {
           {
             title: 'Ingest outcomes',
             metrics: [
-              byProvider(Metric.Accepted, ServiceName.Ingest),
+              // Ingest writes no count per accepted webhook (log bytes): the router's count is it.
+              byProvider(Metric.EventsPublished, ServiceName.Router),
               byProvider(Metric.Duplicate, ServiceName.Ingest),
               byProvider(Metric.Quarantined, ServiceName.Ingest),
               byProvider(Metric.UnknownWebhookCode, ServiceName.Ingest),

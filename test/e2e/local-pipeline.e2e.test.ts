@@ -206,14 +206,15 @@ describe('npm run dev, end to end (child process, emulators, real handlers)', ()
     for (const line of lines) expect(line).toContain('accounts.connected');
   });
 
-  it('answers 413 for a body over the limit, 404 for an unknown provider and 405 for a GET', async () => {
+  it('answers 413 for a body over the limit, and 404 {"message":"Not Found"} (API Gateway\'s answer) for an unknown provider and for a GET', async () => {
     const big = await fetch(`${dev.url}/webhooks/argyle`, {
       method: 'POST',
       body: Buffer.alloc(300 * 1024, 0x20),
     });
     const unknown = await fetch(`${dev.url}/webhooks/stripe`, { method: 'POST', body: '{}' });
     const get = await fetch(`${dev.url}/webhooks/plaid`);
-    expect([big.status, unknown.status, get.status]).toEqual([413, 404, 405]);
+    expect([big.status, unknown.status, get.status]).toEqual([413, 404, 404]);
+    expect(await get.json()).toEqual({ message: 'Not Found' });
   });
 
   it('stops everything cleanly on Ctrl-C (exit 0)', async () => {

@@ -1,21 +1,15 @@
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localWebhookUrl, postWebhook, signForLocal } from '../../cli/local-settings.js';
 import { sampleBody } from '../../cli/samples.js';
 import { DETAIL_TYPES } from '../../lambdas/events/index.js';
 import { signArgyleBody } from '../../lambdas/local/signing.js';
-import {
-  createDynamoWebhookStore,
-  type DynamoWebhookStore,
-} from '../../lambdas/shared/adapters/webhook-store.js';
 import { buildQueueMessage } from '../../lambdas/shared/queue-message.js';
-import type { WebhookRecord } from '../../lambdas/shared/webhook-record.js';
-import { CLI, type DevProcess, startDevProcess, waitFor } from '../helpers/dev-process.js';
+import { type DevProcess, waitFor } from '../helpers/dev-process.js';
+import { putV2Record, type Seeded, startDevOnV2Table } from '../helpers/v2-table.js';
 import { startArgyleStub } from '../ops/stubs/argyle-stub.js';
 import { startPlaidStub } from '../ops/stubs/plaid-stub.js';
 import { readReport, runCli, tempDir, writeLines } from '../ops/stubs/run-cli.js';
@@ -41,11 +35,11 @@ interface Report {
   items: Record<string, unknown>[];
 }
 
+let pipeline: Awaited<ReturnType<typeof startDevOnV2Table>>;
 let dev: DevProcess;
 let state: LocalState;
 let dynamo: DynamoDBClient;
 let sqs: SQSClient;
-let store: DynamoWebhookStore;
 let reports: string;
 
 const credentials = { accessKeyId: 'l', secretAccessKey: 'l' };
@@ -56,11 +50,6 @@ const entry = (detailType: string) => {
 };
 const events = () => dev.events() as unknown as BusEvent[];
 const eventsOf = (webhookId: string) => events().filter((e) => e.detail.metadata.webhookId === webhookId);
-const post = async (provider: 'plaid' | 'argyle', body: Buffer) => {
-  const headers = await signForLocal(provider, body, dev.env, dev.env.LOCAL_DIR ?? '');
-  const answer = await postWebhook(localWebhookUrl(dev.env, provider), body, headers);
-  return JSON.parse(answer.text) as { status: string; webhookId: string };
-};
 const statusOf = async (dedupeKey: string) =>
   (
     await dynamo.send(
@@ -80,132 +69,40 @@ const publishedStatus = async (dedupeKey: string) => {
 const cli = (args: string[], extra: Record<string, string> = {}) => runCli(args, { ...dev.env, ...extra });
 
 beforeAll(async () => {
-  dev = await startDevProcess({
+  // Records are seeded with PutItem in the v2 layout (docs/storage-layout.md), exceptions included.
+  pipeline = await startDevOnV2Table({
     VISIBILITY_TIMEOUT_SECONDS: '1',
     MAX_RECEIVE_COUNT: '2',
     RECONCILE_EVERY_SECONDS: '0',
   });
+  dev = pipeline.dev;
+  dynamo = pipeline.dynamo;
   state = (await (await fetch(`${dev.url}/_local`)).json()) as LocalState;
-  dynamo = new DynamoDBClient({ endpoint: state.dynamoEndpoint, region: 'us-east-1', credentials });
   sqs = new SQSClient({ endpoint: state.sqsEndpoint, region: 'us-east-1', credentials });
-  store = createDynamoWebhookStore({ client: dynamo, tableName: state.tableName });
   reports = tempDir();
 }, 90_000);
 afterAll(async () => {
-  dynamo?.destroy();
   sqs?.destroy();
-  await dev?.stop();
+  await pipeline?.stop();
 });
 
 describe('operations commands on the local pipeline (child process, emulators, real handlers)', () => {
-  it('replay publishes every published webhook of the window once more, marked replayed, and nothing else', async () => {
-    // Prepare
-    const from = new Date(Date.now() - 1000).toISOString();
-    const sent = [
-      ...(await Promise.all(
-        Array.from({ length: 6 }, (_, i) =>
-          post('plaid', sampleBody(entry('ITEM.LOGIN_REPAIRED'), [`item_id=replay-${i}`])),
-        ),
-      )),
-      ...(await Promise.all(
-        Array.from({ length: 3 }, (_, i) =>
-          post('argyle', sampleBody(entry('accounts.connected'), [`data.account=replay-acc-${i}`])),
-        ),
-      )),
-    ];
-    const quarantined = await post(
-      'plaid',
-      Buffer.from(
-        JSON.stringify({ webhook_type: 'ITEM', webhook_code: 'ERROR', item_id: 1, environment: 'sandbox' }),
-      ),
-    );
-    expect(sent.every((s) => s.status === 'accepted')).toBe(true);
-    expect(quarantined.status).toBe('quarantined');
-    const ids = sent.map((s) => s.webhookId);
-    await waitFor(
-      () => (ids.every((id) => eventsOf(id).length === 1) ? true : undefined),
-      20_000,
-      'originals',
-    );
-    const report = join(reports, 'replay.json');
-    // Act
-    const run = await cli(['replay', '--local', '--from', from, '--report', report]);
-    // Assess
-    expect(run.code, run.stdout + run.stderr).toBe(0);
-    expect(readReport<Report>(report).summary).toEqual({
-      inWindow: 10,
-      otherTypes: 0,
-      selected: 10,
-      skipped: 1,
-      enqueued: 9,
-      failed: 0,
-    });
-    await waitFor(() => (ids.every((id) => eventsOf(id).length === 2) ? true : undefined), 20_000, 'replays');
-    await new Promise((r) => setTimeout(r, 1500));
-    for (const id of ids) {
-      const [original, again] = eventsOf(id);
-      expect(eventsOf(id)).toHaveLength(2);
-      expect(original?.detail.metadata.replayed).toBe(false);
-      expect(again?.detail.metadata.replayed).toBe(true);
-      expect(again?.detail.data).toEqual(original?.detail.data);
-      expect(again?.['detail-type']).toBe(original?.['detail-type']);
-      expect({ ...again?.detail.metadata, replayed: false }).toEqual(original?.detail.metadata);
-    }
-    expect(eventsOf(quarantined.webhookId)).toHaveLength(0);
-  }, 60_000);
-
-  it('replay --dry-run, filtered by provider and type, counts without sending (run as the package command)', async () => {
-    // Prepare
-    const before = events().length;
-    const report = join(reports, 'replay-dry.json');
-    // Act
-    const { stdout } = await promisify(execFile)(
-      process.execPath,
-      [
-        CLI,
-        'replay',
-        '--local',
-        '--from',
-        '10m',
-        '--provider',
-        'argyle',
-        '--type',
-        'accounts.connected',
-        '--dry-run',
-        '--report',
-        report,
-      ],
-      { env: dev.env },
-    );
-    await new Promise((r) => setTimeout(r, 1500));
-    // Assess
-    expect(stdout).toContain('Dry run: nothing was sent');
-    expect(readReport<Report>(report).summary).toMatchObject({ selected: 3, planned: 3, failed: 0 });
-    expect(events().length).toBe(before);
-  }, 30_000);
-
   it('redrive-dlq moves every valid DLQ message back, each is published exactly once, and leaves the invalid one', async () => {
-    // Prepare: webhooks stored but whose messages ended in the DLQ (say, while the bus was down)
+    // Prepare: webhooks whose messages ended in the DLQ (say, while the bus was down), marked failed
     const now = Date.now();
-    const records: WebhookRecord[] = Array.from({ length: 5 }, (_, i) => {
-      const body = sampleBody(entry('TRANSACTIONS.SYNC_UPDATES_AVAILABLE'), [
-        `item_id=redrive-${i}`,
-      ]).toString();
-      return {
-        dedupeKey: `plaid#redrive-${i}-${now}`,
-        webhookId: `redrive-${i}-${now}`,
+    const records: Seeded[] = [];
+    for (let i = 0; i < 5; i += 1) {
+      const r = await putV2Record(dynamo, state.tableName, {
         provider: 'plaid',
         detailType: 'TRANSACTIONS.SYNC_UPDATES_AVAILABLE',
-        status: 'received',
+        status: 'failed',
+        failure: 'PutEvents: InternalFailure',
         receivedAt: new Date(now - i).toISOString(),
-        rawBody: body,
-        deliveries: 1,
-        expiresAt: Math.floor(now / 1000) + 3600,
-        dedupeUntil: Math.floor(now / 1000) + 600,
-      };
-    });
-    for (const r of records) {
-      await store.putIfAbsent(r, 946_684_800);
+        rawBody: sampleBody(entry('TRANSACTIONS.SYNC_UPDATES_AVAILABLE'), [
+          `item_id=redrive-${i}-${now}`,
+        ]).toString(),
+      });
+      records.push(r);
       const message = buildQueueMessage(
         { webhookId: r.webhookId, provider: r.provider, dedupeKey: r.dedupeKey, receivedAt: r.receivedAt },
         r.rawBody,
@@ -243,42 +140,38 @@ describe('operations commands on the local pipeline (child process, emulators, r
     // Prepare: quarantined under an older, stricter schema; bodies that pass today's catalogue
     const from = new Date(Date.now() - 1000).toISOString();
     const now = Date.now();
-    const records: WebhookRecord[] = [
+    const records: Seeded[] = [];
+    for (const [i, event] of [
       'accounts.updated',
       'accounts.removed',
       'identities.added',
       'paystubs.added',
-    ].map((event, i) => ({
-      dedupeKey: `argyle#requeue-${i}-${now}`,
-      webhookId: `requeue-${i}-${now}`,
+    ].entries()) {
+      records.push(
+        await putV2Record(dynamo, state.tableName, {
+          provider: 'argyle',
+          detailType: event,
+          status: 'quarantined',
+          receivedAt: new Date(now - i).toISOString(),
+          rawBody: sampleBody(entry(event), [`data.user=requeue-user-${i}-${now}`]).toString(),
+          issues: ['data.account: required (old schema)'],
+        }),
+      );
+    }
+    const stillBad = await putV2Record(dynamo, state.tableName, {
       provider: 'argyle',
-      detailType: event,
+      detailType: 'accounts.connected',
       status: 'quarantined',
-      receivedAt: new Date(now - i).toISOString(),
-      rawBody: sampleBody(entry(event), [`data.user=requeue-user-${i}`]).toString(),
-      deliveries: 1,
-      expiresAt: Math.floor(now / 1000) + 3600,
-      dedupeUntil: Math.floor(now / 1000) + 600,
-      issues: ['data.account: required (old schema)'],
-    }));
-    for (const r of records) await store.putIfAbsent(r, 946_684_800);
-    const stillBad = await post(
-      'argyle',
-      Buffer.from(JSON.stringify({ event: 'accounts.connected', name: 'n', data: { account: 42 } })),
-    );
-    expect(stillBad.status).toBe('quarantined');
+      receivedAt: new Date(now).toISOString(),
+      rawBody: JSON.stringify({ event: 'accounts.connected', name: 'n', data: { account: 42, n: now } }),
+      issues: ['data.account: expected string'],
+    });
     const report = join(reports, 'requeue.json');
     // Act
     const run = await cli(['requeue-quarantined', '--local', '--from', from, '--report', report]);
     // Assess
     expect(run.code, run.stdout).toBe(0);
-    expect(readReport<Report>(report).summary).toEqual({
-      quarantined: 5,
-      stillInvalid: 1,
-      requeued: 4,
-      changed: 0,
-      failed: 0,
-    });
+    expect(readReport<Report>(report).summary).toEqual({ found: 5, stillInvalid: 1, requeued: 4, failed: 0 });
     expect(run.stdout).toContain(`still invalid accounts.connected ${stillBad.webhookId}`);
     await waitFor(
       () => (records.every((r) => eventsOf(r.webhookId).length === 1) ? true : undefined),
@@ -303,12 +196,62 @@ describe('operations commands on the local pipeline (child process, emulators, r
       join(reports, 'rq2.json'),
     ]);
     expect(again.code).toBe(0);
-    expect(readReport<Report>(join(reports, 'rq2.json')).summary).toMatchObject({
-      quarantined: 1,
-      requeued: 0,
-    });
+    expect(readReport<Report>(join(reports, 'rq2.json')).summary).toMatchObject({ found: 1, requeued: 0 });
     await new Promise((r) => setTimeout(r, 1000));
     for (const r of records) expect(eventsOf(r.webhookId)).toHaveLength(1);
+  }, 60_000);
+
+  it('requeue brings failed webhooks back from the exceptions index: each published once, then no longer listed', async () => {
+    // Prepare: records the router marked failed after their last delivery (no message left)
+    const now = Date.now();
+    const failed: Seeded[] = [];
+    for (let i = 0; i < 3; i += 1) {
+      failed.push(
+        await putV2Record(dynamo, state.tableName, {
+          provider: 'plaid',
+          detailType: 'ITEM.LOGIN_REPAIRED',
+          status: 'failed',
+          failure: 'PutEvents: ThrottlingException',
+          receivedAt: new Date(now - i).toISOString(),
+          rawBody: sampleBody(entry('ITEM.LOGIN_REPAIRED'), [
+            `item_id=requeue-failed-${i}-${now}`,
+          ]).toString(),
+        }),
+      );
+    }
+    const from = new Date(now - 1000).toISOString();
+    // Act
+    const dry = await cli([
+      'requeue',
+      '--local',
+      '--from',
+      from,
+      '--dry-run',
+      '--report',
+      join(reports, 'rf0.json'),
+    ]);
+    const run = await cli(['requeue', '--local', '--from', from, '--report', join(reports, 'rf1.json')]);
+    // Assess
+    expect(dry.code).toBe(0);
+    expect(readReport<Report>(join(reports, 'rf0.json')).summary).toEqual({ found: 3, toSend: 3, failed: 0 });
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(readReport<Report>(join(reports, 'rf1.json')).summary).toEqual({
+      found: 3,
+      requeued: 3,
+      failed: 0,
+    });
+    expect(run.stdout).toContain('PutEvents: ThrottlingException');
+    await waitFor(
+      () => (failed.every((r) => eventsOf(r.webhookId).length === 1) ? true : undefined),
+      20_000,
+      'requeued failed events',
+    );
+    for (const r of failed) expect(await publishedStatus(r.dedupeKey)).toBe('published');
+    const again = await cli(['requeue', '--local', '--from', from, '--report', join(reports, 'rf2.json')]);
+    expect(readReport<Report>(join(reports, 'rf2.json')).summary).toMatchObject({ found: 0, requeued: 0 });
+    expect(again.code).toBe(0);
+    for (const r of failed) expect(eventsOf(r.webhookId)).toHaveLength(1);
+    expect((await cli(['requeue', '--local', '--status', 'lost'])).code).toBe(2);
   }, 60_000);
 
   it("register plaid --wait finds each Item's WEBHOOK_UPDATE_ACKNOWLEDGED in the table and names the missing one", async () => {

@@ -39,8 +39,13 @@ export const devEnvironment = (vars: Record<string, string>): NodeJS.ProcessEnv 
 export const spawnDev = async (
   env: NodeJS.ProcessEnv,
   timeoutMs = 60_000,
+  args: readonly string[] = [],
 ): Promise<{ child: ChildProcess; output: () => string }> => {
-  const child = spawn(process.execPath, [CLI, 'dev'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, 'dev', ...args], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const collect = (d: Buffer) => {
     output += d.toString();
@@ -71,12 +76,15 @@ export interface DevProcess {
 }
 
 /** Starts the local pipeline and waits until it answers. */
-export const startDevProcess = async (extraEnv: Record<string, string> = {}): Promise<DevProcess> => {
+export const startDevProcess = async (
+  extraEnv: Record<string, string> = {},
+  args: readonly string[] = [],
+): Promise<DevProcess> => {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'wp-dev-'));
   const eventsLog = join(dir, 'events.ndjson');
   const env = devEnvironment({ PORT: String(port), LOCAL_DIR: dir, EVENTS_LOG: eventsLog, ...extraEnv });
-  const { child, output } = await spawnDev(env);
+  const { child, output } = await spawnDev(env, 60_000, args);
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   return {
     url: `http://127.0.0.1:${port}`,

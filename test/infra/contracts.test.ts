@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { webhookTableDefinition } from '../../lambdas/shared/adapters/webhook-store.js';
 import { IngestConfigSchema, parseConfig, RouterConfigSchema } from '../../lambdas/shared/config.js';
+import { LogSamplingConfigSchema } from '../../lambdas/shared/log-sampling.js';
 import { METRICS_NAMESPACE, MetricName } from '../../lambdas/shared/powertools.js';
 import { DEFAULT_METRICS_NAMESPACE, PipelineMetric, ServiceName } from '../../lib/pipeline-metrics.js';
 import { devProps, synthStack } from './synth.js';
@@ -38,7 +39,12 @@ describe('function configuration', () => {
         Object.entries(environmentOf(template, service)).map(([k, v]) => [k, deployedValue(k, v)]),
       );
       expect(() => parseConfig(config.schema, env)).not.toThrow();
-      const known = Object.keys(shapeOf(config.schema));
+      // Every function reads LOG_SAMPLE_RATE with its own schema (lambdas/shared/log-sampling.ts).
+      expect(() => parseConfig(LogSamplingConfigSchema, env)).not.toThrow();
+      const known = [
+        ...Object.keys(shapeOf(config.schema)),
+        ...Object.keys(shapeOf(LogSamplingConfigSchema)),
+      ];
       const unknown = Object.keys(env).filter(
         (k) => !known.includes(k) && !k.startsWith('POWERTOOLS_') && k !== 'NODE_OPTIONS',
       );

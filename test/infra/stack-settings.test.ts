@@ -112,6 +112,26 @@ describe('parseStackSettings', () => {
     expect(problems.join('\n')).toMatch(/six-character suffix/);
   });
 
+  it('caps the body limit at what one DynamoDB item stores with the record', () => {
+    expect(parseStackSettings({ maxBodyBytes: '294912' }).props.maxBodyBytes).toBe(294_912);
+    expect(problemsOf({ maxBodyBytes: '294913' })).toEqual([
+      'maxBodyBytes: an integer from 1024 to 294912, got "294913"',
+    ]);
+    expect(problemsOf({ maxBodyBytes: 1024 * 1024 })[0]).toMatch(/^maxBodyBytes: /);
+  });
+
+  it('reads the Plaid source allowlist and key fetch cap, and refuses an address that is not one', () => {
+    const { props } = parseStackSettings({
+      plaidAllowedSourceIps: 'plaid, 10.0.0.0/8',
+      plaidKeyFetchesPerMinute: '30',
+    });
+    expect(props.plaidAllowedSourceIps).toEqual(['plaid', '10.0.0.0/8']);
+    expect(props.plaidKeyFetchesPerMinute).toBe(30);
+    expect(problemsOf({ plaidAllowedSourceIps: '52.21.26.131, plaid.com' })).toEqual([
+      'plaidAllowedSourceIps: source address allowlist: "plaid.com" is not an IP address or CIDR block',
+    ]);
+  });
+
   it('refuses a misspelt setting instead of ignoring it', () => {
     expect(problemsOf({ consumerAccountId: '111111111111' })[0]).toMatch(
       /^consumerAccountId: unknown setting/,

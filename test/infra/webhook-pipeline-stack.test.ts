@@ -60,9 +60,23 @@ describe('functions', () => {
       POWERTOOLS_SERVICE_NAME: service,
       POWERTOOLS_METRICS_NAMESPACE: 'WebhookPipeline',
       POWERTOOLS_LOG_LEVEL: 'INFO',
-      NODE_OPTIONS: '--enable-source-maps',
     });
+    // Source maps are shipped, not loaded at every cold start (runtimeSourceMaps).
+    expect(environmentOf(template, service)).not.toHaveProperty('NODE_OPTIONS');
   });
+
+  it.each(SERVICES)(
+    '%s logs JSON without Lambda START, END and REPORT lines, request lines sampled',
+    (service) => {
+      const [, fn] = functionOf(template, service);
+      expect(fn.Properties.LoggingConfig).toMatchObject({
+        LogFormat: 'JSON',
+        SystemLogLevel: 'WARN',
+        ApplicationLogLevel: 'INFO',
+      });
+      expect(environmentOf(template, service)).toMatchObject({ LOG_SAMPLE_RATE: '0.01' });
+    },
+  );
 
   it('gives every function a log group with a retention', () => {
     const logGroups = template.findResources('AWS::Logs::LogGroup');
@@ -77,7 +91,7 @@ describe('functions', () => {
       POWERTOOLS_SERVICE_NAME: 'webhook-ingest',
       POWERTOOLS_METRICS_NAMESPACE: 'WebhookPipeline',
       POWERTOOLS_LOG_LEVEL: 'INFO',
-      NODE_OPTIONS: '--enable-source-maps',
+      LOG_SAMPLE_RATE: '0.01',
       TABLE_NAME: { Ref: tableId },
       QUEUE_URL: { Ref: queueId },
       PLAID_ENV: 'sandbox',
@@ -376,7 +390,10 @@ describe('alarms', () => {
     expect(alarmNamed('WebhooksFailed').Metrics[0].Expression).toBe(
       `SELECT SUM(WebhooksFailed) FROM SCHEMA("WebhookPipeline", provider, service) WHERE service = 'webhook-router'`,
     );
-    expect(alarms).toHaveLength(8);
+    expect(alarmNamed('PlaidKeyEndpointFailing').Metrics[0].Expression).toBe(
+      `SELECT SUM(PlaidKeyFetchFailed) FROM SCHEMA("WebhookPipeline", provider, reason, service) WHERE service = 'webhook-ingest'`,
+    );
+    expect(alarms).toHaveLength(9);
   });
 
   it('notifies the alarm topic on ALARM and OK, and the topic refuses plain HTTP publishers', () => {

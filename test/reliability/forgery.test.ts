@@ -428,6 +428,12 @@ describe('Plaid: key ids and the key endpoint', () => {
     ['encoded traversal', '..%2F..%2Fadmin'],
     ['very long', 'a'.repeat(5000)],
     ['one over the length limit', 'a'.repeat(129)],
+    ['not a UUID (128 characters)', 'k'.repeat(128)],
+    ['__proto__', '__proto__'],
+    ['constructor', 'constructor'],
+    ['hasOwnProperty', 'hasOwnProperty'],
+    ['a UUID with one character too many', `${randomUUID()}0`],
+    ['a UUID without its hyphens', randomUUID().replaceAll('-', '')],
     ['a NUL byte', 'kid\u0000other'],
     ['non-ASCII', 'ключ'],
     ['whitespace', 'kid with spaces'],
@@ -465,10 +471,8 @@ describe('Plaid: key ids and the key endpoint', () => {
 
   it.each([
     ['a fresh UUID', randomUUID()],
-    ['__proto__', '__proto__'],
-    ['constructor', 'constructor'],
-    ['hasOwnProperty', 'hasOwnProperty'],
-    ['128 characters', 'k'.repeat(128)],
+    ['an upper-case UUID', randomUUID().toUpperCase()],
+    ["Plaid's sandbox key id shape", '6c5516e1-92dc-479e-a8ff-5a51992e0002'],
   ])(
     'refuses an unknown kid (%s) with 401 on every attempt and asks the key endpoint exactly once',
     async (_name, kid) => {

@@ -14,6 +14,8 @@ export interface FaultResult {
   readonly lost: number;
   /** Events beyond the first per webhookId (at-least-once delivery). */
   readonly duplicateEvents: number;
+  /** What else the scenario measured (answers, timings, limits), in a few words. */
+  readonly note?: string;
 }
 
 /** The whole report. */
@@ -70,12 +72,12 @@ export const writeReport = (): { report: ReliabilityReport; table: string } | un
   writeFileSync(REPORT_FILE, `${JSON.stringify(report, null, 2)}\n`);
   const rows = report.faults.map(
     (f) =>
-      `| ${f.name.padEnd(44)} | ${String(f.sent).padStart(5)} | ${String(f.accepted).padStart(5)} | ${String(f.events).padStart(6)} | ${String(f.lost).padStart(4)} | ${String(f.duplicateEvents).padStart(10)} |`,
+      `| ${f.name.padEnd(44)} | ${String(f.sent).padStart(5)} | ${String(f.accepted).padStart(5)} | ${String(f.events).padStart(6)} | ${String(f.lost).padStart(4)} | ${String(f.duplicateEvents).padStart(10)} | ${f.note ?? ''}`,
   );
   const table = [
     '',
     'Reliability',
-    `| ${'fault'.padEnd(44)} |  sent |   2xx | events | lost | duplicates |`,
+    `| ${'fault'.padEnd(44)} |  sent |   2xx | events | lost | duplicates | note`,
     `|${'-'.repeat(46)}|-------|-------|--------|------|------------|`,
     ...rows,
     '',

@@ -1,17 +1,7 @@
-import type { CatalogEntry } from '../catalog-entry.js';
-import { classifyAgainst, summariseIssues } from '../classify.js';
-import {
-  type Classification,
-  ProviderName,
-  UNRECOGNISED_DETAIL_TYPE,
-  type WebhookProvider,
-} from '../provider.js';
-import { PLAID_CATALOG, PlaidEnvelopeSchema, plaidDetailType } from './catalog.js';
+import { lazyClassifier } from '../lazy-classifier.js';
+import { ProviderName, type WebhookProvider } from '../provider.js';
 import type { PlaidKeyCache } from './verification-key-client.js';
 import { verifyPlaidSignature } from './verify-signature.js';
-
-// Plaid types and codes are upper snake case; anything else cannot become a sane detail-type.
-const NAME = /^[A-Z][A-Z0-9_]{0,63}$/;
 
 /** Collaborators of the Plaid provider. */
 export interface PlaidProviderDeps {
@@ -22,36 +12,25 @@ export interface PlaidProviderDeps {
   readonly skewSeconds?: number;
 }
 
-/** Places a parsed Plaid body in the catalogue by its (webhook_type, webhook_code) pair. */
-export const classifyPlaidWebhook = (payload: Record<string, unknown>): Classification => {
-  const envelope = PlaidEnvelopeSchema.safeParse(payload);
-  if (!envelope.success) {
-    return { kind: 'invalid', detailType: UNRECOGNISED_DETAIL_TYPE, issues: summariseIssues(envelope.error) };
-  }
-  const { webhook_type: type, webhook_code: code } = envelope.data;
-  if (!NAME.test(type) || !NAME.test(code)) {
-    return {
-      kind: 'invalid',
-      detailType: UNRECOGNISED_DETAIL_TYPE,
-      issues: ['webhook_type, webhook_code: expected upper snake case names of at most 64 characters'],
-    };
-  }
-  return classifyAgainst(
-    PLAID_CATALOG as Readonly<Record<string, CatalogEntry>>,
-    plaidDetailType(type, code),
-    payload,
-  );
+/**
+ * The Plaid provider: ES256 `Plaid-Verification` JWTs and the Plaid catalogue (loaded on the first
+ * verification; see lazy-classifier.ts).
+ */
+export const createPlaidProvider = (deps: PlaidProviderDeps): WebhookProvider => {
+  const catalogue = lazyClassifier(async () => (await import('./classify.js')).classifyPlaidWebhook);
+  return {
+    name: ProviderName.Plaid,
+    async verify(request) {
+      // No await (and no extra tick) once loaded.
+      const loading = catalogue.ready();
+      if (loading) await loading;
+      await verifyPlaidSignature(request, {
+        keys: deps.keys,
+        now: deps.now,
+        ...(deps.maxTokenAgeSeconds === undefined ? {} : { maxAgeSeconds: deps.maxTokenAgeSeconds }),
+        ...(deps.skewSeconds === undefined ? {} : { skewSeconds: deps.skewSeconds }),
+      });
+    },
+    classify: catalogue.classify,
+  };
 };
-
-/** The Plaid provider: ES256 `Plaid-Verification` JWTs and the Plaid catalogue. */
-export const createPlaidProvider = (deps: PlaidProviderDeps): WebhookProvider => ({
-  name: ProviderName.Plaid,
-  verify: (request) =>
-    verifyPlaidSignature(request, {
-      keys: deps.keys,
-      now: deps.now,
-      ...(deps.maxTokenAgeSeconds === undefined ? {} : { maxAgeSeconds: deps.maxTokenAgeSeconds }),
-      ...(deps.skewSeconds === undefined ? {} : { skewSeconds: deps.skewSeconds }),
-    }),
-  classify: classifyPlaidWebhook,
-});

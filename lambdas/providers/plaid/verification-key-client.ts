@@ -2,6 +2,8 @@ import { createPublicKey } from 'node:crypto';
 import { createVerifier } from 'fast-jwt';
 import * as z from 'zod';
 import {
+  PlaidKeyFailureReason,
+  PlaidKeyUnavailableError,
   SignatureFailureReason,
   SignatureVerificationError,
   VerificationUnavailableError,
@@ -37,63 +39,142 @@ export interface PlaidKeyFetcherOptions {
   /** e.g. `https://production.plaid.com`, or the local dev key server. */
   readonly baseUrl: string;
   readonly credentials: () => Promise<PlaidCredentials>;
-  /** Bounded so that a slow key endpoint cannot hold a webhook past Plaid's 10 s timeout. */
+  /**
+   * Bound on the whole fetch, the credentials read included, so that a slow secret store or key
+   * endpoint cannot hold a webhook past Plaid's 10 s timeout (see lambdas/ingest/budget.ts).
+   */
   readonly timeoutMs?: number;
   readonly fetch?: typeof globalThis.fetch;
 }
+
+/** Plaid's error body (`PlaidError`); every field optional, as a proxy or an outage may answer anything. */
+const PlaidErrorSchema = z.looseObject({
+  error_type: z.string().optional(),
+  error_code: z.string().optional(),
+  request_id: z.string().optional(),
+});
+
+/** Plaid's documented answer for a `key_id` it never issued (HTTP 400, error type INVALID_INPUT). */
+export const UNKNOWN_KEY_ERROR_CODE = 'INVALID_WEBHOOK_VERIFICATION_KEY_ID';
+
+const reasonForStatus = (status: number): PlaidKeyFailureReason => {
+  if (status === 400) return PlaidKeyFailureReason.InvalidRequest;
+  if (status === 401 || status === 403) return PlaidKeyFailureReason.Unauthorized;
+  if (status === 429) return PlaidKeyFailureReason.RateLimited;
+  if (status >= 500) return PlaidKeyFailureReason.ServerError;
+  return PlaidKeyFailureReason.UnexpectedStatus;
+};
+
+const isTimeout = (error: unknown): boolean =>
+  error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+
+/** Settles with `promise`, or rejects with the signal's reason once it aborts. */
+const untilAborted = <T>(promise: Promise<T>, signal: AbortSignal): Promise<T> =>
+  new Promise<T>((resolve, reject) => {
+    if (signal.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+
+const parseError = (text: string) => {
+  try {
+    const parsed = PlaidErrorSchema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+};
 
 /**
  * Calls Plaid's `/webhook_verification_key/get`. This one call uses `fetch` instead of the official
  * `plaid` SDK: the SDK (and axios) would multiply the ingest bundle and its cold start for a single
  * JSON POST on the hot path. The CLI, which makes many Plaid calls, uses the SDK.
+ *
+ * Only HTTP 400 with `INVALID_WEBHOOK_VERIFICATION_KEY_ID` means the token names a key Plaid never
+ * issued (401). Every other failure (INVALID_API_KEYS, INVALID_FIELD, 401, 403, 429, 5xx, a
+ * timeout, a network error, an unusable answer, unreadable credentials) is our configuration or
+ * Plaid's availability: a {@link PlaidKeyUnavailableError}, answered 503 so Plaid retries.
  */
 export const createPlaidKeyFetcher = ({
   baseUrl,
   credentials,
-  timeoutMs = 3000,
+  timeoutMs = 2500,
   fetch = globalThis.fetch,
 }: PlaidKeyFetcherOptions): PlaidKeyFetcher => {
   const url = `${baseUrl.replace(/\/+$/, '')}/webhook_verification_key/get`;
   return async (kid) => {
-    const { clientId, secret } = await credentials();
+    const signal = AbortSignal.timeout(timeoutMs);
+    let creds: PlaidCredentials;
+    try {
+      creds = await untilAborted(credentials(), signal);
+    } catch (error) {
+      throw new PlaidKeyUnavailableError(
+        'the Plaid API credentials could not be read',
+        { reason: isTimeout(error) ? PlaidKeyFailureReason.Timeout : PlaidKeyFailureReason.Credentials },
+        { cause: error },
+      );
+    }
     let response: Response;
     let text: string;
     try {
       response = await fetch(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ client_id: clientId, secret, key_id: kid }),
-        signal: AbortSignal.timeout(timeoutMs),
+        body: JSON.stringify({ client_id: creds.clientId, secret: creds.secret, key_id: kid }),
+        signal,
       });
       text = await response.text();
     } catch (error) {
-      throw new VerificationUnavailableError('Plaid verification key endpoint did not answer', {
-        cause: error,
-      });
-    }
-    // Plaid answers 400 for a key id it does not know: the token names a key Plaid never issued.
-    if (response.status === 400 || response.status === 404) {
-      throw new SignatureVerificationError(
-        'plaid',
-        SignatureFailureReason.UnknownKey,
-        'Plaid-Verification names a key id Plaid does not know',
+      const timedOut = isTimeout(error);
+      throw new PlaidKeyUnavailableError(
+        timedOut
+          ? `Plaid verification key endpoint did not answer within ${timeoutMs} ms`
+          : 'Plaid verification key endpoint could not be reached',
+        { reason: timedOut ? PlaidKeyFailureReason.Timeout : PlaidKeyFailureReason.Network },
+        { cause: error },
       );
     }
-    if (!response.ok) {
-      throw new VerificationUnavailableError(
-        `Plaid verification key endpoint answered HTTP ${response.status}`,
+    if (response.status !== 200) {
+      const plaidError = parseError(text);
+      if (response.status === 400 && plaidError?.error_code === UNKNOWN_KEY_ERROR_CODE) {
+        throw new SignatureVerificationError(
+          'plaid',
+          SignatureFailureReason.UnknownKey,
+          'Plaid-Verification names a key id Plaid does not know',
+        );
+      }
+      const code = plaidError?.error_code;
+      throw new PlaidKeyUnavailableError(
+        `Plaid verification key endpoint answered HTTP ${response.status}${code ? ` ${code}` : ''}`,
+        {
+          reason: reasonForStatus(response.status),
+          status: response.status,
+          errorType: plaidError?.error_type,
+          errorCode: code,
+          requestId: plaidError?.request_id ?? response.headers.get('x-request-id') ?? undefined,
+        },
       );
     }
     let parsed: z.infer<typeof KeyResponseSchema>;
     try {
       parsed = KeyResponseSchema.parse(JSON.parse(text));
     } catch (error) {
-      throw new VerificationUnavailableError('Plaid verification key endpoint returned an unusable key', {
-        cause: error,
-      });
+      throw new PlaidKeyUnavailableError(
+        'Plaid verification key endpoint returned an unusable key',
+        { reason: PlaidKeyFailureReason.UnusableAnswer, status: 200 },
+        { cause: error },
+      );
     }
     if (parsed.key.kid !== kid) {
-      throw new VerificationUnavailableError('Plaid verification key endpoint returned a key for another id');
+      throw new PlaidKeyUnavailableError('Plaid verification key endpoint returned a key for another id', {
+        reason: PlaidKeyFailureReason.UnusableAnswer,
+        status: 200,
+        requestId: parsed.request_id,
+      });
     }
     return parsed.key;
   };
@@ -131,6 +212,21 @@ export interface PlaidKeyCacheOptions {
   readonly negativeTtlMs?: number;
   /** Bound on remembered unknown ids. */
   readonly maxUnknown?: number;
+  /**
+   * Key fetches this instance makes per minute at most (`PLAID_KEY_FETCHES_PER_MINUTE`): past it, a
+   * kid not cached is answered 503 without a call, so a flood of plausible kids costs Plaid (and
+   * our rate limit there) a bounded number of calls.
+   */
+  readonly maxFetchesPerMinute?: number;
+  /** Told of every fetch that failed for a reason other than an unknown kid (for logs and metrics). */
+  readonly onFetchFailure?: (error: VerificationUnavailableError, context: PlaidKeyFailureContext) => void;
+}
+
+/** Where a failed fetch happened. */
+export interface PlaidKeyFailureContext {
+  readonly kid: string;
+  /** True when a cached key keeps serving (a failed refresh); false when the webhook gets 503. */
+  readonly servedCachedKey: boolean;
 }
 
 /** Verification keys by `kid`: a fetch per unknown kid, never per request. */
@@ -145,8 +241,9 @@ interface Slot {
 
 /**
  * Caches keys per container. Concurrent requests for the same kid share one fetch (single-flight).
- * A key older than `ttlMs` is refreshed; if the refresh fails for a transient reason the cached key
- * keeps serving (Plaid keys are long-lived; rotation shows up as a new kid).
+ * A key older than `ttlMs` is refreshed; if the refresh fails for any reason but Plaid saying it
+ * does not know the kid, the cached key keeps serving until its own `expired_at` (Plaid keys are
+ * long-lived; rotation shows up as a new kid), and the refresh is tried again a minute later.
  */
 export const createPlaidKeyCache = ({
   fetchKey,
@@ -154,30 +251,50 @@ export const createPlaidKeyCache = ({
   ttlMs = 60 * 60_000,
   negativeTtlMs = 5 * 60_000,
   maxUnknown = 1000,
+  maxFetchesPerMinute = 20,
+  onFetchFailure,
 }: PlaidKeyCacheOptions): PlaidKeyCache => {
   const keys = new Map<string, Slot>();
   const unknown = new Map<string, number>();
+  // Start times of the fetches of the last minute (at most maxFetchesPerMinute entries).
+  const fetchTimes: number[] = [];
+  const fetchWithinCap = (kid: string): Promise<PlaidJwk> => {
+    const t = now();
+    while (fetchTimes.length > 0 && (fetchTimes[0] as number) <= t - 60_000) fetchTimes.shift();
+    if (fetchTimes.length >= maxFetchesPerMinute) {
+      return Promise.reject(
+        new PlaidKeyUnavailableError(`Plaid key fetches are capped at ${maxFetchesPerMinute} a minute`, {
+          reason: PlaidKeyFailureReason.FetchCap,
+        }),
+      );
+    }
+    fetchTimes.push(t);
+    return fetchKey(kid);
+  };
 
   const load = (kid: string, previous?: Slot): Slot => {
     const slot: Slot = {
       fetchedAt: now(),
       // `toVerificationKey` is inside the chain, so a key Plaid returns but node:crypto cannot
       // import is handled (503, not cached) like any other unusable answer.
-      promise: fetchKey(kid)
+      promise: fetchWithinCap(kid)
         .then(toVerificationKey)
         .catch((caught: unknown) => {
           const error =
             caught instanceof SignatureVerificationError || caught instanceof VerificationUnavailableError
               ? caught
-              : new VerificationUnavailableError('Plaid verification key endpoint returned an unusable key', {
-                  cause: caught,
-                });
+              : new PlaidKeyUnavailableError(
+                  'Plaid verification key endpoint returned an unusable key',
+                  { reason: PlaidKeyFailureReason.UnusableAnswer, status: 200 },
+                  { cause: caught },
+                );
           if (error instanceof SignatureVerificationError) {
             keys.delete(kid);
             if (unknown.size >= maxUnknown) unknown.delete(unknown.keys().next().value as string);
             unknown.set(kid, now() + negativeTtlMs);
             throw error;
           }
+          onFetchFailure?.(error, { kid, servedCachedKey: previous !== undefined });
           if (previous) {
             // Keep serving the old key; try the refresh again in a minute rather than on every request.
             keys.set(kid, { promise: previous.promise, fetchedAt: now() - ttlMs + 60_000 });

@@ -18,8 +18,10 @@ export interface PlaidVerificationOptions {
   readonly skewSeconds?: number;
 }
 
-// Plaid key ids are UUIDs; anything else is refused before it can reach the key endpoint.
-const KID = /^[A-Za-z0-9_-]{1,128}$/;
+// Plaid key ids are UUIDs (reference/providers.md; the sandbox's is 6c5516e1-92dc-479e-a8ff-5a51992e0001):
+// anything else is refused before it can cost a key fetch. Any version and variant, either case, so
+// no real kid is refused.
+const KID = /^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$/;
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 const decodeToken = createDecoder({ complete: true });
 
@@ -58,7 +60,10 @@ export const verifyPlaidSignature = async (
     throw refuse(SignatureFailureReason.UnsupportedAlgorithm, 'Plaid-Verification must be signed with ES256');
   }
   if (typeof header.kid !== 'string' || !KID.test(header.kid)) {
-    throw refuse(SignatureFailureReason.MalformedSignature, 'Plaid-Verification has no usable key id (kid)');
+    throw refuse(
+      SignatureFailureReason.MalformedSignature,
+      'Plaid-Verification has no usable key id (kid): Plaid key ids are UUIDs',
+    );
   }
 
   const key = await keys.get(header.kid);

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import type { PlaidCredentials } from '../../providers/plaid/verification-key-client.js';
 import { VerificationUnavailableError } from '../errors.js';
+import { type ClientTimeouts, clientTimeoutConfig } from './client-timeouts.js';
 
 const PlaidSecretSchema = z.object({ client_id: z.string().min(1), secret: z.string().min(1) });
 const ArgyleSecretsSchema = z.union([
@@ -38,6 +39,8 @@ export interface SecretSourceOptions {
   readonly argyleSecretArn?: string | undefined;
   readonly argyleSecrets?: string | undefined;
   readonly maxAgeSeconds: number;
+  /** Timeouts of the Secrets Manager client (none: the SDK's defaults). */
+  readonly timeouts?: ClientTimeouts | undefined;
 }
 
 /** Provider secrets, cached by Powertools parameters for `maxAgeSeconds`. */
@@ -54,12 +57,21 @@ const tryParseJson = (text: string): unknown => {
   }
 };
 
+type SecretsProviderInstance = InstanceType<
+  typeof import('@aws-lambda-powertools/parameters/secrets')['SecretsProvider']
+>;
+let provider: Promise<SecretsProviderInstance> | undefined;
+let providerTimeouts: ClientTimeouts | undefined;
+
 const fetchSecret = async (arn: string, maxAge: number): Promise<string> => {
   try {
     // Loaded on first use: the Secrets Manager client stays out of the cold start, and locally
-    // (secrets given as values) it is never loaded at all.
-    const { getSecret } = await import('@aws-lambda-powertools/parameters/secrets');
-    const value = await getSecret(arn, { maxAge });
+    // (secrets given as values) it is never loaded at all. Its client has timeouts, so a hung
+    // Secrets Manager cannot hold a webhook (see lambdas/ingest/budget.ts).
+    provider ??= import('@aws-lambda-powertools/parameters/secrets').then(
+      ({ SecretsProvider }) => new SecretsProvider({ clientConfig: clientTimeoutConfig(providerTimeouts) }),
+    );
+    const value = await (await provider).get(arn, { maxAge });
     if (typeof value !== 'string' || value === '') throw new Error('the secret has no string value');
     return value;
   } catch (error) {
@@ -70,25 +82,28 @@ const fetchSecret = async (arn: string, maxAge: number): Promise<string> => {
 };
 
 /** Builds the secret source; values given directly win over ARNs (local runs). */
-export const createSecretSource = (options: SecretSourceOptions): SecretSource => ({
-  async plaidCredentials() {
-    if (options.plaidClientId && options.plaidSecret) {
-      return { clientId: options.plaidClientId, secret: options.plaidSecret };
-    }
-    if (!options.plaidSecretArn)
-      throw new VerificationUnavailableError('no Plaid API credentials are configured');
-    const raw = await fetchSecret(options.plaidSecretArn, options.maxAgeSeconds);
-    const parsed = PlaidSecretSchema.safeParse(tryParseJson(raw));
-    if (!parsed.success) {
-      throw new VerificationUnavailableError(
-        'the Plaid secret must be JSON {"client_id": "…", "secret": "…"}',
-      );
-    }
-    return { clientId: parsed.data.client_id, secret: parsed.data.secret };
-  },
-  async argyleSecrets() {
-    if (options.argyleSecrets) return splitSecrets(options.argyleSecrets);
-    if (!options.argyleSecretArn) return [];
-    return parseArgyleSecrets(await fetchSecret(options.argyleSecretArn, options.maxAgeSeconds));
-  },
-});
+export const createSecretSource = (options: SecretSourceOptions): SecretSource => {
+  providerTimeouts = options.timeouts;
+  return {
+    async plaidCredentials() {
+      if (options.plaidClientId && options.plaidSecret) {
+        return { clientId: options.plaidClientId, secret: options.plaidSecret };
+      }
+      if (!options.plaidSecretArn)
+        throw new VerificationUnavailableError('no Plaid API credentials are configured');
+      const raw = await fetchSecret(options.plaidSecretArn, options.maxAgeSeconds);
+      const parsed = PlaidSecretSchema.safeParse(tryParseJson(raw));
+      if (!parsed.success) {
+        throw new VerificationUnavailableError(
+          'the Plaid secret must be JSON {"client_id": "…", "secret": "…"}',
+        );
+      }
+      return { clientId: parsed.data.client_id, secret: parsed.data.secret };
+    },
+    async argyleSecrets() {
+      if (options.argyleSecrets) return splitSecrets(options.argyleSecrets);
+      if (!options.argyleSecretArn) return [];
+      return parseArgyleSecrets(await fetchSecret(options.argyleSecretArn, options.maxAgeSeconds));
+    },
+  };
+};

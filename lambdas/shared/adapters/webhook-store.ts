@@ -21,6 +21,7 @@ import {
   type WebhookStatus,
   type WebhookStore,
 } from '../webhook-record.js';
+import { type ClientTimeouts, clientTimeoutConfig } from './client-timeouts.js';
 
 const { partitionKey, ttlAttribute, exceptions } = TABLE_LAYOUT;
 
@@ -478,5 +479,5 @@ export const webhookTableDefinition = (tableName: string): CreateTableCommandInp
 });
 
 /** A DynamoDB client for the function's region, or for an emulator when `endpoint` is set. */
-export const createDynamoClient = (endpoint?: string): DynamoDBClient =>
-  new DynamoDBClient(endpoint ? { endpoint } : {});
+export const createDynamoClient = (endpoint?: string, timeouts?: ClientTimeouts): DynamoDBClient =>
+  new DynamoDBClient({ ...(endpoint ? { endpoint } : {}), ...clientTimeoutConfig(timeouts) });

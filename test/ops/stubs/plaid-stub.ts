@@ -23,6 +23,18 @@ export interface PlaidStubOptions {
     webhook: string;
   }) => Promise<void>;
   readonly delayMs?: number;
+  /** What /item/get answers for a token's Item beyond its id (ItemGetResponse fields). */
+  readonly itemGet?: Readonly<Record<string, PlaidItemState>>;
+}
+
+/** An Item's state at Plaid, as /item/get reports it. */
+export interface PlaidItemState {
+  readonly webhook?: string | null;
+  readonly products?: readonly string[];
+  /** Plaid's error object of the Item (e.g. ITEM_LOGIN_REQUIRED), or null: /item/get is the one answer that carries it. */
+  readonly error?: { error_type: string; error_code: string; error_message: string } | null;
+  readonly lastWebhook?: { sent_at: string; code_sent: string } | null;
+  readonly transactions?: { last_successful_update: string | null; last_failed_update: string | null } | null;
 }
 
 const requestId = () => randomBytes(8).toString('base64url').slice(0, 15);
@@ -135,6 +147,37 @@ export const startPlaidStub = async (options: PlaidStubOptions): Promise<HttpStu
             consented_products: ['transactions'],
             consent_expiration_time: null,
             update_type: 'background',
+          },
+          request_id: requestId(),
+        },
+      };
+    }
+    if (request.path === '/item/get') {
+      const state = options.itemGet?.[token] ?? {};
+      const products = [...(state.products ?? ['transactions'])];
+      return {
+        status: 200,
+        body: {
+          item: {
+            item_id: itemId,
+            institution_id: 'ins_109508',
+            institution_name: 'First Platypus Bank',
+            webhook: state.webhook ?? null,
+            auth_method: null,
+            error: state.error
+              ? { ...state.error, display_message: null, request_id: requestId(), causes: [], status: null }
+              : null,
+            available_products: ['balance', 'identity'],
+            billed_products: products,
+            products,
+            consented_products: products,
+            consent_expiration_time: null,
+            update_type: 'background',
+          },
+          status: {
+            investments: null,
+            transactions: state.transactions ?? null,
+            last_webhook: state.lastWebhook ?? null,
           },
           request_id: requestId(),
         },

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { matchesEventPattern, parseEventPattern } from '../../../lambdas/local/event-pattern.js';
 import { InvalidEventPatternError } from '../../../lambdas/shared/errors.js';
@@ -312,5 +313,47 @@ describe('invalid patterns are refused with the reason', () => {
 
   it('says where in the pattern the problem is', () => {
     expect(() => parseEventPattern({ detail: { state: [{ prefix: 1 }] } })).toThrow(/at detail\.state/);
+  });
+});
+
+describe('robustness (property-based)', () => {
+  it('refuses any JSON that is not a valid pattern only with InvalidEventPatternError, and never throws while matching', () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 4 }), fc.jsonValue({ maxDepth: 4 }), (candidate, event) => {
+        let pattern: ReturnType<typeof parseEventPattern>;
+        try {
+          pattern = parseEventPattern(candidate);
+        } catch (error) {
+          expect(error).toBeInstanceOf(InvalidEventPatternError);
+          return;
+        }
+        expect(typeof matchesEventPattern(pattern, event)).toBe('boolean');
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('an exact pattern built from an event matches that event, and not one with a changed value', () => {
+    const leaf = fc.oneof(fc.string(), fc.integer(), fc.boolean(), fc.constant(null));
+    fc.assert(
+      fc.property(
+        fc.dictionary(
+          fc.string({ minLength: 1 }).filter((k) => k !== '$or'),
+          leaf,
+          { minKeys: 1 },
+        ),
+        (detail) => {
+          const pattern = parseEventPattern({
+            detail: Object.fromEntries(Object.entries(detail).map(([k, v]) => [k, [v]])),
+          });
+          expect(matchesEventPattern(pattern, { detail })).toBe(true);
+          const [key] = Object.keys(detail) as [string];
+          expect(matchesEventPattern(pattern, { detail: { ...detail, [key]: { changed: true } } })).toBe(
+            false,
+          );
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });

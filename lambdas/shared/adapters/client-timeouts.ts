@@ -1,0 +1,26 @@
+/**
+ * Timeouts and attempts of an AWS SDK client. Without them the SDK waits on a hung connection
+ * indefinitely (its HTTP handler has no timeout by default, and a request timeout only warns unless
+ * `throwOnRequestTimeout` is set).
+ */
+export interface ClientTimeouts {
+  /** Longest wait for a connection to open. */
+  readonly connectionTimeoutMs: number;
+  /** Longest wait for one attempt's answer once connected. */
+  readonly requestTimeoutMs: number;
+  /** Attempts per call, the first included (the SDK's standard retry strategy between them). */
+  readonly maxAttempts: number;
+}
+
+/** The client configuration for `timeouts` (none: the SDK's defaults). */
+export const clientTimeoutConfig = (timeouts?: ClientTimeouts) =>
+  timeouts
+    ? {
+        requestHandler: {
+          connectionTimeout: timeouts.connectionTimeoutMs,
+          requestTimeout: timeouts.requestTimeoutMs,
+          throwOnRequestTimeout: true,
+        },
+        maxAttempts: timeouts.maxAttempts,
+      }
+    : {};
