@@ -34,7 +34,7 @@ describe('settings bounded by AWS limits (quota preflight)', () => {
   it(`takes a plaidBaseUrl of at most ${MAX_URL_LENGTH} characters (a function variable)`, () => {
     const url = (n: number) => `https://plaid.example.com/${'p'.repeat(n - 26)}`;
     expect(problemsOf({ plaidBaseUrl: url(MAX_URL_LENGTH) })).toEqual([]);
-    expect(problemsOf({ plaidBaseUrl: url(MAX_URL_LENGTH + 1) })[0]).toMatch(/plaidBaseUrl: at most 2048/);
+    expect(problemsOf({ plaidBaseUrl: url(MAX_URL_LENGTH + 1) })[0]).toMatch(/plaidBaseUrl: at most 1024/);
   });
 
   it('takes a KMS key ARN as secretsKmsKeyArn and grants kms:Decrypt through Secrets Manager only', () => {
