@@ -17,6 +17,8 @@ export interface BusRulesApi {
   handles(target: string | undefined): boolean;
   /** Answers one of those operations. */
   answer(req: IncomingMessage, res: ServerResponse): Promise<void>;
+  /** Runs one of those operations on an already parsed request: the answer's status and body. */
+  handle(target: string, request: Record<string, unknown>): { status: number; body: unknown };
   /** Sends an accepted event (its exact line) to the targets of every rule it matches. */
   deliver(event: BusEvent, line: string): Promise<void>;
 }
@@ -177,19 +179,29 @@ export const createBusRulesApi = ({
 
   return {
     handles: (target) => typeof target === 'string' && OPERATIONS.includes(target.slice(PREFIX.length)),
-    async answer(req, res) {
-      const send = (status: number, body: unknown) => {
-        res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' });
-        res.end(JSON.stringify(body));
-      };
-      const operation = String(req.headers['x-amz-target']).slice(PREFIX.length);
+    handle(target, request) {
+      const operation = target.slice(PREFIX.length);
       try {
-        const body = JSON.parse((await readBody(req, 1024 * 1024)).toString('utf8') || '{}');
-        send(200, (operations[operation] as (b: Record<string, unknown>) => unknown)(body));
+        return {
+          status: 200,
+          body: (operations[operation] as (b: Record<string, unknown>) => unknown)(request),
+        };
       } catch (error) {
-        if (error instanceof WireError) send(error.status, { __type: error.type, message: error.message });
-        else send(400, { __type: 'ValidationException', message: (error as Error).message });
+        if (error instanceof WireError)
+          return { status: error.status, body: { __type: error.type, message: error.message } };
+        return { status: 400, body: { __type: 'ValidationException', message: (error as Error).message } };
       }
+    },
+    async answer(req, res) {
+      let reply: { status: number; body: unknown };
+      try {
+        const request = JSON.parse((await readBody(req, 1024 * 1024)).toString('utf8') || '{}');
+        reply = this.handle(String(req.headers['x-amz-target']), request);
+      } catch (error) {
+        reply = { status: 400, body: { __type: 'ValidationException', message: (error as Error).message } };
+      }
+      res.writeHead(reply.status, { 'content-type': 'application/x-amz-json-1.1' });
+      res.end(JSON.stringify(reply.body));
     },
     async deliver(event, line) {
       const deliveries: Promise<unknown>[] = [];

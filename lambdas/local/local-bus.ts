@@ -109,11 +109,24 @@ export const startLocalBus = async ({
       res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' });
       res.end(JSON.stringify(body));
     };
-    if (await answerArchiveRequest(archive, req, answer)) return;
-    if (req.method === 'POST' && rules?.handles(req.headers['x-amz-target'] as string | undefined)) {
-      await rules.answer(req, res);
+    const target = req.headers['x-amz-target'] as string | undefined;
+    if (req.method === 'POST' && target && rules?.handles(target)) {
+      // Rule operations reach both: the rules API delivers to SQS targets, the archive keeps the
+      // rules its replays filter by. The archive's answer wins where it has one (replay's rules).
+      let request: Record<string, unknown>;
+      try {
+        request = JSON.parse((await readBody(req, 1024 * 1024)).toString('utf8') || '{}');
+      } catch {
+        answer(400, { __type: 'ValidationException', message: 'body is not a JSON request' });
+        return;
+      }
+      const delivered = rules.handle(target, request);
+      const archived = archive.handles(target) ? await archive.handle(target, request) : undefined;
+      const reply = archived ?? delivered;
+      answer(reply.status, reply.body);
       return;
     }
+    if (await answerArchiveRequest(archive, req, answer)) return;
     if (req.method !== 'POST' || req.headers['x-amz-target'] !== 'AWSEvents.PutEvents') {
       answer(400, { __type: 'UnknownOperationException', message: 'the local bus only answers PutEvents' });
       return;

@@ -21,6 +21,8 @@ import { type Emulator, startSqsEmulator } from '../../lambdas/local/emulators.j
 import { type LocalBus, startLocalBus } from '../../lambdas/local/local-bus.js';
 
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+/** The one bus the local bus answers rule operations for (its archive's). */
+const BUS = 'webhook-pipeline-local';
 
 describe('local bus rules with SQS targets (real SDK clients, fauxqs)', () => {
   let sqsEmulator: Emulator;
@@ -59,7 +61,7 @@ describe('local bus rules with SQS targets (real SDK clients, fauxqs)', () => {
             Source: 'webhooks.argyle',
             DetailType: detailType,
             Detail: JSON.stringify(detail),
-            EventBusName: 'b',
+            EventBusName: BUS,
           },
         ],
       }),
@@ -70,7 +72,7 @@ describe('local bus rules with SQS targets (real SDK clients, fauxqs)', () => {
     const { RuleArn } = await events.send(
       new PutRuleCommand({
         Name: 'only-connected',
-        EventBusName: 'b',
+        EventBusName: BUS,
         EventPattern: JSON.stringify({
           'detail-type': ['accounts.connected'],
           detail: { n: [{ numeric: ['>', 1] }] },
@@ -80,7 +82,7 @@ describe('local bus rules with SQS targets (real SDK clients, fauxqs)', () => {
     await events.send(
       new PutTargetsCommand({
         Rule: 'only-connected',
-        EventBusName: 'b',
+        EventBusName: BUS,
         Targets: [{ Id: 'q', Arn: queueArn }],
       }),
     );
@@ -94,7 +96,7 @@ describe('local bus rules with SQS targets (real SDK clients, fauxqs)', () => {
     );
 
     // Assert
-    expect(RuleArn).toBe('arn:aws:events:us-east-1:000000000000:rule/b/only-connected');
+    expect(RuleArn).toBe(`arn:aws:events:us-east-1:000000000000:rule/${BUS}/only-connected`);
     expect(Messages?.map((m) => JSON.parse(m.Body ?? '{}'))).toEqual([
       expect.objectContaining({
         version: '0',
@@ -108,29 +110,15 @@ describe('local bus rules with SQS targets (real SDK clients, fauxqs)', () => {
   it('refuses an invalid pattern with PutRule’s reason, and a rule deletion while it has targets', async () => {
     await expect(
       events.send(
-        new PutRuleCommand({ Name: 'bad', EventBusName: 'b', EventPattern: '{"source": "not-a-list"}' }),
+        new PutRuleCommand({ Name: 'bad', EventBusName: BUS, EventPattern: '{"source": "not-a-list"}' }),
       ),
     ).rejects.toMatchObject({ name: 'InvalidEventPatternException' });
     await expect(
-      events.send(new DeleteRuleCommand({ Name: 'only-connected', EventBusName: 'b' })),
+      events.send(new DeleteRuleCommand({ Name: 'only-connected', EventBusName: BUS })),
     ).rejects.toThrow(/has targets/);
-    await events.send(new RemoveTargetsCommand({ Rule: 'only-connected', EventBusName: 'b', Ids: ['q'] }));
+    await events.send(new RemoveTargetsCommand({ Rule: 'only-connected', EventBusName: BUS, Ids: ['q'] }));
     await expect(
-      events.send(new DeleteRuleCommand({ Name: 'only-connected', EventBusName: 'b' })),
+      events.send(new DeleteRuleCommand({ Name: 'only-connected', EventBusName: BUS })),
     ).resolves.toBeDefined();
-  });
-
-  it('accepts SQS queues as targets only', async () => {
-    await events.send(
-      new PutRuleCommand({ Name: 'r2', EventBusName: 'b', EventPattern: '{"source":["x"]}' }),
-    );
-    const answer = await events.send(
-      new PutTargetsCommand({
-        Rule: 'r2',
-        EventBusName: 'b',
-        Targets: [{ Id: 'fn', Arn: 'arn:aws:lambda:us-east-1:000000000000:function:f' }],
-      }),
-    );
-    expect(answer.FailedEntryCount).toBe(1);
   });
 });
