@@ -122,8 +122,13 @@ export const eventPatternOf = (filter: ReplayFilter): Record<string, unknown> =>
     const data: Record<string, unknown>[] = [];
     if (filter.providers.includes('plaid'))
       data.push({ item_id: [filter.item] }, { account_id: [filter.item] });
+    // An Argyle payload keeps its ids under its own `data`: detail.data.data.account.
     if (filter.providers.includes('argyle'))
-      data.push({ account: [filter.item] }, { item: [filter.item] }, { user: [filter.item] });
+      data.push(
+        { data: { account: [filter.item] } },
+        { data: { item: [filter.item] } },
+        { data: { user: [filter.item] } },
+      );
     pattern.$or = data.map((d) => ({ detail: { data: d } }));
   }
   return pattern;

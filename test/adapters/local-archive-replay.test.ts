@@ -8,6 +8,7 @@ import {
   ListArchivesCommand,
   ListReplaysCommand,
   PutEventsCommand,
+  PutRuleCommand,
   StartReplayCommand,
 } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -126,5 +127,56 @@ describe('the local bus archive (StartReplay, DescribeReplay, ListReplays over t
     await expect(client.send(new DescribeReplayCommand({ ReplayName: 'nope' }))).rejects.toMatchObject({
       name: 'ResourceNotFoundException',
     });
+  });
+
+  it('replays to FilterArns rules only the events their pattern matches, replay-name included; refuses an invalid pattern', async () => {
+    // Prepare
+    const { Arn: busArn } = await client.send(
+      new DescribeEventBusCommand({ Name: 'webhook-pipeline-local' }),
+    );
+    const { ArchiveArn } = await client.send(
+      new DescribeArchiveCommand({ ArchiveName: 'webhook-pipeline-local-archive' }),
+    );
+    const { RuleArn } = await client.send(
+      new PutRuleCommand({
+        Name: 'only-sync',
+        EventBusName: 'webhook-pipeline-local',
+        EventPattern: JSON.stringify({
+          'detail-type': [{ prefix: 'TRANSACTIONS.' }],
+          'replay-name': ['r-filtered'],
+        }),
+      }),
+    );
+    // Act
+    await client.send(
+      new StartReplayCommand({
+        ReplayName: 'r-filtered',
+        EventSourceArn: ArchiveArn,
+        EventStartTime: new Date(base),
+        EventEndTime: new Date(base + 6 * 60_000),
+        Destination: { Arn: busArn, FilterArns: [RuleArn ?? ''] },
+      }),
+    );
+    let state: string | undefined;
+    for (let i = 0; i < 50 && state !== 'COMPLETED'; i += 1) {
+      await new Promise((r) => setTimeout(r, 20));
+      state = (await client.send(new DescribeReplayCommand({ ReplayName: 'r-filtered' }))).State;
+    }
+    // Assess: the odd events are the TRANSACTIONS ones
+    expect(state).toBe('COMPLETED');
+    expect(
+      lines()
+        .filter((e) => e['replay-name'] === 'r-filtered')
+        .map((e) => e.detail.n),
+    ).toEqual([1, 3, 5]);
+    await expect(
+      client.send(
+        new PutRuleCommand({
+          Name: 'bad',
+          EventBusName: 'webhook-pipeline-local',
+          EventPattern: JSON.stringify({ source: 'not-an-array' }),
+        }),
+      ),
+    ).rejects.toMatchObject({ name: 'InvalidEventPatternException' });
   });
 });

@@ -12,6 +12,11 @@ export interface ClientTimeouts {
   readonly maxAttempts: number;
 }
 
+// The connection timeout counts from the moment a call asks the agent for a socket, so a call
+// queued behind the default 50 sockets would time out without ever reaching the service. A
+// function instance serves one request at a time; `npm run dev` serves them all from one process.
+const AGENT = { keepAlive: true, maxSockets: 1024 };
+
 /** The client configuration for `timeouts` (none: the SDK's defaults). */
 export const clientTimeoutConfig = (timeouts?: ClientTimeouts) =>
   timeouts
@@ -20,6 +25,8 @@ export const clientTimeoutConfig = (timeouts?: ClientTimeouts) =>
           connectionTimeout: timeouts.connectionTimeoutMs,
           requestTimeout: timeouts.requestTimeoutMs,
           throwOnRequestTimeout: true,
+          httpAgent: AGENT,
+          httpsAgent: AGENT,
         },
         maxAttempts: timeouts.maxAttempts,
       }

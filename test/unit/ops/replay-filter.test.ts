@@ -6,6 +6,7 @@ import {
   eventPatternOf,
   parseTypeGlobs,
 } from '../../../cli/ops/replay-filter.js';
+import { matchesEventPattern, parseEventPattern } from '../../../lambdas/local/event-pattern.js';
 import type { OperationsRecord } from '../../../lambdas/shared/adapters/operations-store.js';
 
 const window = { from: '2026-03-10T00:00:00.000Z', to: '2026-03-11T00:00:00.000Z' };
@@ -81,6 +82,33 @@ describe('replay filters', () => {
       'detail-type': [{ prefix: 'TRANSACTIONS.' }, 'ITEM.ERROR', { wildcard: '*.DEFAULT_UPDATE' }],
       $or: [{ detail: { data: { item_id: ['item-1'] } } }, { detail: { data: { account_id: ['item-1'] } } }],
     });
+  });
+
+  it('finds an Argyle id under the payload data, where the event carries it', () => {
+    const pattern = eventPatternOf({
+      ...window,
+      providers: ['argyle'],
+      types: [],
+      status: 'published',
+      item: 'acc-1',
+    });
+    expect(pattern.$or).toEqual([
+      { detail: { data: { data: { account: ['acc-1'] } } } },
+      { detail: { data: { data: { item: ['acc-1'] } } } },
+      { detail: { data: { data: { user: ['acc-1'] } } } },
+    ]);
+    const event = {
+      source: 'webhooks.argyle',
+      'detail-type': 'accounts.updated',
+      detail: { metadata: {}, data: { event: 'accounts.updated', data: { account: 'acc-1' } } },
+    };
+    expect(matchesEventPattern(parseEventPattern(pattern), event)).toBe(true);
+    expect(
+      matchesEventPattern(parseEventPattern(pattern), {
+        ...event,
+        detail: { data: { data: { account: 'x' } } },
+      }),
+    ).toBe(false);
   });
 
   it('refuses a glob that selects everything or is not a detail-type', () => {
