@@ -3,8 +3,8 @@ import { appendFile, mkdir } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
-import { answerArchiveRequest, createLocalArchive, LOCAL_PATTERNS } from './archive-replay.js';
-import type { BusRulesApi } from './bus-rules-api.js';
+import { answerArchiveRequest, createLocalArchive } from './archive-replay.js';
+import { type BusRulesApi, createBusRulesApi } from './bus-rules-api.js';
 import { MAX_PUT_EVENTS_REQUEST_BYTES, refuseEntry, refuseRequest } from './eventbridge-limits.js';
 import { readBody } from './http-util.js';
 
@@ -35,7 +35,10 @@ export interface LocalBusOptions {
    * `InternalFailure`, as EventBridge refuses single entries inside a successful call.
    */
   readonly rejectDetailContaining?: string;
-  /** Rules with SQS targets (PutRule, PutTargets, …) and delivery of matching events to them. */
+  /**
+   * The bus's rules (PutRule, PutTargets, …) and delivery of matching events to their SQS targets;
+   * without it the bus keeps rules (for replays' FilterArns) but delivers to no queue.
+   */
   readonly rules?: BusRulesApi;
 }
 
@@ -88,7 +91,7 @@ export const startLocalBus = async ({
   region = 'us-east-1',
   onEvent,
   rejectDetailContaining,
-  rules,
+  rules = createBusRulesApi({}),
 }: LocalBusOptions): Promise<LocalBus> => {
   await mkdir(dirname(eventsLog), { recursive: true });
   // Appends are chained so concurrent calls never interleave partial lines.
@@ -102,31 +105,18 @@ export const startLocalBus = async ({
       writing = writing.catch(() => undefined).then(() => appendFile(eventsLog, text));
       return writing;
     },
-    ...LOCAL_PATTERNS,
+    rules,
   });
   const server = createServer(async (req, res) => {
     const answer = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' });
       res.end(JSON.stringify(body));
     };
-    const target = req.headers['x-amz-target'] as string | undefined;
-    if (req.method === 'POST' && target && rules?.handles(target)) {
-      // Rule operations reach both: the rules API delivers to SQS targets, the archive keeps the
-      // rules its replays filter by. The archive's answer wins where it has one (replay's rules).
-      let request: Record<string, unknown>;
-      try {
-        request = JSON.parse((await readBody(req, 1024 * 1024)).toString('utf8') || '{}');
-      } catch {
-        answer(400, { __type: 'ValidationException', message: 'body is not a JSON request' });
-        return;
-      }
-      const delivered = rules.handle(target, request);
-      const archived = archive.handles(target) ? await archive.handle(target, request) : undefined;
-      const reply = archived ?? delivered;
-      answer(reply.status, reply.body);
+    if (await answerArchiveRequest(archive, req, answer)) return;
+    if (req.method === 'POST' && rules.handles(req.headers['x-amz-target'] as string | undefined)) {
+      await rules.answer(req, res);
       return;
     }
-    if (await answerArchiveRequest(archive, req, answer)) return;
     if (req.method !== 'POST' || req.headers['x-amz-target'] !== 'AWSEvents.PutEvents') {
       answer(400, { __type: 'UnknownOperationException', message: 'the local bus only answers PutEvents' });
       return;
@@ -214,7 +204,7 @@ export const startLocalBus = async ({
     }
     accepted.forEach((event, i) => {
       onEvent?.(event, (lines[i] as string).slice(0, -1));
-      void rules?.deliver(event, (lines[i] as string).slice(0, -1));
+      void rules.deliver(event, (lines[i] as string).slice(0, -1));
     });
     answer(200, { FailedEntryCount: results.filter((r) => r.ErrorCode).length, Entries: results });
   });
