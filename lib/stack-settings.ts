@@ -74,7 +74,9 @@ const NAMESPACE = /^[A-Za-z0-9._/#:-]{1,255}$/;
 /** Most consumer accounts: the bus and registry policies list each one. */
 export const MAX_CONSUMER_ACCOUNTS = 100;
 /** Longest plaidBaseUrl: it is a function environment variable (4 KB for all of them). */
-export const MAX_URL_LENGTH = 2048;
+export const MAX_URL_LENGTH = 1024;
+/** Longest plaidAllowedSourceIps, joined with commas: a function environment variable too. */
+export const MAX_ALLOWLIST_LENGTH = 512;
 const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT'];
 
 /**
@@ -220,6 +222,11 @@ export const parseStackSettings = (context: Readonly<Record<string, unknown>>): 
   const maxBodyBytes = integer('maxBodyBytes', 1024, MAX_STORABLE_BODY_BYTES);
   const plaidKeyFetchesPerMinute = integer('plaidKeyFetchesPerMinute', 1, 600);
   const plaidAllowedSourceIps = list('plaidAllowedSourceIps');
+  if (plaidAllowedSourceIps && plaidAllowedSourceIps.join(',').length > MAX_ALLOWLIST_LENGTH) {
+    problems.push(
+      `plaidAllowedSourceIps: at most ${MAX_ALLOWLIST_LENGTH} characters in all, got ${plaidAllowedSourceIps.join(',').length}`,
+    );
+  }
   if (plaidAllowedSourceIps) {
     try {
       parseSourceIpAllowlist(plaidAllowedSourceIps.join(','));

@@ -1,6 +1,15 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CfnOutput, Duration, Fn, Names, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import {
+  CfnOutput,
+  Duration,
+  Fn,
+  Names,
+  RemovalPolicy,
+  Stack,
+  type StackProps,
+  Validations,
+} from 'aws-cdk-lib';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Topic } from 'aws-cdk-lib/aws-sns';
@@ -13,6 +22,7 @@ import { ProviderSecrets } from './constructs/provider-secrets.js';
 import { WebhookApi } from './constructs/webhook-api.js';
 import { WebhookQueue } from './constructs/webhook-queue.js';
 import { WebhookTable } from './constructs/webhook-table.js';
+import { guardRule } from './guard-validation.js';
 import { DEFAULT_METRICS_NAMESPACE, ServiceName } from './pipeline-metrics.js';
 
 /** The repository root: esbuild's project root and the base of the handler paths. */
@@ -339,6 +349,15 @@ export class WebhookPipelineStack extends Stack {
         ? { alarmTopic: Topic.fromTopicArn(this, 'AlarmTopic', props.alarmTopicArn) }
         : {}),
     });
+    if (!props.alarmEmail && !props.alarmTopicArn) {
+      Validations.of(this.alarms).acknowledge({
+        id: guardRule('cloudwatch_alarm_action_check'),
+        reason:
+          'No alarmEmail or alarmTopicArn is set, so the alarms have nobody to notify: they still change ' +
+          'state on the dashboard. Setting either gives every alarm an ALARM and OK action, and this ' +
+          'acknowledgement disappears (docs/deploy.md recommends one for any shared stage).',
+      });
+    }
 
     this.outputs(props);
   }

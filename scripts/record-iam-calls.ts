@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import {
   RECORD_CALLS_VARIABLE,
   type RecordedCall,
@@ -18,19 +19,37 @@ const ROOT = resolve(import.meta.dirname, '..');
 const TESTS = ['test/e2e', 'test/reliability'];
 const OUT = join(ROOT, 'reports', 'iam-calls.json');
 
-const folder = mkdtempSync(join(tmpdir(), 'wp-iam-calls-'));
-const run = spawnSync(
-  process.execPath,
-  [join(ROOT, 'node_modules', 'vitest', 'vitest.mjs'), 'run', ...TESTS],
-  {
-    cwd: ROOT,
-    stdio: 'inherit',
-    env: { ...process.env, [RECORD_CALLS_VARIABLE]: folder },
-  },
-);
-if (run.status !== 0) {
-  console.error(`iam:record: the tests failed (exit ${run.status}); ${OUT} is unchanged`);
-  process.exit(1);
+const { values } = parseArgs({
+  options: { 'allow-failures': { type: 'boolean' }, from: { type: 'string' }, help: { type: 'boolean' } },
+});
+if (values.help) {
+  console.log(`npm run iam:record [-- --allow-failures] [-- --from <folder>]
+
+Runs ${TESTS.join(' and ')} with call recording and writes reports/iam-calls.json.
+  --allow-failures  write the recording even when some tests fail (their calls are still real calls)
+  --from <folder>   aggregate the recordings already in <folder> instead of running the tests`);
+  process.exit(0);
+}
+const folder = values.from ?? mkdtempSync(join(tmpdir(), 'wp-iam-calls-'));
+if (!values.from) {
+  const run = spawnSync(
+    process.execPath,
+    [join(ROOT, 'node_modules', 'vitest', 'vitest.mjs'), 'run', ...TESTS],
+    {
+      cwd: ROOT,
+      stdio: 'inherit',
+      env: { ...process.env, [RECORD_CALLS_VARIABLE]: folder },
+    },
+  );
+  if (run.status !== 0 && !values['allow-failures']) {
+    console.error(
+      `iam:record: the tests failed (exit ${run.status}); ${OUT} is unchanged. The calls are in ${folder}: ` +
+        `--from ${folder} writes them.`,
+    );
+    process.exit(1);
+  }
+  if (run.status !== 0)
+    console.warn(`iam:record: some tests failed (exit ${run.status}); writing the calls they made`);
 }
 
 const counts = new Map<string, Map<string, { call: RecordedCall; calls: number }>>();
@@ -46,7 +65,7 @@ for (const file of readdirSync(folder)) {
     perFunction.set(key, entry);
   }
 }
-rmSync(folder, { recursive: true, force: true });
+if (!values.from) if (!values.from) rmSync(folder, { recursive: true, force: true });
 
 const functions = Object.fromEntries(
   [...counts.entries()]

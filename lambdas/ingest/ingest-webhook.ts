@@ -13,7 +13,7 @@ import {
   StoreUnavailableError,
   UnknownProviderError,
 } from '../shared/errors.js';
-import { jsonDepth, MAX_JSON_DEPTH } from '../shared/json-depth.js';
+import { MAX_JSON_DEPTH, scanJson } from '../shared/json-depth.js';
 import { buildQueueMessage } from '../shared/queue-message.js';
 import {
   type PutResult,
@@ -65,9 +65,20 @@ export interface IngestOutcome {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** A verified body parsed; `tooDeep` when its nesting exceeds what any provider sends. */
+const NOT_UTF8_ISSUE = '(body): not valid UTF-8; kept as base64';
+/** EventBridge refuses such a detail (`MalformedDetail`) on every attempt, so it is kept, not queued. */
+const INT64_ISSUE = '(body): an integer outside the 64-bit range, which EventBridge refuses';
+
+/**
+ * A verified body parsed; `unpublishable` names why its event could never be put on the bus (nesting
+ * beyond what any provider sends, or an integer outside the int64 range `PutEvents` takes).
+ */
 type ParsedBody =
-  | { readonly kind: 'object'; readonly payload: Record<string, unknown>; readonly tooDeep: boolean }
+  | {
+      readonly kind: 'object';
+      readonly payload: Record<string, unknown>;
+      readonly unpublishable?: string;
+    }
   /** Authentic bytes that are not UTF-8: kept exactly (base64) and quarantined with the reason. */
   | { readonly kind: 'not-utf8' };
 
@@ -88,14 +99,19 @@ const parseObject = (body: Buffer): ParsedBody => {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new InvalidPayloadError('body is JSON but not an object');
   }
+  const shape = scanJson(text);
+  const unpublishable =
+    shape.depth > MAX_JSON_DEPTH
+      ? `(root): nested deeper than ${MAX_JSON_DEPTH} levels`
+      : shape.integerOutOfInt64
+        ? INT64_ISSUE
+        : undefined;
   return {
     kind: 'object',
     payload: value as Record<string, unknown>,
-    tooDeep: jsonDepth(text) > MAX_JSON_DEPTH,
+    ...(unpublishable ? { unpublishable } : {}),
   };
 };
-
-const NOT_UTF8_ISSUE = '(body): not valid UTF-8; kept as base64';
 
 const statusOf = (classification: Classification): WebhookStatus =>
   classification.kind === 'invalid' ? WebhookStatus.Quarantined : WebhookStatus.Received;
@@ -121,12 +137,8 @@ export const ingestWebhook = async (request: IngestRequest, deps: IngestDeps): P
   const classification: Classification =
     parsed.kind === 'not-utf8'
       ? { kind: 'invalid', detailType: UNRECOGNISED_DETAIL_TYPE, issues: [NOT_UTF8_ISSUE] }
-      : parsed.tooDeep
-        ? {
-            kind: 'invalid',
-            detailType: UNRECOGNISED_DETAIL_TYPE,
-            issues: [`(root): nested deeper than ${MAX_JSON_DEPTH} levels`],
-          }
+      : parsed.unpublishable
+        ? { kind: 'invalid', detailType: UNRECOGNISED_DETAIL_TYPE, issues: [parsed.unpublishable] }
         : provider.classify(parsed.payload);
 
   const nowMs = deps.now();

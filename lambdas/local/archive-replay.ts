@@ -1,19 +1,19 @@
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
-import { type EventPattern, matchesEventPattern, parseEventPattern } from './event-pattern.js';
+import type { BusRulesApi } from './bus-rules-api.js';
 import { readBody } from './http-util.js';
 
 /**
  * The local bus's archive and replays: the EventBridge operations `replay --archive` uses
- * (DescribeEventBus, ListArchives, DescribeArchive, PutRule, DeleteRule, PutTargets, RemoveTargets,
- * ListTargetsByRule, StartReplay, DescribeReplay, ListReplays), answered on the JSON 1.1 wire
+ * (DescribeEventBus, ListArchives, DescribeArchive, StartReplay, DescribeReplay, ListReplays; the
+ * rules are the bus's one registry, bus-rules-api.ts), answered on the JSON 1.1 wire
  * protocol so the real `@aws-sdk/client-eventbridge` client works against it.
  *
  * The archive is the events log the local bus appends to (`EVENTS_LOG`): every event it accepted,
  * without the replayed ones. A replay appends the archived events of [EventStartTime, EventEndTime)
- * to the same log with a top-level `replay-name`, as EventBridge adds it; with `Destination.FilterArns`
- * only the events matching one of those rules' patterns are replayed (the local bus has one target,
- * the events log, so a rule's targets are kept but not delivered to). No emulator in the registries
+ * to the same log with a top-level `replay-name`, as EventBridge adds it, and delivers each to the
+ * targets of the rules it matches: with `Destination.FilterArns` those rules only (and only the
+ * events matching one of them are replayed), else every rule of the bus. No emulator in the registries
  * this project uses covers EventBridge archives; these are the few operations the CLI needs.
  */
 export interface LocalArchiveOptions {
@@ -23,17 +23,9 @@ export interface LocalArchiveOptions {
   readonly account?: string;
   /** Appends text to the events log through the bus's own write chain (no interleaved lines). */
   readonly append: (text: string) => Promise<void>;
-  /** Checks an event pattern and throws a message EventBridge would give for an invalid one. */
-  readonly parsePattern: (pattern: string) => unknown;
-  /** True when the event (its JSON line, numbers kept exactly) matches the parsed pattern. */
-  readonly matches: (pattern: unknown, eventLine: string) => boolean;
+  /** The bus's rules: FilterArns name them, replayed events are delivered through them. */
+  readonly rules: Pick<BusRulesApi, 'hasRule' | 'matches' | 'deliver'>;
 }
-
-/** The event pattern collaborators of the local bus's archive. */
-export const LOCAL_PATTERNS: Pick<LocalArchiveOptions, 'parsePattern' | 'matches'> = {
-  parsePattern: (pattern) => parseEventPattern(pattern),
-  matches: (pattern, eventLine) => matchesEventPattern(pattern as EventPattern, eventLine),
-};
 
 /** An answer on the wire: HTTP status and JSON body. */
 export interface WireAnswer {
@@ -66,23 +58,11 @@ interface Replay {
   ReplayEndTime?: number;
 }
 
-interface Rule {
-  readonly name: string;
-  readonly arn: string;
-  readonly pattern: unknown;
-  readonly targets: Map<string, Record<string, unknown>>;
-}
-
 const PREFIX = 'AWSEvents.';
 const OPERATIONS = [
   'DescribeEventBus',
   'ListArchives',
   'DescribeArchive',
-  'PutRule',
-  'DeleteRule',
-  'PutTargets',
-  'RemoveTargets',
-  'ListTargetsByRule',
   'StartReplay',
   'DescribeReplay',
   'ListReplays',
@@ -105,7 +85,6 @@ export const createLocalArchive = (options: LocalArchiveOptions): LocalArchive =
   const busArn = arn('event-bus', options.busName);
   const archiveName = `${options.busName}-archive`;
   const archiveArn = arn('archive', archiveName);
-  const rules = new Map<string, Rule>();
   const replays = new Map<string, Replay>();
   const running = new Set<Promise<void>>();
 
@@ -131,7 +110,7 @@ export const createLocalArchive = (options: LocalArchiveOptions): LocalArchive =
     return events;
   };
 
-  const run = async (replay: Replay, filters: readonly Rule[]) => {
+  const run = async (replay: Replay, filters: readonly string[]) => {
     replay.State = 'RUNNING';
     try {
       const events = (await readArchive())
@@ -141,11 +120,18 @@ export const createLocalArchive = (options: LocalArchiveOptions): LocalArchive =
       for (const { line, at } of events) {
         // `replay-name` spliced into the line as written: the event is otherwise the archived one.
         const replayed = `${line.trimEnd().slice(0, -1)},"replay-name":${JSON.stringify(replay.ReplayName)}}`;
-        if (filters.length && !filters.some((rule) => options.matches(rule.pattern, replayed))) continue;
-        lines.push(`${replayed}\n`);
+        if (filters.length && !filters.some((arn) => options.rules.matches(arn, replayed))) continue;
+        lines.push(replayed);
         replay.EventLastReplayedTime = at;
       }
-      if (lines.length) await options.append(lines.join(''));
+      if (lines.length) await options.append(lines.map((l) => `${l}\n`).join(''));
+      // Written first, then delivered, as PutEvents does; FilterArns limit the rules delivered to.
+      for (const line of lines)
+        await options.rules.deliver(
+          { id: String((JSON.parse(line) as { id?: unknown }).id) },
+          line,
+          filters.length ? filters : undefined,
+        );
       replay.State = 'COMPLETED';
     } catch (cause) {
       replay.State = 'FAILED';
@@ -164,12 +150,6 @@ export const createLocalArchive = (options: LocalArchiveOptions): LocalArchive =
       : {}),
     ...(r.ReplayEndTime !== undefined ? { ReplayEndTime: seconds(r.ReplayEndTime) } : {}),
   });
-
-  const ruleOf = (request: Record<string, unknown>, key: 'Name' | 'Rule') => {
-    const bus = request.EventBusName ?? options.busName;
-    if (bus !== options.busName && bus !== busArn) return undefined;
-    return rules.get(String(request[key]));
-  };
 
   const operations: Record<(typeof OPERATIONS)[number], (r: Record<string, unknown>) => Promise<WireAnswer>> =
     {
@@ -204,53 +184,6 @@ export const createLocalArchive = (options: LocalArchiveOptions): LocalArchive =
           },
         };
       },
-      async PutRule(r) {
-        const name = String(r.Name ?? '');
-        if (!NAME.test(name))
-          return error(400, 'ValidationException', 'Rule name must be 1-64 of [.-_A-Za-z0-9]');
-        if ((r.EventBusName ?? options.busName) !== options.busName)
-          return error(
-            400,
-            'ResourceNotFoundException',
-            `Event bus ${String(r.EventBusName)} does not exist.`,
-          );
-        if (typeof r.EventPattern !== 'string')
-          return error(400, 'ValidationException', 'the local bus takes rules with an EventPattern');
-        let pattern: unknown;
-        try {
-          pattern = options.parsePattern(r.EventPattern);
-        } catch (cause) {
-          return error(400, 'InvalidEventPatternException', (cause as Error).message);
-        }
-        const ruleArn = arn('rule', `${options.busName}/${name}`);
-        rules.set(name, { name, arn: ruleArn, pattern, targets: rules.get(name)?.targets ?? new Map() });
-        return { status: 200, body: { RuleArn: ruleArn } };
-      },
-      async DeleteRule(r) {
-        const rule = ruleOf(r, 'Name');
-        if (rule?.targets.size)
-          return error(400, 'ValidationException', "Rule can't be deleted since it has targets.");
-        if (rule) rules.delete(rule.name);
-        return { status: 200, body: {} };
-      },
-      async PutTargets(r) {
-        const rule = ruleOf(r, 'Rule');
-        if (!rule) return error(400, 'ResourceNotFoundException', `Rule ${String(r.Rule)} does not exist.`);
-        for (const target of Array.isArray(r.Targets) ? (r.Targets as Record<string, unknown>[]) : [])
-          rule.targets.set(String(target.Id), target);
-        return { status: 200, body: { FailedEntryCount: 0, FailedEntries: [] } };
-      },
-      async RemoveTargets(r) {
-        const rule = ruleOf(r, 'Rule');
-        if (!rule) return error(400, 'ResourceNotFoundException', `Rule ${String(r.Rule)} does not exist.`);
-        for (const id of Array.isArray(r.Ids) ? r.Ids : []) rule.targets.delete(String(id));
-        return { status: 200, body: { FailedEntryCount: 0, FailedEntries: [] } };
-      },
-      async ListTargetsByRule(r) {
-        const rule = ruleOf(r, 'Rule');
-        if (!rule) return error(400, 'ResourceNotFoundException', `Rule ${String(r.Rule)} does not exist.`);
-        return { status: 200, body: { Targets: [...rule.targets.values()] } };
-      },
       async StartReplay(r) {
         const name = String(r.ReplayName ?? '');
         if (!NAME.test(name))
@@ -278,12 +211,8 @@ export const createLocalArchive = (options: LocalArchiveOptions): LocalArchive =
         if (destination.Arn !== busArn)
           return error(400, 'ValidationException', 'Events can be replayed only to the bus of the archive.');
         const filterArns = Array.isArray(destination.FilterArns) ? destination.FilterArns.map(String) : [];
-        const filters: Rule[] = [];
-        for (const filterArn of filterArns) {
-          const rule = [...rules.values()].find((x) => x.arn === filterArn);
-          if (!rule) return error(400, 'ResourceNotFoundException', `Rule ${filterArn} does not exist.`);
-          filters.push(rule);
-        }
+        const unknown = filterArns.find((filterArn) => !options.rules.hasRule(filterArn));
+        if (unknown) return error(400, 'ResourceNotFoundException', `Rule ${unknown} does not exist.`);
         const replay: Replay = {
           ReplayName: name,
           ReplayArn: arn('replay', name),
@@ -297,7 +226,7 @@ export const createLocalArchive = (options: LocalArchiveOptions): LocalArchive =
         };
         replays.set(name, replay);
         // Like EventBridge, the call answers at once and the replay runs after it.
-        const job = new Promise<void>((resolve) => setImmediate(resolve)).then(() => run(replay, filters));
+        const job = new Promise<void>((resolve) => setImmediate(resolve)).then(() => run(replay, filterArns));
         running.add(job);
         void job.finally(() => running.delete(job));
         return {

@@ -6,29 +6,41 @@ import { readBody } from './http-util.js';
 import type { BusEvent } from './local-bus.js';
 
 /**
- * Rules with SQS targets on the local bus: `PutRule`, `PutTargets`, `RemoveTargets`, `DeleteRule`,
+ * The one rules registry of the local bus: `PutRule`, `PutTargets`, `RemoveTargets`, `DeleteRule`,
  * `DescribeRule` and `ListTargetsByRule` on the EventBridge wire protocol (JSON 1.1), and delivery of
  * every matching event to its target queues (SendMessage to the SQS emulator). This is what
- * `npm run smoke` needs to run against `npm run dev` exactly as against a deployed bus. Patterns use
- * the one matcher of the local bus (event-pattern.ts).
+ * `npm run smoke` needs to run against `npm run dev` exactly as against a deployed bus; the archive
+ * (archive-replay.ts) reads the same rules for `StartReplay`'s FilterArns and delivers replayed
+ * events through {@link BusRulesApi.deliver}. Targets other than SQS queues are accepted and kept
+ * as given (so `replay --archive` can copy a consumer rule's targets) but not delivered locally.
+ * Patterns use the one matcher of the local bus (event-pattern.ts).
  */
 export interface BusRulesApi {
   /** Whether the `X-Amz-Target` is an operation of this module. */
   handles(target: string | undefined): boolean;
   /** Answers one of those operations. */
   answer(req: IncomingMessage, res: ServerResponse): Promise<void>;
-  /** Sends an accepted event (its exact line) to the targets of every rule it matches. */
-  deliver(event: BusEvent, line: string): Promise<void>;
+  /**
+   * Sends an accepted event (its exact line) to the targets of every enabled rule it matches; with
+   * `onlyRuleArns` (a replay's FilterArns), of those rules only.
+   */
+  deliver(event: Pick<BusEvent, 'id'>, line: string, onlyRuleArns?: readonly string[]): Promise<void>;
+  /** Whether a rule of this ARN exists. */
+  hasRule(ruleArn: string): boolean;
+  /** Whether the rule of this ARN exists, is enabled and its pattern matches the event line. */
+  matches(ruleArn: string, line: string): boolean;
 }
 
 /** Options of {@link createBusRulesApi}. */
 export interface BusRulesApiOptions {
-  /** The SQS client of the emulator the target queues live in. */
-  readonly sqs: SQSClient;
+  /** The SQS client of the emulator the target queues live in; without it nothing is delivered. */
+  readonly sqs?: SQSClient;
   readonly region?: string;
   readonly account?: string;
   /** Called when a delivery fails (the event stays in the events log). */
   readonly onError?: (message: string) => void;
+  /** Called when a target is accepted that the local bus does not deliver to. */
+  readonly onNote?: (message: string) => void;
 }
 
 interface LocalRule {
@@ -37,7 +49,8 @@ interface LocalRule {
   readonly pattern: EventPattern;
   readonly patternText: string;
   readonly state: 'ENABLED' | 'DISABLED';
-  readonly targets: Map<string, string>;
+  /** Each target as PutTargets gave it, by Id (ListTargetsByRule answers them unchanged). */
+  readonly targets: Map<string, { readonly Id: string; readonly Arn: string } & Record<string, unknown>>;
 }
 
 const OPERATIONS = [
@@ -50,6 +63,7 @@ const OPERATIONS = [
 ];
 const PREFIX = 'AWSEvents.';
 const SQS_ARN = /^arn:aws[a-z-]*:sqs:[a-z0-9-]+:\d{12}:([\w-]{1,80})$/;
+const ANY_ARN = /^arn:aws[a-z-]*:[a-z0-9-]+:/;
 
 class WireError extends Error {
   public constructor(
@@ -67,6 +81,7 @@ export const createBusRulesApi = ({
   region = 'us-east-1',
   account = '000000000000',
   onError,
+  onNote,
 }: BusRulesApiOptions): BusRulesApi => {
   const rules = new Map<string, LocalRule>();
   const key = (bus: string, name: string) => `${bus}/${name}`;
@@ -112,24 +127,31 @@ export const createBusRulesApi = ({
     PutTargets(body) {
       const rule = existing(body, 'Rule');
       const failed: Record<string, string>[] = [];
-      for (const target of (body.Targets as { Id?: string; Arn?: string }[] | undefined) ?? []) {
-        if (!target.Id || !target.Arn || !SQS_ARN.test(target.Arn)) {
+      for (const target of (body.Targets as Record<string, unknown>[] | undefined) ?? []) {
+        const { Id, Arn } = target;
+        if (typeof Id !== 'string' || !Id || typeof Arn !== 'string' || !ANY_ARN.test(Arn)) {
           failed.push({
-            TargetId: String(target.Id),
+            TargetId: String(Id),
             ErrorCode: 'ValidationException',
-            ErrorMessage: 'The local bus delivers to SQS queue targets only.',
+            ErrorMessage: 'A target needs an Id and the ARN of a resource.',
           });
           continue;
         }
-        if (!rule.targets.has(target.Id) && rule.targets.size >= 5) {
+        if (!rule.targets.has(Id) && rule.targets.size >= 5) {
           failed.push({
-            TargetId: target.Id,
+            TargetId: Id,
             ErrorCode: 'LimitExceededException',
             ErrorMessage: '5 targets per rule.',
           });
           continue;
         }
-        rule.targets.set(target.Id, target.Arn);
+        rule.targets.set(Id, { ...target, Id, Arn });
+        // Kept so ListTargetsByRule (and a replay's copy of them) sees them, as in AWS.
+        if (!SQS_ARN.test(Arn))
+          onNote?.(
+            `rule ${rule.name}: target ${Id} (${Arn}) accepted; the local bus delivers to SQS queues only`,
+          );
+        else if (!sqs) onNote?.(`rule ${rule.name}: target ${Id} accepted; no SQS emulator to deliver to`);
       }
       return { FailedEntryCount: failed.length, FailedEntries: failed };
     },
@@ -159,7 +181,7 @@ export const createBusRulesApi = ({
     },
     ListTargetsByRule(body) {
       const rule = existing(body, 'Rule');
-      return { Targets: [...rule.targets].map(([Id, Arn]) => ({ Id, Arn })) };
+      return { Targets: [...rule.targets.values()] };
     },
   };
 
@@ -168,7 +190,7 @@ export const createBusRulesApi = ({
     let url = queueUrls.get(arn);
     if (!url) {
       const name = SQS_ARN.exec(arn)?.[1] as string;
-      url = sqs.send(new GetQueueUrlCommand({ QueueName: name })).then((r) => r.QueueUrl);
+      url = (sqs as SQSClient).send(new GetQueueUrlCommand({ QueueName: name })).then((r) => r.QueueUrl);
       url.catch(() => queueUrls.delete(arn));
       queueUrls.set(arn, url);
     }
@@ -191,11 +213,19 @@ export const createBusRulesApi = ({
         else send(400, { __type: 'ValidationException', message: (error as Error).message });
       }
     },
-    async deliver(event, line) {
+    hasRule: (arn) => [...rules.values()].some((rule) => ruleArn(rule) === arn),
+    matches: (arn, line) =>
+      [...rules.values()].some(
+        (rule) =>
+          ruleArn(rule) === arn && rule.state === 'ENABLED' && matchesEventPattern(rule.pattern, line),
+      ),
+    async deliver(event, line, onlyRuleArns) {
       const deliveries: Promise<unknown>[] = [];
       for (const rule of rules.values()) {
+        if (onlyRuleArns && !onlyRuleArns.includes(ruleArn(rule))) continue;
         if (rule.state !== 'ENABLED' || !matchesEventPattern(rule.pattern, line)) continue;
-        for (const arn of rule.targets.values()) {
+        for (const { Arn: arn } of rule.targets.values()) {
+          if (!sqs || !SQS_ARN.test(arn)) continue;
           deliveries.push(
             queueUrl(arn)
               .then((url) => sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: line })))

@@ -198,7 +198,11 @@ export const startDevPipeline = async (options: DevPipelineOptions): Promise<Dev
         eventsLog: options.eventsLog,
         rejectDetailContaining: options.rejectDetailContaining,
         // Rules with SQS targets on the SQS stand-in, as `npm run smoke` creates them.
-        rules: createBusRulesApi({ sqs, onError: (message) => log(`${time()}  bus      ${message}`) }),
+        rules: createBusRulesApi({
+          sqs,
+          onError: (message) => log(`${time()}  bus      ${message}`),
+          onNote: (message) => log(`${time()}  bus      ${message}`),
+        }),
         onEvent: (event: BusEvent, line: string) => {
           const id = (event.detail as { metadata?: { webhookId?: string } }).metadata?.webhookId ?? '-';
           log(`${time()}  bus      ${event.source.padEnd(15)} ${event['detail-type']}  ${id}`);

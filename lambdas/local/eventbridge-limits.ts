@@ -5,6 +5,7 @@ import {
   EVENTBRIDGE_MAX_ENTRY_BYTES,
   EVENTBRIDGE_MAX_SOURCE_LENGTH,
 } from '../shared/aws-limits.js';
+import { scanJson } from '../shared/json-depth.js';
 
 /**
  * What EventBridge refuses in `PutEvents`, so the local bus refuses it too and a webhook that
@@ -40,9 +41,6 @@ export interface RequestRefusal {
 /** Largest PutEvents request body the local bus reads: the entries' limit plus JSON escaping. */
 export const MAX_PUT_EVENTS_REQUEST_BYTES = 3 * EVENTBRIDGE_MAX_ENTRY_BYTES;
 
-const INT64_MIN = -(2n ** 63n);
-const INT64_MAX = 2n ** 63n - 1n;
-
 /** An entry's size as EventBridge counts it. */
 export const wireEntrySize = (entry: PutEventsWireEntry): number => {
   const bytes = (v: unknown) => (typeof v === 'string' ? Buffer.byteLength(v) : 0);
@@ -54,38 +52,6 @@ export const wireEntrySize = (entry: PutEventsWireEntry): number => {
     bytes(entry.Detail) +
     resources
   );
-};
-
-/**
- * The deepest nesting of a JSON text and whether an integer literal falls outside int64; one scan
- * that skips strings (JSON.parse reports neither, and would round the integer).
- */
-const scanJson = (text: string): { depth: number; integerOutOfRange: boolean } => {
-  let depth = 0;
-  let max = 0;
-  let integerOutOfRange = false;
-  for (let i = 0; i < text.length; i += 1) {
-    const c = text.charCodeAt(i);
-    if (c === 0x22) {
-      for (i += 1; i < text.length && text.charCodeAt(i) !== 0x22; i += 1)
-        if (text.charCodeAt(i) === 0x5c) i += 1;
-    } else if (c === 0x7b || c === 0x5b) {
-      depth += 1;
-      if (depth > max) max = depth;
-    } else if (c === 0x7d || c === 0x5d) depth -= 1;
-    else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
-      let end = i + 1;
-      while (end < text.length && /[0-9.eE+-]/.test(text[end] as string)) end += 1;
-      const literal = text.slice(i, end);
-      // Only long integer literals can leave int64 (19 digits and more).
-      if (/^-?\d{19,}$/.test(literal)) {
-        const value = BigInt(literal);
-        if (value < INT64_MIN || value > INT64_MAX) integerOutOfRange = true;
-      }
-      i = end - 1;
-    }
-  }
-  return { depth: max, integerOutOfRange };
 };
 
 const invalid = (message: string): EntryRefusal => ({ ErrorCode: 'InvalidArgument', ErrorMessage: message });
@@ -117,11 +83,11 @@ export const refuseEntry = (entry: PutEventsWireEntry): EntryRefusal | undefined
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     return malformed('Detail must be a JSON object');
   }
-  const { depth, integerOutOfRange } = scanJson(detail);
+  const { depth, integerOutOfInt64 } = scanJson(detail);
   if (depth > EVENTBRIDGE_MAX_DETAIL_DEPTH) {
     return malformed(`Detail is nested deeper than ${EVENTBRIDGE_MAX_DETAIL_DEPTH} levels`);
   }
-  if (integerOutOfRange) return malformed('Detail has an integer outside the 64-bit range');
+  if (integerOutOfInt64) return malformed('Detail has an integer outside the 64-bit range');
   return undefined;
 };
 

@@ -3,8 +3,8 @@ import { appendFile, mkdir } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
-import { answerArchiveRequest, createLocalArchive, LOCAL_PATTERNS } from './archive-replay.js';
-import type { BusRulesApi } from './bus-rules-api.js';
+import { answerArchiveRequest, createLocalArchive } from './archive-replay.js';
+import { type BusRulesApi, createBusRulesApi } from './bus-rules-api.js';
 import { MAX_PUT_EVENTS_REQUEST_BYTES, refuseEntry, refuseRequest } from './eventbridge-limits.js';
 import { readBody } from './http-util.js';
 
@@ -35,7 +35,10 @@ export interface LocalBusOptions {
    * `InternalFailure`, as EventBridge refuses single entries inside a successful call.
    */
   readonly rejectDetailContaining?: string;
-  /** Rules with SQS targets (PutRule, PutTargets, …) and delivery of matching events to them. */
+  /**
+   * The bus's rules (PutRule, PutTargets, …) and delivery of matching events to their SQS targets;
+   * without it the bus keeps rules (for replays' FilterArns) but delivers to no queue.
+   */
   readonly rules?: BusRulesApi;
 }
 
@@ -88,7 +91,7 @@ export const startLocalBus = async ({
   region = 'us-east-1',
   onEvent,
   rejectDetailContaining,
-  rules,
+  rules = createBusRulesApi({}),
 }: LocalBusOptions): Promise<LocalBus> => {
   await mkdir(dirname(eventsLog), { recursive: true });
   // Appends are chained so concurrent calls never interleave partial lines.
@@ -102,7 +105,7 @@ export const startLocalBus = async ({
       writing = writing.catch(() => undefined).then(() => appendFile(eventsLog, text));
       return writing;
     },
-    ...LOCAL_PATTERNS,
+    rules,
   });
   const server = createServer(async (req, res) => {
     const answer = (status: number, body: unknown) => {
@@ -110,7 +113,7 @@ export const startLocalBus = async ({
       res.end(JSON.stringify(body));
     };
     if (await answerArchiveRequest(archive, req, answer)) return;
-    if (req.method === 'POST' && rules?.handles(req.headers['x-amz-target'] as string | undefined)) {
+    if (req.method === 'POST' && rules.handles(req.headers['x-amz-target'] as string | undefined)) {
       await rules.answer(req, res);
       return;
     }
@@ -201,7 +204,7 @@ export const startLocalBus = async ({
     }
     accepted.forEach((event, i) => {
       onEvent?.(event, (lines[i] as string).slice(0, -1));
-      void rules?.deliver(event, (lines[i] as string).slice(0, -1));
+      void rules.deliver(event, (lines[i] as string).slice(0, -1));
     });
     answer(200, { FailedEntryCount: results.filter((r) => r.ErrorCode).length, Entries: results });
   });

@@ -32,11 +32,4 @@ export const DECLARED_GRANTS: readonly DeclaredGrant[] = [
       'The SQS event source mapping polls the queue and deletes processed messages with the function’s ' +
       'role (the three actions AWS documents for it); the router code never calls SQS.',
   },
-  {
-    functions: ['webhook-router'],
-    actions: ['dynamodb:PutItem'],
-    reason:
-      'Adoption (docs/storage-layout.md): the router writes the record of a message whose ingest write ' +
-      'failed after the send. It runs only in that fault, which the recording may not exercise.',
-  },
 ];

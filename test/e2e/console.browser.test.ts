@@ -169,7 +169,8 @@ describe('the console in a browser', () => {
     expect(searchedRows[0]).toContain('TRANSACTIONS.SYNC_UPDATES_AVAILABLE');
     expect(issues).toMatch(/item_id/);
     expect(resend).toContain(`"webhookId":"${quarantined}"`);
-    expect(history.at(-1)).toMatch(/^requeued/);
+    // Still failing its schema, the body stays quarantined: the requeue is noted under that status.
+    expect(history.at(-1)).toMatch(/^quarantined.*Requeue: a requeued message was sent/);
     evidence.push({
       test: 'filters, Resend, Requeue',
       saw: { quarantinedRows, searchedRows, issues, resend, history },

@@ -23,15 +23,16 @@ const guardAcknowledgements = (root: IConstruct) =>
       })),
   );
 
-// The dev and production stacks checked the way bin/app.ts checks them.
+// The default stack (no alarm target), a dev stack and a production stack, checked as bin/app.ts does.
 const app = testApp({ context: IN_MEMORY });
+new WebhookPipelineStack(app, 'WebhookPipeline-default', { stage: 'default' });
 new WebhookPipelineStack(app, 'WebhookPipeline-dev', devProps);
 new WebhookPipelineStack(app, 'WebhookPipeline-prod', productionProps);
 Validations.of(app).addPlugins(pipelineGuardValidator());
 
 describe('AWS Guard rules (Control Tower proactive controls) at synth', () => {
   // cfn-guard runs as a process per stack: slow on a busy machine.
-  it('finds nothing unacknowledged in the dev and production stacks', { timeout: 120_000 }, () => {
+  it('finds nothing unacknowledged in the default, dev and production stacks', { timeout: 120_000 }, () => {
     expect(() => app.synth()).not.toThrow();
   });
 
@@ -39,6 +40,7 @@ describe('AWS Guard rules (Control Tower proactive controls) at synth', () => {
     const acknowledgements = guardAcknowledgements(app);
     expect([...new Set(acknowledgements.map((a) => a.rule))].sort()).toEqual([
       'api_gw_v2_authorization_type_configured_check',
+      'cloudwatch_alarm_action_check',
       'cloudwatch_log_group_encrypted_check',
       'cloudwatch_log_group_retention_period_check',
       'lambda_function_public_access_prohibited_check',
@@ -48,6 +50,12 @@ describe('AWS Guard rules (Control Tower proactive controls) at synth', () => {
       expect(reason.length, path).toBeGreaterThan(80);
       expect(path.split('/').length, path).toBeGreaterThan(1);
     }
+    // Alarms without a target are acknowledged only in the stack that has none.
+    expect([
+      ...new Set(
+        acknowledgements.filter((a) => a.rule === 'cloudwatch_alarm_action_check').map((a) => a.path),
+      ),
+    ]).toEqual(['WebhookPipeline-default/Alarms']);
     // A year of logs passes the retention rule: the production stack needs no acknowledgement for it.
     expect(
       acknowledgements.filter(

@@ -11,6 +11,7 @@ import {
   arnOf,
   type DeployedFunction,
   decide,
+  defaultKeyPolicy,
   deployedFunctions,
   readRecording,
   type SimulatedCall,
@@ -46,6 +47,8 @@ const callsOf = (fn: DeployedFunction, target: Account, kmsKeyArn?: string): Sim
         action: 'kms:Decrypt',
         arn: kmsKeyArn,
         context: { 'kms:ViaService': `secretsmanager.${target.region}.amazonaws.com` },
+        // The key's default policy: the account's IAM policies decide (docs/deploy.md).
+        resourcePolicy: defaultKeyPolicy(kmsKeyArn.split(':')[4] ?? ''),
         origin: `Secrets Manager decrypting ${call.arn}`,
       },
     ];

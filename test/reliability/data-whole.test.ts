@@ -57,14 +57,45 @@ const withRawMembers = (detailType: string, members: string): string => {
   return `${text.slice(0, text.lastIndexOf('}'))},${members}\n}`;
 };
 
-// An integer above 2^53, a U+FFFF and U+FFFE (which SQS refuses raw), and a lone surrogate (a JSON
-// escape: it cannot be UTF-8).
+// Integers above 2^53 (the largest int64, the most PutEvents takes), a U+FFFF and U+FFFE (which SQS
+// refuses raw), and a lone surrogate (a JSON escape: it cannot be UTF-8).
 const ODD_MEMBERS = [
-  '"big": 123456789012345678901234567890',
+  '"big": 9223372036854775807',
   '"precise": 9007199254740993',
   '"noncharacter": "a\uffffb\ufffec"',
   '"lone": "x\\ud800y"',
 ].join(',\n  ');
+
+/** Signs the bytes with the dev process's own keys and posts them. */
+const deliver = async (provider: 'plaid' | 'argyle', body: Buffer) => {
+  const keys = await readDevKeys(join(String(dev.env.LOCAL_DIR), 'dev-keys.json'));
+  if (!keys) throw new Error('no dev keys');
+  const headers: Record<string, string> =
+    provider === 'plaid'
+      ? { 'plaid-verification': signPlaidBody(body, keys.plaid) }
+      : { 'x-argyle-signature': signArgyleBody(body, keys.argyleSecret) };
+  return fetch(`${dev.url}/webhooks/${provider}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body,
+  });
+};
+
+/** The stored item of a webhook, read from the dev process's table. */
+const storedItem = async (webhookId: string) => {
+  const local = (await (await fetch(`${dev.url}/_local`)).json()) as {
+    dynamoEndpoint: string;
+    tableName: string;
+  };
+  const client = new DynamoDBClient({
+    endpoint: local.dynamoEndpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
+  });
+  const scan = await client.send(new ScanCommand({ TableName: local.tableName }));
+  client.destroy();
+  return (scan.Items ?? []).find((i) => i.webhookId?.S === webhookId);
+};
 
 describe('data kept whole through webhook-pipeline dev (issue 14 #9)', { timeout: 60_000 }, () => {
   it.each([
@@ -76,18 +107,8 @@ describe('data kept whole through webhook-pipeline dev (issue 14 #9)', { timeout
       // Prepare
       const raw = withRawMembers(detailType, `\n  ${ODD_MEMBERS}`);
       const body = Buffer.from(raw, 'utf8');
-      const keys = await readDevKeys(join(String(dev.env.LOCAL_DIR), 'dev-keys.json'));
-      if (!keys) throw new Error('no dev keys');
-      const headers: Record<string, string> =
-        provider === 'plaid'
-          ? { 'plaid-verification': signPlaidBody(body, keys.plaid) }
-          : { 'x-argyle-signature': signArgyleBody(body, keys.argyleSecret) };
       // Act
-      const response = await fetch(`${dev.url}/webhooks/${provider}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...headers },
-        body,
-      });
+      const response = await deliver(provider, body);
       const answer = (await response.json()) as { status: string; webhookId: string };
       // Assess: accepted (queued), not a 503
       expect(response.status).toBe(200);
@@ -102,19 +123,28 @@ describe('data kept whole through webhook-pipeline dev (issue 14 #9)', { timeout
       expect(entry.Detail.endsWith(`"data":${raw}}`)).toBe(true);
       expect(JSON.parse(entry.Detail).metadata.webhookId).toBe(answer.webhookId);
       // The table keeps the same bytes.
-      const local = (await (await fetch(`${dev.url}/_local`)).json()) as {
-        dynamoEndpoint: string;
-        tableName: string;
-      };
-      const client = new DynamoDBClient({
-        endpoint: local.dynamoEndpoint,
-        region: 'us-east-1',
-        credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
-      });
-      const scan = await client.send(new ScanCommand({ TableName: local.tableName }));
-      client.destroy();
-      const item = (scan.Items ?? []).find((i) => i.webhookId?.S === answer.webhookId);
+      const item = await storedItem(answer.webhookId);
       expect(Buffer.from(item?.rawBody?.S ?? '', 'utf8').equals(body)).toBe(true);
     },
   );
+
+  it('a body with an integer outside int64 (PutEvents refuses it on every attempt) is quarantined with the reason, kept unchanged', async () => {
+    // Prepare
+    const raw = withRawMembers('accounts.connected', '\n  "big": 9223372036854775808');
+    const body = Buffer.from(raw, 'utf8');
+    const before = captured.length;
+    // Act
+    const response = await deliver('argyle', body);
+    const answer = (await response.json()) as { status: string; webhookId: string };
+    // Assess: kept, not queued for an event that would fail forever
+    expect(response.status).toBe(200);
+    expect(answer.status).toBe('quarantined');
+    const item = await storedItem(answer.webhookId);
+    expect(item?.status?.S).toBe('quarantined');
+    expect(item?.issues?.L?.map((v) => v.S)).toEqual([
+      '(body): an integer outside the 64-bit range, which EventBridge refuses',
+    ]);
+    expect(Buffer.from(item?.rawBody?.S ?? '', 'utf8').equals(body)).toBe(true);
+    expect(captured.slice(before).some((e) => e.Detail.includes(answer.webhookId))).toBe(false);
+  });
 });

@@ -53,6 +53,31 @@ export const startFaultEnvironment = async (): Promise<FaultEnvironment> => {
   let child: ChildProcess | undefined;
   let output: () => string = () => '';
 
+  // A fresh dev process fetches the Plaid key on its first Plaid webhook; under a burst of hundreds
+  // at once on a busy machine that one fetch can time out (503 for all of them). One quarantined
+  // delivery first (no message, no event, not counted) fetches it, as steady traffic would have.
+  let warmups = 0;
+  const warmPlaidKeyCache = async () => {
+    const keys = await readDevKeys(join(localDir, 'dev-keys.json'));
+    if (!keys) throw new Error('no dev keys');
+    const body = Buffer.from(
+      JSON.stringify({ webhook_type: 'ITEM', webhook_code: 'ERROR', warmup: warmups++ }),
+    );
+    for (let attempt = 0; attempt < 20; attempt += 1) {
+      const response = await fetch(`http://127.0.0.1:${port}/webhooks/plaid`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'plaid-verification': signPlaidBody(body, keys.plaid),
+        },
+        body,
+      }).catch(() => undefined);
+      if (response?.ok) return;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    throw new Error('the dev process did not accept a warm-up Plaid webhook');
+  };
+
   const killDev = async () => {
     const running = child;
     // A process killed by a signal has a signalCode and a null exitCode.
@@ -89,6 +114,7 @@ export const startFaultEnvironment = async (): Promise<FaultEnvironment> => {
       );
       child = started.child;
       output = started.output;
+      await warmPlaidKeyCache();
     },
     killDev,
     output: () => output(),

@@ -30,7 +30,7 @@ export interface ConsoleServerOptions {
   /** Reads a request's record and brings the history up to date; the detail view's data. */
   readonly detail: (id: number) => Promise<unknown>;
   /** Notes an action in the record's history and tells the open pages. */
-  readonly noteAction: (webhookId: string, status: string, note: string) => void;
+  readonly noteAction: (webhookId: string, status: string | undefined, note: string) => void;
 }
 
 /** The console's routes under /console. */
@@ -170,13 +170,17 @@ export const createConsoleServer = ({
         if (['quarantined', 'failed'].includes(record.status))
           return json(res, 409, { error: `the record is ${record.status}: use Requeue` });
         await actions.replay(record);
-        noteAction(record.webhookId, record.status, 'Replay: a replay message was sent to the queue');
+        noteAction(record.webhookId, undefined, 'Replay: a replay message was sent to the queue');
         return json(res, 200, { ok: true, message: 'replay message sent; the event follows in a moment' });
       }
       if (!['quarantined', 'failed'].includes(record.status))
         return json(res, 409, { error: `the record is ${record.status}, not quarantined: use Replay` });
       await actions.requeue(record);
-      noteAction(record.webhookId, 'requeued', 'Requeue: a requeued message was sent to the queue');
+      noteAction(
+        record.webhookId,
+        undefined,
+        'Requeue: a requeued message was sent to the queue; the router validates the body again',
+      );
       return json(res, 200, { ok: true, message: 'requeued message sent' });
     }
     json(res, 404, { error: 'no such console route' });

@@ -112,8 +112,9 @@ export const startDevConsole = async (options: DevConsoleOptions): Promise<DevCo
   const rowsOf = (webhookId: string) => {
     for (const request of state.requestsOf(webhookId)) broadcast({ type: 'row', row: state.row(request) });
   };
-  const noteAction = (webhookId: string, status: string, note: string) => {
-    state.addStatus(webhookId, status, note);
+  /** An action joins the history under the status it changes to, or the status it leaves as it is. */
+  const noteAction = (webhookId: string, status: string | undefined, note: string) => {
+    state.addStatus(webhookId, status ?? state.history(webhookId).at(-1)?.status ?? 'received', note);
     rowsOf(webhookId);
   };
 

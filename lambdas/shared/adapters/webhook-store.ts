@@ -6,7 +6,6 @@ import {
   DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
-  ScanCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { ProviderName } from '../../providers/provider.js';
@@ -79,74 +78,11 @@ export interface DynamoWebhookStoreOptions {
   readonly tableName: string;
 }
 
-/** A stored record as the operations commands read it: the body only when asked for. */
-export type StoredWebhook = Omit<WebhookRecord, 'rawBody'> & { readonly rawBody?: string };
-
-/** Options of {@link OperationsStore.queryReceived}. */
-export interface QueryReceivedOptions {
-  /** Read the raw bodies too (more bytes read). */
-  readonly withBody?: boolean;
-  /** Parallel Scan segments (default 4). */
-  readonly segments?: number;
-}
-
-/** Options of {@link OperationsStore.scanQuarantined}. */
-export interface ScanQuarantinedOptions {
-  readonly provider?: ProviderName;
-  /** Only records received at or after this ISO time. */
-  readonly from?: string;
-  /** Only records received before this ISO time. */
-  readonly to?: string;
-  /** Parallel Scan segments (default 4). */
-  readonly segments?: number;
-}
-
-/** What the operations CLI (replay, requeue-quarantined, register --wait) asks of the table. */
-export interface OperationsStore {
-  /**
-   * Records of a provider received in [from, to), page by page (each page in time order). A
-   * parallel Scan with a filter: no index is written per webhook, so this rare operation reads the
-   * table.
-   */
-  queryReceived(
-    provider: ProviderName,
-    from: string,
-    to: string,
-    options?: QueryReceivedOptions,
-  ): AsyncGenerator<StoredWebhook[]>;
-  /** Every quarantined record, with its body and issues, handed to `onPage` page by page. */
-  scanQuarantined(
-    options: ScanQuarantinedOptions,
-    onPage: (records: WebhookRecord[]) => Promise<void>,
-  ): Promise<void>;
-  /**
-   * Moves a record from `quarantined` back to `received` (out of the exceptions index), only while
-   * it is still the record of `webhookId` and still quarantined. False when it is not. The caller
-   * then sends a `requeued` message.
-   */
-  requeue(dedupeKey: string, webhookId: string, requeuedAt: string): Promise<boolean>;
-}
-
-/** Everything the functions and the operations CLI ask of the webhook table. */
-export type DynamoWebhookStore = WebhookStore & RouterStore & OperationsStore;
+/** Everything the functions ask of the webhook table (the operations CLI reads it through operations-store.ts). */
+export type DynamoWebhookStore = WebhookStore & RouterStore;
 
 const BATCH_GET_LIMIT = 100;
 const BATCH_GET_ATTEMPTS = 4;
-/** Every attribute of a record but its body. */
-const SUMMARY_ATTRIBUTES = [
-  partitionKey,
-  'webhookId',
-  'provider',
-  'detailType',
-  'status',
-  'receivedAt',
-  'deliveries',
-  ttlAttribute,
-  'dedupeUntil',
-  'issues',
-  'failure',
-  'bodyEncoding',
-] as const;
 const STATE_ATTRIBUTES = [partitionKey, 'webhookId', 'status', 'receivedAt'] as const;
 
 /** A projection expression naming every attribute through a placeholder (some are reserved words). */
@@ -237,41 +173,6 @@ export const createDynamoWebhookStore = ({
     }
     return items;
   };
-
-  /** A parallel Scan with a filter, page by page. */
-  const scan = async (
-    filters: string[],
-    names: Record<string, string>,
-    values: Record<string, AttributeValue>,
-    attributes: readonly string[],
-    segments: number,
-    onPage: (items: Record<string, AttributeValue>[]) => Promise<void>,
-  ) => {
-    const { expression: projection, names: projected } = projectionOf(attributes);
-    await Promise.all(
-      Array.from({ length: segments }, async (_, segment) => {
-        let startKey: Record<string, AttributeValue> | undefined;
-        do {
-          const out = await client.send(
-            new ScanCommand({
-              TableName: tableName,
-              Segment: segment,
-              TotalSegments: segments,
-              FilterExpression: filters.join(' AND '),
-              ProjectionExpression: projection,
-              ExpressionAttributeNames: { ...projected, ...names },
-              ExpressionAttributeValues: values,
-              ExclusiveStartKey: startKey,
-            }),
-          );
-          startKey = out.LastEvaluatedKey;
-          if (out.Items?.length) await onPage(out.Items);
-        } while (startKey);
-      }),
-    );
-  };
-
-  const segmentsOf = (n: number | undefined) => Math.min(Math.max(n ?? 4, 1), 64);
 
   return {
     async putIfAbsent(record, nowSeconds): Promise<PutResult> {
@@ -386,71 +287,6 @@ export const createDynamoWebhookStore = ({
           ':claim': { S: claimId },
           ':failure': { S: failure.slice(0, 1000) },
           ':exception': { S: exceptionKey(Status.Failed, dedupeKey) },
-        },
-      ),
-
-    async *queryReceived(provider, from, to, options = {}) {
-      if (!(from < to)) return;
-      const pages: StoredWebhook[][] = [];
-      await scan(
-        ['#provider = :provider', '#receivedAt >= :from', '#receivedAt < :to'],
-        { '#provider': 'provider', '#receivedAt': 'receivedAt' },
-        { ':provider': { S: provider }, ':from': { S: from }, ':to': { S: to } },
-        [...SUMMARY_ATTRIBUTES, ...(options.withBody ? ['rawBody'] : [])],
-        segmentsOf(options.segments),
-        async (items) => {
-          pages.push(
-            items
-              .map((item) => {
-                const { rawBody, ...rest } = fromItem(item);
-                return item.rawBody?.S !== undefined ? { ...rest, rawBody } : rest;
-              })
-              .sort((a, b) => a.receivedAt.localeCompare(b.receivedAt)),
-          );
-        },
-      );
-      yield* pages;
-    },
-
-    async scanQuarantined(options, onPage) {
-      const filters = ['#status = :quarantined'];
-      const names: Record<string, string> = { '#status': 'status' };
-      const values: Record<string, AttributeValue> = { ':quarantined': { S: Status.Quarantined } };
-      if (options.provider) {
-        filters.push('#provider = :provider');
-        names['#provider'] = 'provider';
-        values[':provider'] = { S: options.provider };
-      }
-      if (options.from) {
-        filters.push('#receivedAt >= :from');
-        values[':from'] = { S: options.from };
-      }
-      if (options.to) {
-        filters.push('#receivedAt < :to');
-        values[':to'] = { S: options.to };
-      }
-      if (options.from || options.to) names['#receivedAt'] = 'receivedAt';
-      await scan(
-        filters,
-        names,
-        values,
-        [...SUMMARY_ATTRIBUTES, 'rawBody'],
-        segmentsOf(options.segments),
-        (items) => onPage(items.map(fromItem)),
-      );
-    },
-
-    requeue: (dedupeKey, webhookId, requeuedAt) =>
-      conditionalUpdate(
-        dedupeKey,
-        'SET #status = :received, requeuedAt = :at REMOVE issues, #exception',
-        'webhookId = :webhookId AND #status = :quarantined',
-        { '#status': 'status', '#exception': exceptions.partitionKey },
-        {
-          ':webhookId': { S: webhookId },
-          ':received': { S: Status.Received },
-          ':quarantined': { S: Status.Quarantined },
-          ':at': { S: requeuedAt },
         },
       ),
   };

@@ -104,6 +104,8 @@ export interface SimulatedCall {
   readonly action: string;
   readonly arn: string;
   readonly context?: Readonly<Record<string, string>>;
+  /** The resource's own policy, when the service checks one (a KMS key policy). */
+  readonly resourcePolicy?: Json;
   /** Why the call happens, for messages (`recorded`, or the call it derives from). */
   readonly origin: string;
 }
@@ -126,12 +128,30 @@ export const decide = async (
       identityPolicies: policies.map((p) => ({ name: p.name, policy: p.policy })),
       serviceControlPolicies: [],
       resourceControlPolicies: [],
+      ...(call.resourcePolicy ? { resourcePolicy: call.resourcePolicy } : {}),
     },
     {},
   );
   if (response.resultType === 'error') return `error: ${JSON.stringify(response.errors)}`;
   return response.overallResult;
 };
+
+/**
+ * The default key policy of a KMS key: it lets the account's IAM policies grant the key, without
+ * which no identity policy can (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html).
+ */
+export const defaultKeyPolicy = (account: string): Json => ({
+  Version: '2012-10-17',
+  Statement: [
+    {
+      Sid: 'Enable IAM User Permissions',
+      Effect: 'Allow',
+      Principal: { AWS: `arn:aws:iam::${account}:root` },
+      Action: 'kms:*',
+      Resource: '*',
+    },
+  ],
+});
 
 /** The session principal of a Lambda function's role. */
 export const sessionOf = (fn: DeployedFunction, account: string): string =>

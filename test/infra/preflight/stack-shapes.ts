@@ -1,5 +1,10 @@
 import { MAX_STORABLE_BODY_BYTES } from '../../../lambdas/shared/aws-limits.js';
-import { MAX_CONSUMER_ACCOUNTS, MAX_URL_LENGTH, SETTINGS } from '../../../lib/stack-settings.js';
+import {
+  MAX_ALLOWLIST_LENGTH,
+  MAX_CONSUMER_ACCOUNTS,
+  MAX_URL_LENGTH,
+  SETTINGS,
+} from '../../../lib/stack-settings.js';
 
 /** A stack a user can ask for, as the CDK context of `cdk deploy -c key=value`. */
 export interface StackShape {
@@ -12,6 +17,15 @@ const KMS_KEY = 'arn:aws:kms:eu-west-1:123456789012:key/0f1e2d3c-aaaa-bbbb-cccc-
 const SECRET = (name: string) => `arn:aws:secretsmanager:eu-west-1:123456789012:secret:${name}-AbCdEf`;
 const CERTIFICATE = 'arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c-aaaa-bbbb-cccc-123456789012';
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:ops-alarms';
+
+/** As many addresses as the setting takes (documentation range, TEST-NET-3). */
+const longestAllowlist = (): string => {
+  const ips: string[] = [];
+  for (let i = 0; [...ips, `203.0.113.${i}/32`].join(',').length <= MAX_ALLOWLIST_LENGTH && i < 256; i++) {
+    ips.push(`203.0.113.${i}/32`);
+  }
+  return ips.join(',');
+};
 
 /** The longest values each setting accepts, all at once. */
 const upperBounds: Record<string, unknown> = {
@@ -36,6 +50,8 @@ const upperBounds: Record<string, unknown> = {
   retentionDays: '3650',
   dedupeWindowSeconds: '86400',
   maxBodyBytes: String(MAX_STORABLE_BODY_BYTES),
+  plaidKeyFetchesPerMinute: '600',
+  plaidAllowedSourceIps: longestAllowlist(),
   reconcileScheduleMinutes: '1440',
   reconcileAfterSeconds: '86400',
   logRetentionDays: '3653',
@@ -56,6 +72,7 @@ const lowerBounds: Record<string, unknown> = {
   retentionDays: '1',
   dedupeWindowSeconds: '330',
   maxBodyBytes: '1024',
+  plaidKeyFetchesPerMinute: '1',
   reconcileScheduleMinutes: '2',
   reconcileAfterSeconds: '60',
   logRetentionDays: '1',

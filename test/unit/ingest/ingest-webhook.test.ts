@@ -251,6 +251,31 @@ describe('ingestWebhook', () => {
     expect(queue.messages).toHaveLength(0);
   });
 
+  it.each([
+    ['9223372036854775808', true],
+    ['9223372036854775807', false],
+  ])(
+    'an integer %s in a valid body: quarantined (PutEvents refuses it forever) is %s',
+    async (n, quarantined) => {
+      // Prepare
+      const { deps, store, queue, signed } = setup();
+      const body = Buffer.from(
+        `{"event":"accounts.connected","name":"sub","data":{"account":"acc","user":"usr","n":${n}}}`,
+      );
+      // Act
+      const outcome = await ingestWebhook(signed('argyle', body), deps);
+      // Assess
+      expect(outcome.status).toBe(quarantined ? 'quarantined' : 'accepted');
+      expect(queue.messages).toHaveLength(quarantined ? 0 : 1);
+      const [record] = store.records.values();
+      expect(record?.rawBody).toBe(body.toString());
+      if (quarantined)
+        expect(record?.issues).toEqual([
+          '(body): an integer outside the 64-bit range, which EventBridge refuses',
+        ]);
+    },
+  );
+
   it('refuses a body over the limit (413) before verifying it', async () => {
     // Prepare
     const { deps, store } = setup();
