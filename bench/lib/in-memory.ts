@@ -60,10 +60,6 @@ export class InMemoryRouterStore implements RouterStore {
     return out;
   }
 
-  public async getState(dedupeKey: string): Promise<StoredState | undefined> {
-    return this.states.get(dedupeKey);
-  }
-
   public async claim(): Promise<boolean> {
     this.marks += 1;
     return true;

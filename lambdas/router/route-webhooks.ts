@@ -11,7 +11,7 @@ import {
   type WebhookRecord,
   WebhookStatus,
 } from '../shared/webhook-record.js';
-import { awaitRecord } from './await-record.js';
+import { awaitRecords } from './await-record.js';
 import { buildEventDetail, withoutBom } from './event-detail.js';
 
 /** One SQS record, reduced to what the core needs. */
@@ -150,20 +150,21 @@ export const routeWebhooks = async (
       parsed.map((m) => m.message.dedupeKey),
       withBody,
     );
-    // A message may be ahead of its record (ingest sends first): wait for those, in parallel.
-    await Promise.all(
-      [...new Set(parsed.filter((m) => !states.has(m.message.dedupeKey)).map((m) => m.message))].map(
-        async (message) => {
-          const deadline = Date.parse(message.receivedAt) + settings.ingestBudgetSeconds * 1000;
-          const state = await awaitRecord(message.dedupeKey, withBody, deadline, {
-            store: deps.store,
-            now: deps.now,
-            sleep,
-          });
-          if (state) states.set(message.dedupeKey, state);
-        },
-      ),
-    );
+    // A message may be ahead of its record (ingest sends first): wait for those, read together.
+    const missing = new Map<string, number>();
+    for (const { message } of parsed) {
+      if (states.has(message.dedupeKey)) continue;
+      const deadline = Date.parse(message.receivedAt) + settings.ingestBudgetSeconds * 1000;
+      missing.set(message.dedupeKey, Math.max(missing.get(message.dedupeKey) ?? 0, deadline));
+    }
+    if (missing.size > 0) {
+      const late = await awaitRecords(
+        [...missing].map(([dedupeKey, deadlineMs]) => ({ dedupeKey, deadlineMs })),
+        withBody,
+        { store: deps.store, now: deps.now, sleep },
+      );
+      for (const [key, state] of late) states.set(key, state);
+    }
   } catch (error) {
     for (const { record } of parsed) results.set(record.id, error as Error);
     return results;
@@ -289,7 +290,9 @@ export const routeWebhooks = async (
           const put = await deps.store.adopt(prepared.adopt);
           if (put.outcome === 'exists') {
             // Ingest's write landed after all: decide again from what it stored.
-            const state = await deps.store.getState(message.dedupeKey, false);
+            const state = (await deps.store.getStates([message.dedupeKey], false, true)).get(
+              message.dedupeKey,
+            );
             if (state?.webhookId !== message.webhookId) {
               settle({ status: 'duplicate', webhookId: message.webhookId, provider: message.provider });
               return;

@@ -74,10 +74,15 @@ export type AdoptResult = { readonly outcome: 'created' } | { readonly outcome: 
 
 /** The store as the router sees it. */
 export interface RouterStore {
-  /** The states of some records, by dedupe key (absent when not stored). One round trip per 100 keys. */
-  getStates(dedupeKeys: readonly string[], withBody: boolean): Promise<Map<string, StoredState>>;
-  /** One record's state by a strongly consistent read; undefined when not stored. */
-  getState(dedupeKey: string, withBody: boolean): Promise<StoredState | undefined>;
+  /**
+   * The states of some records, by dedupe key (absent when not stored). One round trip per 100 keys;
+   * `consistent` for strongly consistent reads (a record written a moment ago).
+   */
+  getStates(
+    dedupeKeys: readonly string[],
+    withBody: boolean,
+    consistent?: boolean,
+  ): Promise<Map<string, StoredState>>;
   /**
    * Claims the publication of a redelivered or requeued message: marks the record published only
    * if it is still `webhookId`'s and not published yet, or was claimed by this same message

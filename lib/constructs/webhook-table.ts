@@ -61,18 +61,12 @@ export class WebhookTable extends Construct {
 
   /**
    * The router's access (docs/storage-layout.md): one `BatchGetItem` per batch (the state, and the
-   * body when a message lacks it), a consistent `GetItem` of a record not there yet, then, on
+   * body when a message lacks it; consistent for a record not there yet), then, on
    * exceptions only, `PutItem` to adopt a message whose record is missing and `UpdateItem` to claim,
    * quarantine or fail a record.
    */
   public grantReadAndUpdate(grantee: IGrantable): Grant {
-    return this.grantOnTable(
-      grantee,
-      'dynamodb:GetItem',
-      'dynamodb:BatchGetItem',
-      'dynamodb:PutItem',
-      'dynamodb:UpdateItem',
-    );
+    return this.grantOnTable(grantee, 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem');
   }
 
   private grantOnTable(grantee: IGrantable, ...actions: string[]): Grant {

@@ -196,10 +196,10 @@ describe('createDynamoWebhookStore (dynalite)', () => {
     const store = createDynamoWebhookStore({ client: emulators.dynamo, tableName: emulators.tableName });
     const r = record({ dedupeUntil: NOW + 86_400 });
     // Act
-    const absent = await store.getState(r.dedupeKey, false);
+    const absent = (await store.getStates([r.dedupeKey], false, true)).get(r.dedupeKey);
     const adopted = await store.adopt(r);
     const again = await store.adopt({ ...r, webhookId: 'late' });
-    const state = await store.getState(r.dedupeKey, true);
+    const state = (await store.getStates([r.dedupeKey], true, true)).get(r.dedupeKey);
     const states = await store.getStates([r.dedupeKey, 'plaid#absent'], false);
     // Assess
     expect(absent).toBeUndefined();

@@ -2,7 +2,6 @@ import {
   BatchGetItemCommand,
   ConditionalCheckFailedException,
   DynamoDBClient,
-  GetItemCommand,
   PutItemCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
@@ -81,7 +80,6 @@ beforeEach(() => {
   });
   dynamo.on(UpdateItemCommand).resolves({});
   dynamo.on(PutItemCommand).resolves({});
-  dynamo.on(GetItemCommand).resolves({});
   eventBridge.on(PutEventsCommand).callsFake((input) => ({
     FailedEntryCount: 0,
     Entries: input.Entries.map((_: unknown, i: number) => ({ EventId: `ev-${i}` })),
@@ -200,7 +198,9 @@ describe('router handler.ts (AWS clients mocked)', () => {
     const response = await invoke([message], { stored: false });
     // Assess
     expect(response.batchItemFailures).toEqual([]);
-    expect(dynamo).toHaveReceivedCommandWith(GetItemCommand, { ConsistentRead: true });
+    expect(dynamo).toHaveReceivedCommandWith(BatchGetItemCommand, {
+      RequestItems: { webhooks: expect.objectContaining({ ConsistentRead: true }) },
+    });
     expect(dynamo).toHaveReceivedCommandWith(PutItemCommand, {
       ConditionExpression: 'attribute_not_exists(#pk)',
       Item: expect.objectContaining({

@@ -88,12 +88,6 @@ export class InMemoryRouterStore implements RouterStore {
     return out;
   }
 
-  public async getState(dedupeKey: string, withBody: boolean) {
-    if (this.failWith) throw this.failWith;
-    const record = this.records.get(dedupeKey);
-    return record ? this.state(record, withBody) : undefined;
-  }
-
   private update(dedupeKey: string, when: (r: WebhookRecord) => boolean, change: Partial<WebhookRecord>) {
     if (this.failWith) throw this.failWith;
     const record = this.records.get(dedupeKey);

@@ -212,7 +212,6 @@ describe('IAM', () => {
   it('lets the router read, claim, adopt and mark records, consume the queue and put events on the bus only', () => {
     expect(permissionsOf(template, ServiceName.Router, SERVICES)).toEqual([
       'dynamodb:BatchGetItem on table',
-      'dynamodb:GetItem on table',
       'dynamodb:PutItem on table',
       'dynamodb:UpdateItem on table',
       'events:PutEvents on bus',

@@ -118,6 +118,8 @@ export interface ConsoleState {
 export const createConsoleState = (limit = 2000): ConsoleState => {
   const requests: ConsoleRequest[] = [];
   const byId = new Map<number, ConsoleRequest>();
+  // Requests by webhookId, so each event and status change finds its rows without a scan of all.
+  const byWebhook = new Map<string, ConsoleRequest[]>();
   const histories = new Map<string, StatusChange[]>();
   const eventsOf = new Map<string, ObservedEvent[]>();
   let nextId = 1;
@@ -128,14 +130,24 @@ export const createConsoleState = (limit = 2000): ConsoleState => {
       const request: ConsoleRequest = { ...fields, id: nextId++ };
       requests.push(request);
       byId.set(request.id, request);
+      if (request.webhookId) {
+        const list = byWebhook.get(request.webhookId) ?? [];
+        list.push(request);
+        byWebhook.set(request.webhookId, list);
+      }
       if (requests.length > limit) {
         const dropped = requests.shift();
         if (dropped) byId.delete(dropped.id);
         // The history and events of a webhook go with its last request.
         const gone = dropped?.webhookId;
-        if (gone && !requests.some((r) => r.webhookId === gone)) {
-          histories.delete(gone);
-          eventsOf.delete(gone);
+        if (gone) {
+          const left = (byWebhook.get(gone) ?? []).filter((r) => r !== dropped);
+          if (left.length > 0) byWebhook.set(gone, left);
+          else {
+            byWebhook.delete(gone);
+            histories.delete(gone);
+            eventsOf.delete(gone);
+          }
         }
       }
       return request;
@@ -158,7 +170,7 @@ export const createConsoleState = (limit = 2000): ConsoleState => {
         ? { recordStatus: histories.get(r.webhookId)?.at(-1)?.status }
         : {}),
     }),
-    requestsOf: (webhookId) => requests.filter((r) => r.webhookId === webhookId),
+    requestsOf: (webhookId) => [...(byWebhook.get(webhookId) ?? [])],
     addStatus(webhookId, status, note) {
       const list = histories.get(webhookId) ?? [];
       list.push({ at: now(), status, note });

@@ -4,7 +4,6 @@ import {
   ConditionalCheckFailedException,
   type CreateTableCommandInput,
   DynamoDBClient,
-  GetItemCommand,
   PutItemCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
@@ -150,6 +149,7 @@ export const createDynamoWebhookStore = ({
   const batchGet = async (
     dedupeKeys: readonly string[],
     attributes: readonly string[],
+    consistent = false,
   ): Promise<Record<string, AttributeValue>[]> => {
     const { expression: projection, names } = projectionOf(attributes);
     const items: Record<string, AttributeValue>[] = [];
@@ -161,7 +161,12 @@ export const createDynamoWebhookStore = ({
         const out = await client.send(
           new BatchGetItemCommand({
             RequestItems: {
-              [tableName]: { Keys: keys, ProjectionExpression: projection, ExpressionAttributeNames: names },
+              [tableName]: {
+                Keys: keys,
+                ProjectionExpression: projection,
+                ExpressionAttributeNames: names,
+                ...(consistent ? { ConsistentRead: true } : {}),
+              },
             },
           }),
         );
@@ -206,27 +211,13 @@ export const createDynamoWebhookStore = ({
       return { outcome: 'duplicate', existing: fromItem(counted.Attributes ?? {}) };
     },
 
-    async getStates(dedupeKeys, withBody) {
+    async getStates(dedupeKeys, withBody, consistent = false) {
       const attributes = [...STATE_ATTRIBUTES, ...(withBody ? ['rawBody'] : [])];
       const states = new Map<string, StoredState>();
-      for (const item of await batchGet([...new Set(dedupeKeys)], attributes)) {
+      for (const item of await batchGet([...new Set(dedupeKeys)], attributes, consistent)) {
         states.set(item[partitionKey]?.S ?? '', stateOf(item));
       }
       return states;
-    },
-
-    async getState(dedupeKey, withBody) {
-      const { expression, names } = projectionOf([...STATE_ATTRIBUTES, ...(withBody ? ['rawBody'] : [])]);
-      const out = await client.send(
-        new GetItemCommand({
-          TableName: tableName,
-          Key: key(dedupeKey),
-          ConsistentRead: true,
-          ProjectionExpression: expression,
-          ExpressionAttributeNames: names,
-        }),
-      );
-      return out.Item ? stateOf(out.Item) : undefined;
     },
 
     claim: (dedupeKey, webhookId, claimId, publishedAt) =>
