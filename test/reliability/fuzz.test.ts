@@ -12,7 +12,7 @@ import { type PlaidKeyServer, startPlaidKeyServer } from '../../lambdas/local/pl
 import { generatePlaidSigningKey, signArgyleBody, signPlaidBody } from '../../lambdas/local/signing.js';
 import { createProviders } from '../../lambdas/providers/index.js';
 import { routeWebhooks } from '../../lambdas/router/route-webhooks.js';
-import { MAX_JSON_DEPTH } from '../../lambdas/shared/json-depth.js';
+import { MAX_JSON_DEPTH, scanJson } from '../../lambdas/shared/json-depth.js';
 import { createLogger, createMetrics } from '../../lambdas/shared/powertools.js';
 import type { EventEntry, EventPublisher, RouterStore } from '../../lambdas/shared/webhook-record.js';
 import { httpApiEvent, lambdaContext } from '../helpers/api-gateway-event.js';
@@ -529,7 +529,10 @@ describe('fuzzing the real ingest handler.ts (AWS clients mocked, loopback Plaid
           );
           expectStoredAsSent(answer, body);
           expect(['accepted', 'quarantined']).toContain(answer.body.status);
-          if (pure) {
+          if (scanJson(body.toString()).integerOutOfInt64) {
+            // PutEvents refuses an integer outside int64 on every attempt: kept, never queued.
+            expect(answer.body.status).toBe('quarantined');
+          } else if (pure) {
             // Fields a provider adds tomorrow pass through: the sample stays accepted under its type.
             expect(answer.body.status).toBe('accepted');
             expect(storedDetailType()).toBe(info.detailType);
