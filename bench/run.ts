@@ -9,6 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { formatWithBiome } from '../scripts/lib/format-with-biome.js';
 import { ROOT, runChild, WORK_DIR } from './lib/child.js';
 import { costPerMillion, loadPrices, type MeasuredSizes } from './lib/cost-model.js';
 import { markdownTable } from './lib/markdown-table.js';
@@ -354,12 +355,4 @@ if (!quick) {
 }
 // The results are committed: laid out by the project's formatter, so that `npm run lint` passes
 // after a run (JSON arrays that fit a line are kept on one).
-try {
-  execFileSync(
-    join(ROOT, 'node_modules', '.bin', 'biome'),
-    ['format', '--write', file, ...(quick ? [] : [join(resultsDir, 'latest.md')])],
-    { cwd: ROOT, stdio: 'ignore' },
-  );
-} catch (error) {
-  process.stderr.write(`could not format the results with Biome: ${(error as Error).message}\n`);
-}
+formatWithBiome(ROOT, [file, ...(quick ? [] : [join(resultsDir, 'latest.md')])]);

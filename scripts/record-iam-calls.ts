@@ -14,6 +14,7 @@ import {
   type RecordedCall,
   recordedSourcesDigest,
 } from '../lambdas/local/call-recorder.js';
+import { formatWithBiome } from './lib/format-with-biome.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const TESTS = ['test/e2e', 'test/reliability'];
@@ -88,6 +89,7 @@ const recording = {
   functions,
 };
 writeFileSync(OUT, `${JSON.stringify(recording, null, 2)}\n`);
+formatWithBiome(ROOT, [OUT]);
 for (const [name, f] of Object.entries(functions)) {
   console.log(`${name}: ${f.calls} calls, ${f.actions.map((a) => a.action).join(', ')}`);
 }
