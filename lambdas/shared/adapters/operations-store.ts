@@ -1,6 +1,5 @@
 import {
   type AttributeValue,
-  BatchGetItemCommand,
   ConditionalCheckFailedException,
   DescribeTableCommand,
   type DynamoDBClient,
@@ -10,6 +9,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { ProviderName } from '../../providers/provider.js';
 import { ITEM_ATTRIBUTES as A, type ExceptionStatus, exceptionKeys, TABLE_LAYOUT } from '../table-layout.js';
+import { batchGetItems } from './batch-get.js';
 
 /** A record's status in the v2 layout (docs/storage-layout.md). */
 export type RecordStatus = 'received' | 'published' | 'quarantined' | 'failed';
@@ -198,9 +198,6 @@ const filterExpression = (filter: ScanFilter, e: Expression): string | undefined
   return parts.length ? parts.join(' AND ') : undefined;
 };
 
-const BATCH_GET_LIMIT = 100;
-const BATCH_GET_ATTEMPTS = 5;
-
 /** The operations store over a DynamoDB client (real or emulator). */
 export const createOperationsStore = ({
   client,
@@ -212,32 +209,16 @@ export const createOperationsStore = ({
   const batchGet = async (dedupeKeys: readonly string[]): Promise<OperationsRecord[]> => {
     const e = new Expression();
     const projection = e.projection([...SUMMARY, A.rawBody]);
-    const found: OperationsRecord[] = [];
-    for (let i = 0; i < dedupeKeys.length; i += BATCH_GET_LIMIT) {
-      let keys: Record<string, AttributeValue>[] = dedupeKeys
-        .slice(i, i + BATCH_GET_LIMIT)
-        .map((k) => ({ [TABLE_LAYOUT.partitionKey]: { S: k } }));
-      for (let attempt = 1; keys.length > 0; attempt += 1) {
-        if (attempt > BATCH_GET_ATTEMPTS)
-          throw new Error(`${keys.length} keys stayed unprocessed by BatchGetItem`);
-        const out = await client.send(
-          new BatchGetItemCommand({
-            RequestItems: {
-              [tableName]: {
-                Keys: keys,
-                ProjectionExpression: projection,
-                ExpressionAttributeNames: e.names,
-              },
-            },
-          }),
-        );
-        found.push(...(out.Responses?.[tableName] ?? []).map(recordFromItem));
-        keys = out.UnprocessedKeys?.[tableName]?.Keys ?? [];
-        // Unprocessed keys mean throttling: back off before asking again.
-        if (keys.length > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
-      }
-    }
-    return found;
+    const items = await batchGetItems({
+      client,
+      tableName,
+      keys: dedupeKeys.map((k) => ({ [TABLE_LAYOUT.partitionKey]: { S: k } })),
+      projection,
+      names: e.names,
+      attempts: 5,
+      backoffMs: 50,
+    });
+    return items.map(recordFromItem);
   };
 
   return {

@@ -1,6 +1,5 @@
 import {
   type AttributeValue,
-  BatchGetItemCommand,
   ConditionalCheckFailedException,
   type CreateTableCommandInput,
   DynamoDBClient,
@@ -19,6 +18,7 @@ import {
   type WebhookStatus,
   type WebhookStore,
 } from '../webhook-record.js';
+import { batchGetItems } from './batch-get.js';
 import { type ClientTimeouts, clientTimeoutConfig } from './client-timeouts.js';
 
 const { partitionKey, ttlAttribute, exceptions } = TABLE_LAYOUT;
@@ -80,8 +80,6 @@ export interface DynamoWebhookStoreOptions {
 /** Everything the functions ask of the webhook table (the operations CLI reads it through operations-store.ts). */
 export type DynamoWebhookStore = WebhookStore & RouterStore;
 
-const BATCH_GET_LIMIT = 100;
-const BATCH_GET_ATTEMPTS = 4;
 const STATE_ATTRIBUTES = [partitionKey, 'webhookId', 'status', 'receivedAt'] as const;
 
 /** A projection expression naming every attribute through a placeholder (some are reserved words). */
@@ -146,37 +144,9 @@ export const createDynamoWebhookStore = ({
   };
 
   /** Full items by key, 100 keys a call, unprocessed keys asked again with a short backoff. */
-  const batchGet = async (
-    dedupeKeys: readonly string[],
-    attributes: readonly string[],
-    consistent = false,
-  ): Promise<Record<string, AttributeValue>[]> => {
+  const batchGet = (dedupeKeys: readonly string[], attributes: readonly string[], consistent = false) => {
     const { expression: projection, names } = projectionOf(attributes);
-    const items: Record<string, AttributeValue>[] = [];
-    for (let i = 0; i < dedupeKeys.length; i += BATCH_GET_LIMIT) {
-      let keys: Record<string, AttributeValue>[] = dedupeKeys.slice(i, i + BATCH_GET_LIMIT).map(key);
-      for (let attempt = 1; keys.length > 0; attempt += 1) {
-        if (attempt > BATCH_GET_ATTEMPTS)
-          throw new Error(`${keys.length} keys stayed unprocessed by BatchGetItem`);
-        const out = await client.send(
-          new BatchGetItemCommand({
-            RequestItems: {
-              [tableName]: {
-                Keys: keys,
-                ProjectionExpression: projection,
-                ExpressionAttributeNames: names,
-                ...(consistent ? { ConsistentRead: true } : {}),
-              },
-            },
-          }),
-        );
-        items.push(...(out.Responses?.[tableName] ?? []));
-        keys = out.UnprocessedKeys?.[tableName]?.Keys ?? [];
-        // Unprocessed keys mean throttling: back off a little before asking again.
-        if (keys.length > 0) await new Promise((r) => setTimeout(r, 25 * 2 ** attempt));
-      }
-    }
-    return items;
+    return batchGetItems({ client, tableName, keys: dedupeKeys.map(key), projection, names, consistent });
   };
 
   return {
