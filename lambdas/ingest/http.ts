@@ -21,12 +21,23 @@ const json = (statusCode: number, body: unknown, headers: Record<string, string>
   body: JSON.stringify(body),
 });
 
+const UPPER_CASE = /[A-Z]/;
+
 /** Header names in lower case (HTTP API already lowercases them; other callers may not). */
 export const lowerCaseHeaders = (
   headers: APIGatewayProxyEventV2['headers'] | undefined,
-): Record<string, string> => {
+): Readonly<Record<string, string | undefined>> => {
+  if (headers === undefined) return {};
+  // HTTP API delivers them lower-cased already: then they are used as they are, without a copy.
+  let lower = true;
+  for (const name in headers)
+    if (UPPER_CASE.test(name)) {
+      lower = false;
+      break;
+    }
+  if (lower) return headers;
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers ?? {}))
+  for (const [name, value] of Object.entries(headers))
     if (value !== undefined) out[name.toLowerCase()] = value;
   return out;
 };

@@ -76,6 +76,8 @@ const INT64_ISSUE = '(body): an integer outside the 64-bit range, which EventBri
 type ParsedBody =
   | {
       readonly kind: 'object';
+      /** The body as text (valid UTF-8, so it round-trips to the same bytes). */
+      readonly text: string;
       readonly payload: Record<string, unknown>;
       readonly unpublishable?: string;
     }
@@ -108,6 +110,7 @@ const parseObject = (body: Buffer): ParsedBody => {
         : undefined;
   return {
     kind: 'object',
+    text,
     payload: value as Record<string, unknown>,
     ...(unpublishable ? { unpublishable } : {}),
   };
@@ -154,7 +157,7 @@ export const ingestWebhook = async (request: IngestRequest, deps: IngestDeps): P
     // Valid UTF-8 round-trips to the same bytes; anything else is kept byte for byte as base64.
     ...(parsed.kind === 'not-utf8'
       ? { rawBody: request.body.toString('base64'), bodyEncoding: 'base64' as const }
-      : { rawBody: request.body.toString('utf8') }),
+      : { rawBody: parsed.text }),
     deliveries: 1,
     expiresAt: nowSeconds + retentionDays * 86_400,
     dedupeUntil: nowSeconds + dedupeWindowSeconds,

@@ -26,8 +26,16 @@ export const scanJson = (text: string): JsonShape => {
   for (let i = 0; i < text.length; i += 1) {
     const c = text.charCodeAt(i);
     if (c === 0x22) {
-      for (i += 1; i < text.length && text.charCodeAt(i) !== 0x22; i += 1)
-        if (text.charCodeAt(i) === 0x5c) i += 1; // backslash: skip the escaped character
+      // To the closing quote: the next quote not escaped by an odd run of backslashes. indexOf is
+      // native, so the string's characters are not walked one by one here.
+      let end = text.indexOf('"', i + 1);
+      while (end !== -1) {
+        let slashes = 0;
+        while (text.charCodeAt(end - 1 - slashes) === 0x5c) slashes += 1;
+        if (slashes % 2 === 0) break;
+        end = text.indexOf('"', end + 1);
+      }
+      i = end === -1 ? text.length : end;
     } else if (c === 0x7b || c === 0x5b) {
       depth += 1;
       if (depth > max) max = depth;

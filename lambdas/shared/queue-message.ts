@@ -31,9 +31,14 @@ export const MAX_INLINE_MESSAGE_BYTES = 256 * 1024;
 const REFUSED_BY_SQS =
   /[\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
+/** Any surrogate or U+FFFE/U+FFFF: a cheap test that spares most messages the full pattern. */
+const MAYBE_REFUSED = /[\ud800-\udfff\ufffe\uffff]/;
+
 /** Escapes what SQS refuses as `\uXXXX`, leaving every other character as it is. */
 export const escapeForSqs = (json: string): string =>
-  json.replace(REFUSED_BY_SQS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  MAYBE_REFUSED.test(json)
+    ? json.replace(REFUSED_BY_SQS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+    : json;
 
 const serialise = (message: QueueMessage): string => escapeForSqs(JSON.stringify(message));
 
@@ -44,6 +49,8 @@ export const buildQueueMessage = (
 ): string => {
   if (rawBody === undefined) return serialise({ version: 1, ...fields });
   const full = serialise({ version: 1, ...fields, rawBody });
-  if (Buffer.byteLength(full) <= MAX_INLINE_MESSAGE_BYTES) return full;
+  // A UTF-16 code unit is at most 3 UTF-8 bytes: short messages need no byte count.
+  if (full.length * 3 <= MAX_INLINE_MESSAGE_BYTES || Buffer.byteLength(full) <= MAX_INLINE_MESSAGE_BYTES)
+    return full;
   return serialise({ version: 1, ...fields });
 };

@@ -84,6 +84,8 @@ const fetchSecret = async (arn: string, maxAge: number): Promise<string> => {
 /** Builds the secret source; values given directly win over ARNs (local runs). */
 export const createSecretSource = (options: SecretSourceOptions): SecretSource => {
   providerTimeouts = options.timeouts;
+  const givenArgyleSecrets = options.argyleSecrets ? splitSecrets(options.argyleSecrets) : undefined;
+  let lastArgyle: { raw: string; secrets: readonly string[] } = { raw: '', secrets: [] };
   return {
     async plaidCredentials() {
       if (options.plaidClientId && options.plaidSecret) {
@@ -101,9 +103,12 @@ export const createSecretSource = (options: SecretSourceOptions): SecretSource =
       return { clientId: parsed.data.client_id, secret: parsed.data.secret };
     },
     async argyleSecrets() {
-      if (options.argyleSecrets) return splitSecrets(options.argyleSecrets);
+      if (givenArgyleSecrets) return givenArgyleSecrets;
       if (!options.argyleSecretArn) return [];
-      return parseArgyleSecrets(await fetchSecret(options.argyleSecretArn, options.maxAgeSeconds));
+      // Read for every webhook (Powertools caches the value): parsed again only when it changed.
+      const raw = await fetchSecret(options.argyleSecretArn, options.maxAgeSeconds);
+      if (raw !== lastArgyle.raw) lastArgyle = { raw, secrets: parseArgyleSecrets(raw) };
+      return lastArgyle.secrets;
     },
   };
 };
