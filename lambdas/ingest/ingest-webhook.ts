@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { ProviderRegistry } from '../providers/index.js';
 import {
   type Classification,
@@ -132,7 +132,8 @@ export const ingestWebhook = async (request: IngestRequest, deps: IngestDeps): P
   const { maxBodyBytes, dedupeWindowSeconds, retentionDays } = deps.settings;
   if (request.body.length > maxBodyBytes) throw new PayloadTooLargeError(request.body.length, maxBodyBytes);
 
-  const bodySha256 = createHash('sha256').update(request.body).digest('hex');
+  // The one-shot hash (Node 20.12+) costs half of a Hash object for a webhook-sized body.
+  const bodySha256 = hash('sha256', request.body, 'hex');
   await provider.verify({ headers: request.headers, body: request.body, bodySha256 });
 
   const parsed = parseObject(request.body);
