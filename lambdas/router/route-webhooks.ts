@@ -121,8 +121,8 @@ interface Placement {
  * Places a body in the catalogue. Ingest's classification, carried in its message, is taken as it
  * is when it was made by this very classification code (the same catalogue version): the answer
  * would be the same, and the body was parsed and checked at ingest. Every other message (from an
- * ingest of another version, or sent by `requeue`, `replay` or `redrive-dlq` without one) has its
- * body parsed and classified here, so a body that no longer passes its schema is quarantined.
+ * ingest of another version, or sent by `requeue` or `replay`, which carry none) has its body
+ * parsed and classified here, so a body that no longer passes its schema is quarantined.
  */
 const placeBody = (message: QueueMessage, rawBody: string): Placement | Error => {
   if (message.detailType !== undefined && message.catalogue === CATALOGUE_VERSION)
@@ -154,7 +154,7 @@ interface Prepared {
  * first receive of a webhook whose record is its own is published with no write; a redelivered or
  * requeued one is claimed first (a conditional write); a duplicate delivery's message is dropped;
  * a message whose record never landed is adopted (stored by the router) once its ingest budget has
- * passed. Bodies are re-parsed with the provider's catalogue and spliced into the event unchanged.
+ * passed. Bodies are placed in the catalogue ({@link placeBody}) and spliced into the event unchanged.
  * A record that still fails on its last receive is marked `failed` before SQS moves it to the DLQ.
  * Failures are per record; nothing throws for the whole batch.
  */
@@ -249,7 +249,7 @@ export const routeWebhooks = async (
       continue;
     }
     if (decision.kind === 'skip') {
-      results.set(record.id, { status: decision.status, webhookId, provider });
+      results.set(record.id, { webhookId, provider, status: decision.status });
       continue;
     }
     const placement = placeBody(message, decision.rawBody);
@@ -267,7 +267,7 @@ export const routeWebhooks = async (
         : deps.store.markQuarantined(dedupeKey, webhookId, issues);
       quarantines.push(
         write.then(
-          () => void results.set(record.id, { status: 'quarantined', webhookId, provider, detailType }),
+          () => void results.set(record.id, { webhookId, provider, status: 'quarantined', detailType }),
           (error: unknown) => void results.set(record.id, error as Error),
         ),
       );
