@@ -3,17 +3,23 @@
  * logger and metrics (createLogger/createMetrics) and once with plain Powertools Logger and
  * Metrics, and the log and EMF lines compared key by key, in order (timestamps and the measured
  * latency aside). Covers accepted (Plaid, Argyle), duplicate, unknown code, quarantined, refused
- * signature and invalid JSON.
+ * signature and invalid JSON; and a router batch (published, adopted, quarantined, duplicate, every
+ * routed line written).
  * `node --import tsx bench/fidelity.ts`
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { METRICS_NAMESPACE } from '../lambdas/shared/powertools.js';
+import type { SQSEvent } from 'aws-lambda';
+import { createRouterHandler } from '../lambdas/router/create-handler.js';
+import { createLogger, createMetrics, METRICS_NAMESPACE } from '../lambdas/shared/powertools.js';
+import { buildQueueMessage } from '../lambdas/shared/queue-message.js';
+import { type StoredState, WebhookStatus } from '../lambdas/shared/webhook-record.js';
 import { type Delivery, deliverySigner, uniqueBody } from './lib/bodies.js';
 import { captureOutput, jsonLines } from './lib/capture.js';
 import { writeResult } from './lib/child.js';
+import { AcceptingPublisher, InMemoryRouterStore } from './lib/in-memory.js';
 import { benchKeys, buildIngestHandler, toApiEvent } from './lib/ingest-harness.js';
-import { applyDeployedEnvironment } from './lib/lambda-env.js';
+import { applyDeployedEnvironment, lambdaContext } from './lib/lambda-env.js';
 
 applyDeployedEnvironment('webhook-ingest', 1024);
 const keys = benchKeys();
@@ -62,11 +68,84 @@ const comparable = ({ stream, line }: ReturnType<typeof jsonLines>[number]) => {
   return `${stream} ${JSON.stringify(rest)}`;
 };
 
+// A router batch: published (both providers), adopted, quarantined, and a duplicate's message.
+const longAgo = new Date(clock - 3_600_000).toISOString();
+const routerStates = new Map<string, StoredState>();
+const routerMessage = (provider: 'plaid' | 'argyle', body: string, i: number, stored = true) => {
+  const dedupeKey = `${provider}#key-${i}`;
+  if (stored)
+    routerStates.set(dedupeKey, {
+      webhookId: `routed-${i}`,
+      status: WebhookStatus.Received,
+      receivedAt: longAgo,
+    });
+  return buildQueueMessage({ webhookId: `routed-${i}`, provider, dedupeKey, receivedAt: longAgo }, body);
+};
+const routerBodies = [
+  routerMessage('plaid', plaid.body.toString(), 1),
+  routerMessage('argyle', argyle.body.toString(), 2),
+  routerMessage('argyle', argyle.body.toString(), 3, false),
+  routerMessage('plaid', quarantined.toString(), 4),
+];
+routerStates.set('plaid#key-5', {
+  webhookId: 'another',
+  status: WebhookStatus.Received,
+  receivedAt: longAgo,
+});
+routerBodies.push(
+  buildQueueMessage(
+    { webhookId: 'routed-5', provider: 'plaid', dedupeKey: 'plaid#key-5', receivedAt: longAgo },
+    plaid.body.toString(),
+  ),
+);
+const routerEvent: SQSEvent = {
+  Records: routerBodies.map((body, i) => ({
+    messageId: `message-${i}`,
+    receiptHandle: `handle-${i}`,
+    body,
+    attributes: {
+      ApproximateReceiveCount: '1',
+      SentTimestamp: String(clock),
+      SenderId: 'AROAEXAMPLE:webhook-ingest',
+      ApproximateFirstReceiveTimestamp: String(clock),
+    },
+    messageAttributes: {},
+    md5OfBody: '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:webhooks',
+    awsRegion: 'us-east-1',
+  })),
+};
+
+const runRouter = async (logger: Logger, metrics: Metrics) => {
+  const handler = createRouterHandler({
+    logger,
+    metrics,
+    logSampleRate: 1,
+    deps: {
+      store: new InMemoryRouterStore(new Map(routerStates)),
+      publisher: new AcceptingPublisher(),
+      now: () => clock,
+    },
+  });
+  const context = lambdaContext('webhook-router', 512, 30_000);
+  const { output } = await captureOutput(() => handler(routerEvent, context.next()));
+  return [{ name: 'router batch', status: 0, lines: jsonLines(output) }];
+};
+
 const ours = await run({});
 const powertools = await run({
   logger: new Logger({ serviceName: 'webhook-ingest' }),
   metrics: new Metrics({ namespace: METRICS_NAMESPACE, serviceName: 'webhook-ingest' }),
 });
+process.env.POWERTOOLS_SERVICE_NAME = 'webhook-router';
+ours.push(...(await runRouter(createLogger('webhook-router'), createMetrics('webhook-router'))));
+powertools.push(
+  ...(await runRouter(
+    new Logger({ serviceName: 'webhook-router' }),
+    new Metrics({ namespace: METRICS_NAMESPACE, serviceName: 'webhook-router' }),
+  )),
+);
 const mismatches: string[] = [];
 let lines = 0;
 for (const [i, scenario] of ours.entries()) {
@@ -83,7 +162,7 @@ for (const [i, scenario] of ours.entries()) {
 }
 writeResult({
   identical: mismatches.length === 0,
-  scenarios: scenarios.length,
+  scenarios: scenarios.length + 1,
   lines,
   mismatches,
 });

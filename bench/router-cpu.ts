@@ -29,7 +29,7 @@ const states = new Map<string, StoredState>();
 const records: SQSRecord[] = [];
 for (let i = 0; i < (batches + warmup) * BATCH; i += 1) {
   const provider = i % 2 === 0 ? 'plaid' : 'argyle';
-  const { body } = uniqueBody(provider, i);
+  const { detailType, body } = uniqueBody(provider, i);
   const webhookId = randomUUID();
   const dedupeKey = `${provider}#${createHash('sha256').update(body).digest('hex')}`;
   const sentAt = String(Date.now());
@@ -42,7 +42,7 @@ for (let i = 0; i < (batches + warmup) * BATCH; i += 1) {
     messageId: randomUUID(),
     receiptHandle: `AQEB${randomUUID()}`,
     body: buildQueueMessage(
-      { webhookId, provider, dedupeKey, receivedAt: new Date().toISOString() },
+      { webhookId, provider, dedupeKey, receivedAt: new Date().toISOString(), detailType },
       body.toString('utf8'),
     ),
     attributes: {

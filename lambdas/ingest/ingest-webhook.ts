@@ -176,6 +176,7 @@ export const ingestWebhook = async (request: IngestRequest, deps: IngestDeps): P
             provider: record.provider,
             dedupeKey: record.dedupeKey,
             receivedAt: record.receivedAt,
+            detailType: record.detailType,
           },
           record.rawBody,
         ),

@@ -5,7 +5,7 @@ import type { Metrics } from '@aws-lambda-powertools/metrics';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { createLogSampler } from '../shared/log-sampling.js';
-import { countMetric, MetricName } from '../shared/powertools.js';
+import { countMetric, countMetrics, logInfo, MetricName } from '../shared/powertools.js';
 import { type RecordOutcome, type RouteResults, type RouterDeps, routeWebhooks } from './route-webhooks.js';
 
 /** What the router handler is built from. */
@@ -35,9 +35,13 @@ const record = (
   results: RouteResults,
   sampled: () => boolean,
 ) => {
-  const counts = new Map<string, number>();
-  const bump = (name: string, provider: string) =>
-    counts.set(`${name}|${provider}`, (counts.get(`${name}|${provider}`) ?? 0) + 1);
+  // Counts by metric and provider, in the order first met (a batch has a handful), written at once.
+  const counts: { name: MetricName; dimensions: { provider: string }; count: number }[] = [];
+  const bump = (name: MetricName, provider: string) => {
+    const known = counts.find((c) => c.name === name && c.dimensions.provider === provider);
+    if (known) known.count += 1;
+    else counts.push({ name, dimensions: { provider }, count: 1 });
+  };
   for (const [messageId, result] of results) {
     if (result instanceof Error) {
       bump(MetricName.PublishFailed, 'all');
@@ -49,12 +53,9 @@ const record = (
     if (result.adopted) bump(MetricName.WebhooksAdopted, result.provider);
     // Exceptions (an adopted record, a quarantine) are always logged; plain routing is sampled.
     if (result.adopted || result.status === 'quarantined' || sampled())
-      logger.info('routed', { messageId, ...result });
+      logInfo(logger, 'routed', { messageId, ...result });
   }
-  for (const [key, count] of counts) {
-    const [name, provider] = key.split('|') as [MetricName, string];
-    countMetric(metrics, name, { provider }, count);
-  }
+  countMetrics(metrics, counts);
 };
 
 /**
@@ -75,7 +76,9 @@ export const createRouterHandler = ({ deps, logger, metrics, logSampleRate }: Ro
       logger.error('webhook failed', { webhookId, provider, reason });
     },
   };
-  return middy<SQSEvent, SQSBatchResponse, Error, Context>()
+  // No early-timeout timer (middy arms one per invocation by default): an early answer would fail
+  // the whole batch just as the Lambda timeout does, and SQS redelivers it either way.
+  return middy<SQSEvent, SQSBatchResponse, Error, Context>({ timeoutEarlyInMillis: 0 })
     .use(injectLambdaContext(logger))
     .handler(async (event, context) => {
       metrics.captureColdStartMetric();

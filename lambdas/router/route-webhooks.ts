@@ -1,6 +1,7 @@
 import { EVENT_SOURCES, type EventMetadata, SCHEMA_VERSION } from '../events/envelope.js';
+import { CATALOGUE_VERSION } from '../providers/catalogue-version.js';
 import { CLASSIFIERS } from '../providers/classifiers.js';
-import type { Classification } from '../providers/provider.js';
+import { UNRECOGNISED_DETAIL_TYPE } from '../providers/provider.js';
 import { EventPublishError, QueueMessageError } from '../shared/errors.js';
 import { type QueueMessage, QueueMessageSchema } from '../shared/queue-message.js';
 import {
@@ -110,6 +111,36 @@ type Plan =
   | { readonly kind: 'adopt'; readonly rawBody: string }
   | { readonly kind: 'skip'; readonly status: 'duplicate' | 'dropped' };
 
+/** Where a body goes: its detail-type, and the issues when it no longer passes its schema. */
+interface Placement {
+  readonly detailType: string;
+  readonly issues?: readonly string[];
+}
+
+/**
+ * Places a body in the catalogue. Ingest's classification, carried in its message, is taken as it
+ * is when it was made by this very classification code (the same catalogue version): the answer
+ * would be the same, and the body was parsed and checked at ingest. Every other message (from an
+ * ingest of another version, or sent by `requeue` or `replay`, which carry none) has its body
+ * parsed and classified here, so a body that no longer passes its schema is quarantined.
+ */
+const placeBody = (message: QueueMessage, rawBody: string): Placement | Error => {
+  if (message.detailType !== undefined && message.catalogue === CATALOGUE_VERSION)
+    return { detailType: message.detailType };
+  let payload: unknown;
+  try {
+    payload = JSON.parse(withoutBom(rawBody));
+  } catch (error) {
+    return new QueueMessageError(`body of ${message.webhookId} is not JSON`, { cause: error });
+  }
+  if (payload === null || typeof payload !== 'object' || Array.isArray(payload))
+    return { detailType: UNRECOGNISED_DETAIL_TYPE, issues: ['(root): expected an object'] };
+  const classification = CLASSIFIERS[message.provider](payload as Record<string, unknown>);
+  return classification.kind === 'invalid'
+    ? { detailType: classification.detailType, issues: classification.issues }
+    : { detailType: classification.detailType };
+};
+
 interface Prepared {
   readonly records: RouterRecord[];
   readonly message: QueueMessage;
@@ -123,7 +154,7 @@ interface Prepared {
  * first receive of a webhook whose record is its own is published with no write; a redelivered or
  * requeued one is claimed first (a conditional write); a duplicate delivery's message is dropped;
  * a message whose record never landed is adopted (stored by the router) once its ingest budget has
- * passed. Bodies are re-parsed with the provider's catalogue and spliced into the event unchanged.
+ * passed. Bodies are placed in the catalogue ({@link placeBody}) and spliced into the event unchanged.
  * A record that still fails on its last receive is marked `failed` before SQS moves it to the DLQ.
  * Failures are per record; nothing throws for the whole batch.
  */
@@ -204,8 +235,6 @@ export const routeWebhooks = async (
   for (const item of parsed) {
     const { record, message } = item;
     const { webhookId, provider, dedupeKey } = message;
-    const done = (outcome: Omit<RecordOutcome, 'webhookId' | 'provider'>) =>
-      results.set(record.id, { webhookId, provider, ...outcome });
     const groupKey = webhookId + (message.replayed ? '#replay' : '');
     const same = byWebhook.get(groupKey);
     if (same) {
@@ -220,33 +249,25 @@ export const routeWebhooks = async (
       continue;
     }
     if (decision.kind === 'skip') {
-      done({ status: decision.status });
+      results.set(record.id, { webhookId, provider, status: decision.status });
       continue;
     }
-    const text = withoutBom(decision.rawBody);
-    let payload: unknown;
-    try {
-      payload = JSON.parse(text);
-    } catch (error) {
-      results.set(record.id, new QueueMessageError(`body of ${webhookId} is not JSON`, { cause: error }));
+    const placement = placeBody(message, decision.rawBody);
+    if (placement instanceof Error) {
+      results.set(record.id, placement);
       continue;
     }
-    const classification: Classification =
-      payload !== null && typeof payload === 'object' && !Array.isArray(payload)
-        ? CLASSIFIERS[provider](payload as Record<string, unknown>)
-        : { kind: 'invalid', detailType: 'UNRECOGNISED', issues: ['(root): expected an object'] };
     const adopt =
-      decision.kind === 'adopt'
-        ? adoptedRecord(message, decision.rawBody, classification, settings)
-        : undefined;
-    if (classification.kind === 'invalid') {
+      decision.kind === 'adopt' ? adoptedRecord(message, decision.rawBody, placement, settings) : undefined;
+    const { detailType, issues } = placement;
+    if (issues !== undefined) {
       // The body passed at ingest but not now (a schema changed): keep it for requeue-quarantined.
       const write = adopt
         ? deps.store.adopt(adopt).then(() => true)
-        : deps.store.markQuarantined(dedupeKey, webhookId, classification.issues);
+        : deps.store.markQuarantined(dedupeKey, webhookId, issues);
       quarantines.push(
         write.then(
-          () => void done({ status: 'quarantined', detailType: classification.detailType }),
+          () => void results.set(record.id, { webhookId, provider, status: 'quarantined', detailType }),
           (error: unknown) => void results.set(record.id, error as Error),
         ),
       );
@@ -267,20 +288,25 @@ export const routeWebhooks = async (
       ...(adopt ? { adopt } : {}),
       entry: {
         source: EVENT_SOURCES[provider],
-        detailType: classification.detailType,
+        detailType,
         detail: buildEventDetail(metadata, decision.rawBody),
         time: message.receivedAt,
       },
     });
   }
-  await Promise.all(quarantines);
+  if (quarantines.length > 0) await Promise.all(quarantines);
 
   // The writes of the exceptions (claims and adoptions) before the publish; the happy path has none.
   const publishedAt = new Date(deps.now()).toISOString();
   const toPublish: Prepared[] = [];
   const adopted = new Set<Prepared>();
+  const exceptions: Prepared[] = [];
+  for (const prepared of byWebhook.values()) {
+    if (prepared.adopt || prepared.claim) exceptions.push(prepared);
+    else toPublish.push(prepared);
+  }
   await Promise.all(
-    [...byWebhook.values()].map(async (prepared) => {
+    exceptions.map(async (prepared) => {
       const { message, records: group } = prepared;
       const settle = (outcome: RecordOutcome | Error) => {
         for (const r of group) results.set(r.id, outcome);
@@ -340,7 +366,7 @@ export const routeWebhooks = async (
 const adoptedRecord = (
   message: QueueMessage,
   rawBody: string,
-  classification: Classification,
+  { detailType, issues }: Placement,
   settings: RouterSettings,
 ): WebhookRecord => {
   const receivedSeconds = Math.floor(Date.parse(message.receivedAt) / 1000);
@@ -348,14 +374,14 @@ const adoptedRecord = (
     dedupeKey: message.dedupeKey,
     webhookId: message.webhookId,
     provider: message.provider,
-    detailType: classification.detailType,
-    status: classification.kind === 'invalid' ? WebhookStatus.Quarantined : WebhookStatus.Received,
+    detailType,
+    status: issues !== undefined ? WebhookStatus.Quarantined : WebhookStatus.Received,
     receivedAt: message.receivedAt,
     rawBody,
     deliveries: 1,
     expiresAt: receivedSeconds + settings.retentionDays * 86_400,
     dedupeUntil: receivedSeconds + ADOPTED_DEDUPE_SECONDS,
-    ...(classification.kind === 'invalid' ? { issues: classification.issues } : {}),
+    ...(issues !== undefined ? { issues } : {}),
   };
 };
 
@@ -366,11 +392,16 @@ const markLastFailures = async (
   settings: RouterSettings,
   deps: RouterDeps,
 ) => {
+  const last = parsed.filter(
+    ({ record, message }) =>
+      results.get(record.id) instanceof Error &&
+      record.receiveCount >= settings.maxReceiveCount &&
+      !message.replayed,
+  );
+  if (last.length === 0) return;
   await Promise.all(
-    parsed.map(async ({ record, message }) => {
-      const result = results.get(record.id);
-      if (!(result instanceof Error) || record.receiveCount < settings.maxReceiveCount || message.replayed)
-        return;
+    last.map(async ({ record, message }) => {
+      const result = results.get(record.id) as Error;
       const reason = `${result.name}: ${result.message}`;
       try {
         if (await deps.store.markFailed(message.dedupeKey, message.webhookId, record.id, reason)) {

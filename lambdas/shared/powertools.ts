@@ -291,6 +291,32 @@ export const countMetric = (
   single.addMetric(name, MetricUnit.Count, count);
 };
 
+/** One count of {@link countMetrics}. */
+export interface MetricCount {
+  readonly name: MetricName;
+  readonly dimensions: Readonly<Record<string, string>>;
+  readonly count: number;
+}
+
+/**
+ * Several counts, each with its own dimensions, as {@link countMetric} emits them one by one, in a
+ * single write when they all take the fast path (a write to stdout is a system call).
+ */
+export const countMetrics = (metrics: Metrics, counts: readonly MetricCount[]): void => {
+  let lines = '';
+  for (const { name, dimensions, count } of counts) {
+    const line = metrics instanceof PipelineMetrics ? metrics.countLine(name, dimensions, count) : undefined;
+    if (line !== undefined) {
+      lines += line;
+      continue;
+    }
+    if (lines !== '') process.stdout.write(lines);
+    lines = '';
+    countMetric(metrics, name, dimensions, count);
+  }
+  if (lines !== '') process.stdout.write(lines);
+};
+
 /**
  * A request's counts (one each, same dimensions) and then its INFO line, as {@link countMetric}
  * and {@link logInfo} would emit them, in a single write when they all take the fast path.

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { CATALOGUE_VERSION } from '../providers/catalogue-version.js';
 import { PROVIDER_NAMES, type ProviderName } from '../providers/provider.js';
 
 /**
@@ -17,6 +18,13 @@ export const QueueMessageSchema = z.object({
   replayed: z.boolean().optional(),
   /** Set by `requeue` and `redrive-dlq`: the router claims the record before it publishes. */
   requeued: z.boolean().optional(),
+  /**
+   * Set by ingest: the detail-type its classification gave the body (ingest enqueues only valid
+   * and unknown bodies), with `catalogue`, the version of the classification code that gave it.
+   * The router takes it as it is when its own code is that version, and classifies otherwise.
+   */
+  detailType: z.string().min(1).optional(),
+  catalogue: z.string().min(1).optional(),
 });
 export type QueueMessage = z.infer<typeof QueueMessageSchema>;
 
@@ -42,15 +50,22 @@ export const escapeForSqs = (json: string): string =>
 
 const serialise = (message: QueueMessage): string => escapeForSqs(JSON.stringify(message));
 
-/** Builds the message, leaving the body out when it would not fit in one SQS message. */
+/**
+ * Builds the message, leaving the body out when it would not fit in one SQS message. A
+ * `detailType` (ingest's classification) is stamped with the version of the catalogue that gave it.
+ */
 export const buildQueueMessage = (
-  fields: Omit<QueueMessage, 'version' | 'rawBody'>,
+  fields: Omit<QueueMessage, 'version' | 'rawBody' | 'catalogue'>,
   rawBody?: string,
 ): string => {
-  if (rawBody === undefined) return serialise({ version: 1, ...fields });
-  const full = serialise({ version: 1, ...fields, rawBody });
+  const message: QueueMessage =
+    fields.detailType === undefined
+      ? { version: 1, ...fields }
+      : { version: 1, ...fields, catalogue: CATALOGUE_VERSION };
+  if (rawBody === undefined) return serialise(message);
+  const full = serialise({ ...message, rawBody });
   // A UTF-16 code unit is at most 3 UTF-8 bytes: short messages need no byte count.
   if (full.length * 3 <= MAX_INLINE_MESSAGE_BYTES || Buffer.byteLength(full) <= MAX_INLINE_MESSAGE_BYTES)
     return full;
-  return serialise({ version: 1, ...fields });
+  return serialise(message);
 };

@@ -10,6 +10,7 @@ import type { SQSBatchResponse } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { allCustomMatcher } from 'aws-sdk-client-mock-vitest';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { CATALOGUE_VERSION } from '../../lambdas/providers/catalogue-version.js';
 import type { handler as RouterHandler } from '../../lambdas/router/handler.js';
 import type { QueueMessage } from '../../lambdas/shared/queue-message.js';
 import { lambdaContext } from '../helpers/api-gateway-event.js';
@@ -373,6 +374,53 @@ describe('router handler.ts (AWS clients mocked)', () => {
     const bad = { ...message, provider: 'plaid' as const, rawBody: body };
     // Act
     const response = await invoke([bad]);
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect(eventBridge).toHaveReceivedCommandTimes(PutEventsCommand, 0);
+    expect(dynamo).toHaveReceivedCommandWith(UpdateItemCommand, {
+      ExpressionAttributeValues: expect.objectContaining({ ':status': { S: 'quarantined' } }),
+    });
+  });
+
+  it('takes the classification ingest sent under this catalogue version, without classifying the body again', async () => {
+    // Prepare: a body that fails its schema, sent as ingest classified it (with this very code)
+    const body = JSON.stringify({ webhook_type: 'ITEM', webhook_code: 'ERROR', item_id: 7 });
+    const message = mixedMessages(1)[0]?.message;
+    if (!message) throw new Error('no message');
+    const classified = {
+      ...message,
+      provider: 'plaid' as const,
+      rawBody: body,
+      detailType: 'ITEM.ERROR',
+      catalogue: CATALOGUE_VERSION,
+    };
+    // Act
+    const response = await invoke([classified]);
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect(putEntries()).toEqual([
+      expect.objectContaining({
+        DetailType: 'ITEM.ERROR',
+        Detail: expect.stringContaining(`"data":${body}`),
+      }),
+    ]);
+    expect(dynamo).toHaveReceivedCommandTimes(UpdateItemCommand, 0);
+  });
+
+  it('classifies again a body classified under another catalogue version, and quarantines it if it now fails', async () => {
+    // Prepare
+    const body = JSON.stringify({ webhook_type: 'ITEM', webhook_code: 'ERROR', item_id: 7 });
+    const message = mixedMessages(1)[0]?.message;
+    if (!message) throw new Error('no message');
+    const stale = {
+      ...message,
+      provider: 'plaid' as const,
+      rawBody: body,
+      detailType: 'ITEM.ERROR',
+      catalogue: 'an-older-version',
+    };
+    // Act
+    const response = await invoke([stale]);
     // Assess
     expect(response.batchItemFailures).toEqual([]);
     expect(eventBridge).toHaveReceivedCommandTimes(PutEventsCommand, 0);

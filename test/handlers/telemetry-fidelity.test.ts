@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const run = promisify(execFile);
 
-describe('the ingest handler’s cheap log and metric lines', () => {
+describe('the ingest and router handlers’ cheap log and metric lines', () => {
   it('are, key by key, the lines Powertools writes for the same requests', async () => {
     // Prepare: the output check of the benchmarks, in its own process (it sets the Lambda environment).
     const file = join(mkdtempSync(join(tmpdir(), 'fidelity-')), 'result.json');

@@ -18,7 +18,7 @@ import {
   SCHEMA_VERSION,
   type WebhookEventPattern,
 } from '../../../lambdas/events/index.js';
-import { compare, generate, SCHEMA_DIR } from '../../../scripts/generate-schemas.js';
+import { CATALOGUE_VERSION_FILE, compare, generate, SCHEMA_DIR } from '../../../scripts/generate-schemas.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const FIXTURE_DIR = join(ROOT, 'test/fixtures/events');
@@ -213,6 +213,7 @@ describe('committed JSON Schemas', () => {
       const files = generate();
       await cp(join(ROOT, SCHEMA_DIR), join(root, SCHEMA_DIR), { recursive: true });
       await cp(join(ROOT, 'docs'), join(root, 'docs'), { recursive: true });
+      await cp(join(ROOT, CATALOGUE_VERSION_FILE), join(root, CATALOGUE_VERSION_FILE), { recursive: true });
       expect(await compare(root, files)).toEqual({ stale: [], missing: [], extra: [] });
       await writeFile(join(root, SCHEMA_DIR, 'ITEM.ERROR.json'), '{}\n');
       await rm(join(root, SCHEMA_DIR, 'accounts.connected.json'));

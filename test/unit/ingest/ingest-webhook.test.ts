@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { type IngestDeps, ingestWebhook } from '../../../lambdas/ingest/ingest-webhook.js';
 import { generatePlaidSigningKey, signArgyleBody } from '../../../lambdas/local/signing.js';
+import { CATALOGUE_VERSION } from '../../../lambdas/providers/catalogue-version.js';
 import { createProviders } from '../../../lambdas/providers/index.js';
 import {
   InvalidPayloadError,
@@ -82,6 +83,8 @@ describe('ingestWebhook', () => {
         webhookId: outcome.webhookId,
         provider: payload.provider,
         rawBody: payload.raw.toString(),
+        detailType: payload.detailType,
+        catalogue: CATALOGUE_VERSION,
       });
     },
   );

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { CATALOGUE_VERSION } from '../../../lambdas/providers/catalogue-version.js';
 import {
   buildQueueMessage,
   escapeForSqs,
@@ -37,6 +38,16 @@ describe('queue message', () => {
       }),
       { numRuns: 500 },
     );
+  });
+
+  it('stamps a classification with the catalogue version, and leaves both out without one', () => {
+    const classified = QueueMessageSchema.parse(
+      JSON.parse(buildQueueMessage({ ...fields, detailType: 'accounts.added' }, '{}')),
+    );
+    expect(classified).toMatchObject({ detailType: 'accounts.added', catalogue: CATALOGUE_VERSION });
+    const plain = QueueMessageSchema.parse(JSON.parse(buildQueueMessage(fields, '{}')));
+    expect(plain).not.toHaveProperty('detailType');
+    expect(plain).not.toHaveProperty('catalogue');
   });
 
   it('leaves a message without refused characters as JSON.stringify wrote it', () => {
