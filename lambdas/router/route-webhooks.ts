@@ -2,7 +2,7 @@ import { EVENT_SOURCES, type EventMetadata, SCHEMA_VERSION } from '../events/env
 import { CLASSIFIERS } from '../providers/classifiers.js';
 import type { Classification } from '../providers/provider.js';
 import { EventPublishError, QueueMessageError } from '../shared/errors.js';
-import { type QueueMessage, QueueMessageSchema } from '../shared/queue-message.js';
+import { type QueueMessage, QueueMessageSchema } from '../shared/queue-message-schema.js';
 import {
   type EventEntry,
   type EventPublisher,

@@ -1,24 +1,7 @@
-import * as z from 'zod';
-import { PROVIDER_NAMES, type ProviderName } from '../providers/provider.js';
+import type { QueueMessage } from './queue-message-schema.js';
 
-/**
- * The ingest → router SQS message (docs/storage-layout.md). Validated on both sides.
- * `rawBody` is left out only when the message would exceed what SQS takes; the router then reads
- * the body from the table by `dedupeKey`.
- */
-export const QueueMessageSchema = z.object({
-  version: z.literal(1),
-  webhookId: z.string().min(1),
-  provider: z.enum(PROVIDER_NAMES as [ProviderName, ...ProviderName[]]),
-  dedupeKey: z.string().min(1),
-  receivedAt: z.iso.datetime(),
-  rawBody: z.string().optional(),
-  /** Set by an operator's replay: published again even if already published, with `metadata.replayed`. */
-  replayed: z.boolean().optional(),
-  /** Set by `requeue` and `redrive-dlq`: the router claims the record before it publishes. */
-  requeued: z.boolean().optional(),
-});
-export type QueueMessage = z.infer<typeof QueueMessageSchema>;
+// The message's schema is in queue-message-schema.ts: ingest builds messages without loading zod.
+export type { QueueMessage } from './queue-message-schema.js';
 
 /** SQS refuses messages over 256 KiB (its classic limit, still the default for existing queues). */
 export const MAX_INLINE_MESSAGE_BYTES = 256 * 1024;

@@ -1,10 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  buildQueueMessage,
-  escapeForSqs,
-  QueueMessageSchema,
-} from '../../../lambdas/shared/queue-message.js';
+import { buildQueueMessage, escapeForSqs } from '../../../lambdas/shared/queue-message.js';
+import { QueueMessageSchema } from '../../../lambdas/shared/queue-message-schema.js';
 
 /** SQS's documented character set of a message body (built from code points: tab, LF and CR are in it). */
 const SQS_ALLOWED = new RegExp(
