@@ -1,5 +1,4 @@
 import { createPublicKey } from 'node:crypto';
-import type { createVerifier as CreateVerifier } from 'fast-jwt';
 import {
   PlaidKeyFailureReason,
   PlaidKeyUnavailableError,
@@ -167,20 +166,19 @@ export interface PlaidVerificationKey {
 
 // fast-jwt (with its ASN.1 and big-number dependencies) is loaded with the first key, not at import:
 // the cold start does not pay for it, and an instance that only sees Argyle never evaluates it.
-let createVerifier: typeof CreateVerifier | undefined;
-const loadVerifier = async (): Promise<typeof CreateVerifier> =>
-  (createVerifier ??= (await import('fast-jwt')).createVerifier);
+let verifierModule: typeof import('./es256-verifier.js') | undefined;
+const loadVerifier = async () => (verifierModule ??= await import('./es256-verifier.js'));
 
 /** Builds the ES256-only verifier for a JWK. */
 export const toVerificationKey = async (jwk: PlaidJwk): Promise<PlaidVerificationKey> => {
-  const verifier = await loadVerifier();
+  const { es256Verifier } = verifierModule ?? (await loadVerifier());
   const pem = createPublicKey({ key: { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y }, format: 'jwk' })
     .export({ type: 'spki', format: 'pem' })
     .toString();
   return {
     kid: jwk.kid,
     expiredAt: jwk.expired_at,
-    verify: verifier({ key: pem, algorithms: ['ES256'] }) as (token: string) => Record<string, unknown>,
+    verify: es256Verifier(pem),
   };
 };
 
