@@ -10,7 +10,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { functionNodeOptions } from '../lib/constructs/pipeline-function.js';
-import { type Bundle, bundleHandler, stackBanner } from './lib/bundle.js';
+import { BUNDLE_OPTIONS_SOURCE, type Bundle, bundleHandler } from './lib/bundle.js';
 import { ROOT, WORK_DIR, writeResult } from './lib/child.js';
 import { median, round } from './lib/stats.js';
 
@@ -115,6 +115,7 @@ const summary = (name: string) => {
   const bundle = bundles[name] as Bundle;
   return {
     bundleKb: round(bundle.bytes / 1024, 1),
+    totalKb: round(bundle.totalBytes / 1024, 1),
     sourceMapKb: round(bundle.mapBytes / 1024, 1),
     medianMs: round(median(s.readyMs), 1),
     importMedianMs: round(median(s.importMs), 1),
@@ -138,6 +139,6 @@ writeResult({
   router: withRatio('router'),
   baseline,
   nodeProcessMedianMs: round(median((samples.node as (typeof samples)[string]).wallMs), 1),
-  banner: stackBanner().source,
+  banner: BUNDLE_OPTIONS_SOURCE,
   nodeOptions: POWERTOOLS.NODE_OPTIONS ?? '',
 });

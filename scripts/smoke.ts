@@ -9,7 +9,7 @@ import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-clo
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { parseArgyleSecrets } from '../lambdas/shared/adapters/secrets.js';
+import { parseArgyleSecrets } from '../lambdas/shared/adapters/secret-values.js';
 import { runSmoke } from './smoke/run-smoke.js';
 
 const HELP = `npm run smoke -- --stack <stack name> [options]

@@ -1,58 +1,48 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { build } from 'esbuild';
+import { BUNDLE_ENTRY_FILE, bundleFunction } from '../../lib/constructs/function-bundle.js';
+import { PIPELINE_NODE_MAJOR } from '../../lib/constructs/pipeline-function.js';
 import { ROOT } from './child.js';
 
-const CONSTRUCT = join(ROOT, 'lib', 'constructs', 'pipeline-function.ts');
-const DEFAULT_BANNER =
-  "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
-
-/** The banner the stack's functions are bundled with, read from the construct that sets it. */
-export const stackBanner = (): { banner: string; source: string } => {
-  if (existsSync(CONSTRUCT)) {
-    const match = /const ESM_REQUIRE_SHIM =\s*(['"])(.+?)\1;/s.exec(readFileSync(CONSTRUCT, 'utf8'));
-    if (match?.[2]) return { banner: match[2], source: 'lib/constructs/pipeline-function.ts' };
-  }
-  return { banner: DEFAULT_BANNER, source: 'default (lib/constructs/pipeline-function.ts not found)' };
-};
+/** Where the bundle's options come from (printed with the results). */
+export const BUNDLE_OPTIONS_SOURCE = 'lib/constructs/function-bundle.ts';
 
 /** A bundle on disk. */
 export interface Bundle {
+  /** The entry the handler is imported from. */
   readonly file: string;
+  /** The files read when the handler is imported: the entry and the chunks it imports statically. */
   readonly bytes: number;
+  /** Every chunk, those loaded on first use included. */
+  readonly totalBytes: number;
+  /** The source maps of the files read at import. */
   readonly mapBytes: number;
   readonly buildMs: number;
 }
 
+const size = (file: string): number => (existsSync(file) ? statSync(file).size : 0);
+
 /**
- * Bundles a handler with the options `PipelineFunction` gives `NodejsFunction`: esbuild, platform
- * node, the runtime's target (node24), ESM, every dependency bundled (the AWS SDK included),
- * `module,main` main fields, minified, linked source map without sources content, and the
- * `require` banner. The output is `index.mjs`, as NodejsFunction names an ESM bundle.
+ * Bundles a handler exactly as `PipelineFunction` does for the stack (`bundleFunction` of
+ * lib/constructs/function-bundle.ts: esbuild, platform node at the runtime's version, ESM, every
+ * dependency bundled, minified, linked source maps, the `require` shim, split at dynamic imports).
+ * The entry is `index.mjs`, as the runtime loads it.
  */
 export const bundleHandler = async (entry: string, outDir: string): Promise<Bundle> => {
-  const file = join(outDir, 'index.mjs');
   const started = performance.now();
-  await build({
-    entryPoints: [entry],
-    bundle: true,
-    platform: 'node',
-    target: 'node24',
-    format: 'esm',
-    mainFields: ['module', 'main'],
-    banner: { js: stackBanner().banner },
-    minify: true,
-    sourcemap: true,
-    sourcesContent: false,
-    external: [],
-    outfile: file,
-    logLevel: 'error',
-    absWorkingDir: ROOT,
-  });
+  const bundle = bundleFunction(entry, outDir, ROOT, PIPELINE_NODE_MAJOR);
+  const buildMs = performance.now() - started;
+  let bytes = 0;
+  let mapBytes = 0;
+  for (const file of bundle.loadedAtImport) {
+    bytes += size(file);
+    mapBytes += size(`${file}.map`);
+  }
   return {
-    file,
-    bytes: statSync(file).size,
-    mapBytes: statSync(`${file}.map`).size,
-    buildMs: performance.now() - started,
+    file: join(outDir, BUNDLE_ENTRY_FILE),
+    bytes,
+    totalBytes: bundle.files.reduce((sum, file) => sum + size(file), 0),
+    mapBytes,
+    buildMs,
   };
 };

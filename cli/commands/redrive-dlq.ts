@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { Message } from '@aws-sdk/client-sqs';
-import { escapeForSqs, type QueueMessage, QueueMessageSchema } from '../../lambdas/shared/queue-message.js';
+import { escapeForSqs } from '../../lambdas/shared/queue-message.js';
+import { type QueueMessage, QueueMessageSchema } from '../../lambdas/shared/queue-message-schema.js';
 import { COMMON_OPTIONS, intOption, numberOption, TARGET_HELP, TARGET_OPTIONS } from '../ops/args.js';
 import { createRateLimiter } from '../ops/concurrency.js';
 import { createProgress } from '../ops/progress.js';

@@ -3,7 +3,7 @@ import { CATALOGUE_VERSION } from '../providers/catalogue-version.js';
 import { CLASSIFIERS } from '../providers/classifiers.js';
 import { UNRECOGNISED_DETAIL_TYPE } from '../providers/provider.js';
 import { EventPublishError, QueueMessageError } from '../shared/errors.js';
-import { type QueueMessage, QueueMessageSchema } from '../shared/queue-message.js';
+import { type QueueMessage, QueueMessageSchema } from '../shared/queue-message-schema.js';
 import {
   type EventEntry,
   type EventPublisher,

@@ -1,5 +1,4 @@
-import * as z from 'zod';
-import { parseConfig } from './config.js';
+import { type EnvValues, numberBetween, readEnvironment } from './config.js';
 
 /** The default share of requests whose INFO line is written: logs are billed per byte. */
 export const DEFAULT_LOG_SAMPLE_RATE = 0.01;
@@ -7,20 +6,16 @@ export const DEFAULT_LOG_SAMPLE_RATE = 0.01;
 /**
  * `LOG_SAMPLE_RATE`: the share (0 to 1) of accepted, duplicate and routed webhooks whose INFO line
  * is written. Errors, refusals and quarantines are always logged, and every outcome is counted.
+ * Read without zod, as the rest of the configuration is (config.ts says why).
  */
-export const LogSamplingConfigSchema = z.object({
-  LOG_SAMPLE_RATE: z
-    .string()
-    .optional()
-    .transform((v) => (v === undefined || v.trim() === '' ? String(DEFAULT_LOG_SAMPLE_RATE) : v.trim()))
-    .transform(Number)
-    .pipe(z.number().min(0).max(1)),
-});
-export type LogSamplingConfig = z.infer<typeof LogSamplingConfigSchema>;
+export const LOG_SAMPLING_ENVIRONMENT = {
+  LOG_SAMPLE_RATE: numberBetween(0, 1, DEFAULT_LOG_SAMPLE_RATE),
+} as const;
+export type LogSamplingConfig = EnvValues<typeof LOG_SAMPLING_ENVIRONMENT>;
 
-/** The sample rate from `process.env` (or the given environment), parsed once at cold start. */
+/** The sample rate from `process.env` (or the given environment), read once at cold start. */
 export const loadLogSampleRate = (env: Record<string, string | undefined> = process.env): number =>
-  parseConfig(LogSamplingConfigSchema, env).LOG_SAMPLE_RATE;
+  readEnvironment(LOG_SAMPLING_ENVIRONMENT, env).LOG_SAMPLE_RATE;
 
 /**
  * Decides, request by request, whether the request's INFO line is written: always at 1, never at

@@ -1,32 +1,8 @@
-import * as z from 'zod';
 import { CATALOGUE_VERSION } from '../providers/catalogue-version.js';
-import { PROVIDER_NAMES, type ProviderName } from '../providers/provider.js';
+import type { QueueMessage } from './queue-message-schema.js';
 
-/**
- * The ingest → router SQS message (docs/storage-layout.md). Validated on both sides.
- * `rawBody` is left out only when the message would exceed what SQS takes; the router then reads
- * the body from the table by `dedupeKey`.
- */
-export const QueueMessageSchema = z.object({
-  version: z.literal(1),
-  webhookId: z.string().min(1),
-  provider: z.enum(PROVIDER_NAMES as [ProviderName, ...ProviderName[]]),
-  dedupeKey: z.string().min(1),
-  receivedAt: z.iso.datetime(),
-  rawBody: z.string().optional(),
-  /** Set by an operator's replay: published again even if already published, with `metadata.replayed`. */
-  replayed: z.boolean().optional(),
-  /** Set by `requeue` and `redrive-dlq`: the router claims the record before it publishes. */
-  requeued: z.boolean().optional(),
-  /**
-   * Set by ingest: the detail-type its classification gave the body (ingest enqueues only valid
-   * and unknown bodies), with `catalogue`, the version of the classification code that gave it.
-   * The router takes it as it is when its own code is that version, and classifies otherwise.
-   */
-  detailType: z.string().min(1).optional(),
-  catalogue: z.string().min(1).optional(),
-});
-export type QueueMessage = z.infer<typeof QueueMessageSchema>;
+// The message's schema is in queue-message-schema.ts: ingest builds messages without loading zod.
+export type { QueueMessage } from './queue-message-schema.js';
 
 /** SQS refuses messages over 256 KiB (its classic limit, still the default for existing queues). */
 export const MAX_INLINE_MESSAGE_BYTES = 256 * 1024;

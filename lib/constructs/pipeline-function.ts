@@ -1,19 +1,21 @@
-import { join } from 'node:path';
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { relative, resolve } from 'node:path';
+import { AssetHashType, Duration, type ILocalBundling, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import {
   ApplicationLogLevel,
   Architecture,
+  Code,
   LoggingFormat,
   Runtime,
   SystemLogLevel,
   Tracing,
 } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { guardRule } from '../guard-validation.js';
 import { DEFAULT_METRICS_NAMESPACE } from '../pipeline-metrics.js';
+import { bundleFunction } from './function-bundle.js';
 
 /**
  * The Lambda runtime of every function: the newest Node.js runtime aws-cdk-lib knows.
@@ -22,12 +24,8 @@ import { DEFAULT_METRICS_NAMESPACE } from '../pipeline-metrics.js';
  */
 export const PIPELINE_RUNTIME = Runtime.NODEJS_24_X;
 
-/**
- * Defines `require` in the ESM bundle: CommonJS dependencies bundled by esbuild call `require()` for
- * Node built-ins, which an ES module does not have.
- */
-const ESM_REQUIRE_SHIM =
-  "import { createRequire } from 'node:module';const require = createRequire(import.meta.url);";
+/** The runtime's Node.js major version, the target of the bundles (`nodejs24.x`: 24). */
+export const PIPELINE_NODE_MAJOR = Number(/^nodejs(\d+)/.exec(PIPELINE_RUNTIME.name)?.[1]);
 
 /**
  * The `NODE_OPTIONS` a function gets: source maps applied at run time only when asked for. The
@@ -35,6 +33,24 @@ const ESM_REQUIRE_SHIM =
  */
 export const functionNodeOptions = (runtimeSourceMaps: boolean): { NODE_OPTIONS?: string } =>
   runtimeSourceMaps ? { NODE_OPTIONS: '--enable-source-maps' } : {};
+
+/**
+ * Builds a function's bundle on this machine (CDK's local bundling). `entry` is a field, not only
+ * captured: CDK reuses a bundle for assets whose bundling options serialise alike, and a function
+ * does not serialise, so without it every function would get the first one's bundle.
+ */
+class LocalFunctionBundler implements ILocalBundling {
+  public constructor(
+    /** The entry, relative to the project root. */
+    public readonly entry: string,
+    private readonly projectRoot: string,
+  ) {}
+
+  public tryBundle(outputDir: string): boolean {
+    bundleFunction(resolve(this.projectRoot, this.entry), outputDir, this.projectRoot, PIPELINE_NODE_MAJOR);
+    return true;
+  }
+}
 
 /** The share of request INFO lines written by default (`LOG_SAMPLE_RATE`). */
 const DEFAULT_LOG_SAMPLE_RATE = 0.01;
@@ -49,7 +65,7 @@ const applicationLogLevel = (level = 'INFO'): ApplicationLogLevel => {
 /** Settings every pipeline function shares; the stack passes one object to all of them. */
 export interface PipelineFunctionDefaults {
   /**
-   * Directory holding `package-lock.json`; esbuild resolves dependencies from here.
+   * Directory holding `package.json` and `node_modules`; esbuild resolves dependencies from here.
    */
   readonly projectRoot: string;
   /**
@@ -118,7 +134,8 @@ export interface PipelineFunctionProps extends PipelineFunctionDefaults {
 
 /**
  * A Node.js function with the pipeline's defaults in one place: latest Node.js runtime on arm64, an
- * ESM bundle built by esbuild (minified, with source maps, AWS SDK included), active X-Ray tracing,
+ * ESM bundle built by esbuild (minified, with source maps, AWS SDK included, split at its dynamic
+ * imports: `function-bundle.ts`), active X-Ray tracing,
  * its own log group with a retention, and a role that starts with nothing but writing to that log
  * group. Callers add grants for the table, queue or bus the function uses.
  */
@@ -147,8 +164,18 @@ export class PipelineFunction extends Construct {
     this.logGroup.grantWrite(this.role);
 
     this.function = new NodejsFunction(this, 'Function', {
-      entry: props.entry,
-      handler: 'handler',
+      // Bundled here rather than by NodejsFunction's own bundling, which writes a single file
+      // (esbuild's --outfile) and so cannot split the bundle (function-bundle.ts says why it is).
+      code: Code.fromAsset(props.projectRoot, {
+        assetHashType: AssetHashType.OUTPUT,
+        bundling: {
+          // Never used: the bundle is built locally with the esbuild of the project's dependencies.
+          image: PIPELINE_RUNTIME.bundlingImage,
+          local: new LocalFunctionBundler(relative(props.projectRoot, props.entry), props.projectRoot),
+        },
+      }),
+      // The `handler` export of the bundle's index.mjs.
+      handler: 'index.handler',
       description: props.description,
       runtime: PIPELINE_RUNTIME,
       architecture: Architecture.ARM_64,
@@ -164,8 +191,6 @@ export class PipelineFunction extends Construct {
       loggingFormat: LoggingFormat.JSON,
       systemLogLevelV2: SystemLogLevel.WARN,
       applicationLogLevelV2: applicationLogLevel(props.logLevel),
-      projectRoot: props.projectRoot,
-      depsLockFilePath: join(props.projectRoot, 'package-lock.json'),
       environment: {
         POWERTOOLS_SERVICE_NAME: props.serviceName,
         POWERTOOLS_METRICS_NAMESPACE: props.metricsNamespace ?? DEFAULT_METRICS_NAMESPACE,
@@ -173,17 +198,6 @@ export class PipelineFunction extends Construct {
         LOG_SAMPLE_RATE: String(props.logSampleRate ?? DEFAULT_LOG_SAMPLE_RATE),
         ...functionNodeOptions(props.runtimeSourceMaps ?? false),
         ...props.environment,
-      },
-      bundling: {
-        format: OutputFormat.ESM,
-        mainFields: ['module', 'main'],
-        banner: ESM_REQUIRE_SHIM,
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        // The SDK clients are bundled at the version the lock file pins, not the runtime's copy.
-        bundleAwsSDK: true,
-        externalModules: [],
       },
     });
 

@@ -8,7 +8,7 @@ import { createProviders } from '../../lambdas/providers/index.js';
 import { createSqsWebhookQueue } from '../../lambdas/shared/adapters/webhook-queue.js';
 import { createDynamoWebhookStore, fromItem } from '../../lambdas/shared/adapters/webhook-store.js';
 import { QueueUnavailableError } from '../../lambdas/shared/errors.js';
-import { QueueMessageSchema } from '../../lambdas/shared/queue-message.js';
+import { QueueMessageSchema } from '../../lambdas/shared/queue-message-schema.js';
 import { startTestEmulators, type TestEmulators } from '../helpers/emulators.js';
 import { ManualClock } from '../helpers/fakes.js';
 import { seed, seedPayloads } from '../helpers/fixtures.js';

@@ -65,6 +65,12 @@ describe('functions', () => {
     expect(environmentOf(template, service)).not.toHaveProperty('NODE_OPTIONS');
   });
 
+  it('each function deploys its own bundle', () => {
+    const keys = SERVICES.map((service) => functionOf(template, service)[1].Properties.Code.S3Key);
+    expect(keys.every((key) => typeof key === 'string')).toBe(true);
+    expect(new Set(keys).size).toBe(SERVICES.length);
+  });
+
   it.each(SERVICES)(
     '%s logs JSON without Lambda START, END and REPORT lines, request lines sampled',
     (service) => {

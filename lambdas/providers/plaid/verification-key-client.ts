@@ -1,6 +1,4 @@
 import { createPublicKey } from 'node:crypto';
-import type { createVerifier as CreateVerifier } from 'fast-jwt';
-import * as z from 'zod';
 import {
   PlaidKeyFailureReason,
   PlaidKeyUnavailableError,
@@ -8,22 +6,9 @@ import {
   SignatureVerificationError,
   VerificationUnavailableError,
 } from '../../shared/errors.js';
+import type { KeyResponse, PlaidJwk } from './verification-key-schemas.js';
 
-/** Plaid's `JWKPublicKey`, as returned by `/webhook_verification_key/get`. */
-export const PlaidJwkSchema = z.looseObject({
-  alg: z.literal('ES256'),
-  crv: z.literal('P-256'),
-  kty: z.literal('EC'),
-  kid: z.string().min(1),
-  use: z.string().optional(),
-  x: z.string().min(1),
-  y: z.string().min(1),
-  created_at: z.number().optional(),
-  expired_at: z.number().nullable(),
-});
-export type PlaidJwk = z.infer<typeof PlaidJwkSchema>;
-
-const KeyResponseSchema = z.looseObject({ key: PlaidJwkSchema, request_id: z.string().optional() });
+export type { PlaidJwk } from './verification-key-schemas.js';
 
 /** Plaid API credentials, read from Secrets Manager (or the environment locally). */
 export interface PlaidCredentials {
@@ -46,13 +31,6 @@ export interface PlaidKeyFetcherOptions {
   readonly timeoutMs?: number;
   readonly fetch?: typeof globalThis.fetch;
 }
-
-/** Plaid's error body (`PlaidError`); every field optional, as a proxy or an outage may answer anything. */
-const PlaidErrorSchema = z.looseObject({
-  error_type: z.string().optional(),
-  error_code: z.string().optional(),
-  request_id: z.string().optional(),
-});
 
 /** Plaid's documented answer for a `key_id` it never issued (HTTP 400, error type INVALID_INPUT). */
 export const UNKNOWN_KEY_ERROR_CODE = 'INVALID_WEBHOOK_VERIFICATION_KEY_ID';
@@ -80,14 +58,10 @@ const untilAborted = <T>(promise: Promise<T>, signal: AbortSignal): Promise<T> =
     promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });
 
-const parseError = (text: string) => {
-  try {
-    const parsed = PlaidErrorSchema.safeParse(JSON.parse(text));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
-};
+// The answers' schemas (zod) are loaded with the first key fetch, so that zod is not loaded at
+// cold start.
+let schemas: typeof import('./verification-key-schemas.js') | undefined;
+const loadSchemas = async () => (schemas ??= await import('./verification-key-schemas.js'));
 
 /**
  * Calls Plaid's `/webhook_verification_key/get`. This one call uses `fetch` instead of the official
@@ -138,8 +112,9 @@ export const createPlaidKeyFetcher = ({
         { cause: error },
       );
     }
+    const { KeyResponseSchema, parsePlaidError } = schemas ?? (await loadSchemas());
     if (response.status !== 200) {
-      const plaidError = parseError(text);
+      const plaidError = parsePlaidError(text);
       if (response.status === 400 && plaidError?.error_code === UNKNOWN_KEY_ERROR_CODE) {
         throw new SignatureVerificationError(
           'plaid',
@@ -159,7 +134,7 @@ export const createPlaidKeyFetcher = ({
         },
       );
     }
-    let parsed: z.infer<typeof KeyResponseSchema>;
+    let parsed: KeyResponse;
     try {
       parsed = KeyResponseSchema.parse(JSON.parse(text));
     } catch (error) {
@@ -191,20 +166,19 @@ export interface PlaidVerificationKey {
 
 // fast-jwt (with its ASN.1 and big-number dependencies) is loaded with the first key, not at import:
 // the cold start does not pay for it, and an instance that only sees Argyle never evaluates it.
-let createVerifier: typeof CreateVerifier | undefined;
-const loadVerifier = async (): Promise<typeof CreateVerifier> =>
-  (createVerifier ??= (await import('fast-jwt')).createVerifier);
+let verifierModule: typeof import('./es256-verifier.js') | undefined;
+const loadVerifier = async () => (verifierModule ??= await import('./es256-verifier.js'));
 
 /** Builds the ES256-only verifier for a JWK. */
 export const toVerificationKey = async (jwk: PlaidJwk): Promise<PlaidVerificationKey> => {
-  const verifier = await loadVerifier();
+  const { es256Verifier } = verifierModule ?? (await loadVerifier());
   const pem = createPublicKey({ key: { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y }, format: 'jwk' })
     .export({ type: 'spki', format: 'pem' })
     .toString();
   return {
     kid: jwk.kid,
     expiredAt: jwk.expired_at,
-    verify: verifier({ key: pem, algorithms: ['ES256'] }) as (token: string) => Record<string, unknown>,
+    verify: es256Verifier(pem),
   };
 };
 

@@ -1,13 +1,6 @@
-import * as z from 'zod';
 import type { PlaidCredentials } from '../../providers/plaid/verification-key-client.js';
 import { VerificationUnavailableError } from '../errors.js';
 import { type ClientTimeouts, clientTimeoutConfig } from './client-timeouts.js';
-
-const PlaidSecretSchema = z.object({ client_id: z.string().min(1), secret: z.string().min(1) });
-const ArgyleSecretsSchema = z.union([
-  z.array(z.string()),
-  z.object({ secrets: z.array(z.string()) }).transform((v) => v.secrets),
-]);
 
 /** Splits a comma list, dropping blanks. */
 export const splitSecrets = (value: string): string[] =>
@@ -15,21 +8,6 @@ export const splitSecrets = (value: string): string[] =>
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
-
-/** Reads an Argyle secret value: a JSON array, `{"secrets": […]}`, or a comma-separated list. */
-export const parseArgyleSecrets = (value: string): string[] => {
-  const trimmed = value.trim();
-  if (trimmed.startsWith('[') || trimmed.startsWith('{')) {
-    try {
-      return ArgyleSecretsSchema.parse(JSON.parse(trimmed)).filter(Boolean);
-    } catch (error) {
-      throw new VerificationUnavailableError('the Argyle secret is not a JSON list of secrets', {
-        cause: error,
-      });
-    }
-  }
-  return splitSecrets(trimmed);
-};
 
 /** Where provider secrets come from: Secrets Manager ARNs in AWS, plain values locally. */
 export interface SecretSourceOptions {
@@ -49,19 +27,14 @@ export interface SecretSource {
   argyleSecrets(): Promise<readonly string[]>;
 }
 
-const tryParseJson = (text: string): unknown => {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-};
-
 type SecretsProviderInstance = InstanceType<
   typeof import('@aws-lambda-powertools/parameters/secrets')['SecretsProvider']
 >;
 let provider: Promise<SecretsProviderInstance> | undefined;
 let providerTimeouts: ClientTimeouts | undefined;
+// The parsers of secret values (zod), loaded with the first secret read from Secrets Manager.
+let secretValues: typeof import('./secret-values.js') | undefined;
+const loadSecretValues = async () => (secretValues ??= await import('./secret-values.js'));
 
 const fetchSecret = async (arn: string, maxAge: number): Promise<string> => {
   try {
@@ -94,20 +67,15 @@ export const createSecretSource = (options: SecretSourceOptions): SecretSource =
       if (!options.plaidSecretArn)
         throw new VerificationUnavailableError('no Plaid API credentials are configured');
       const raw = await fetchSecret(options.plaidSecretArn, options.maxAgeSeconds);
-      const parsed = PlaidSecretSchema.safeParse(tryParseJson(raw));
-      if (!parsed.success) {
-        throw new VerificationUnavailableError(
-          'the Plaid secret must be JSON {"client_id": "…", "secret": "…"}',
-        );
-      }
-      return { clientId: parsed.data.client_id, secret: parsed.data.secret };
+      return (secretValues ?? (await loadSecretValues())).parsePlaidSecret(raw);
     },
     async argyleSecrets() {
       if (givenArgyleSecrets) return givenArgyleSecrets;
       if (!options.argyleSecretArn) return [];
       // Read for every webhook (Powertools caches the value): parsed again only when it changed.
       const raw = await fetchSecret(options.argyleSecretArn, options.maxAgeSeconds);
-      if (raw !== lastArgyle.raw) lastArgyle = { raw, secrets: parseArgyleSecrets(raw) };
+      if (raw !== lastArgyle.raw)
+        lastArgyle = { raw, secrets: (secretValues ?? (await loadSecretValues())).parseArgyleSecrets(raw) };
       return lastArgyle.secrets;
     },
   };

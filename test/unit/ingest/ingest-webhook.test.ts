@@ -12,7 +12,7 @@ import {
   StoreUnavailableError,
   UnknownProviderError,
 } from '../../../lambdas/shared/errors.js';
-import { QueueMessageSchema } from '../../../lambdas/shared/queue-message.js';
+import { QueueMessageSchema } from '../../../lambdas/shared/queue-message-schema.js';
 import {
   InMemoryWebhookQueue,
   InMemoryWebhookStore,

@@ -1,11 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CATALOGUE_VERSION } from '../../../lambdas/providers/catalogue-version.js';
-import {
-  buildQueueMessage,
-  escapeForSqs,
-  QueueMessageSchema,
-} from '../../../lambdas/shared/queue-message.js';
+import { buildQueueMessage, escapeForSqs } from '../../../lambdas/shared/queue-message.js';
+import { QueueMessageSchema } from '../../../lambdas/shared/queue-message-schema.js';
 
 /** SQS's documented character set of a message body (built from code points: tab, LF and CR are in it). */
 const SQS_ALLOWED = new RegExp(
