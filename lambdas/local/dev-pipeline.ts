@@ -12,13 +12,8 @@ import { createBusRulesApi } from './bus-rules-api.js';
 import { startCallRecorder } from './call-recorder.js';
 import { type DevConsole, startDevConsole } from './console/dev-console.js';
 import { type DevKeys, loadOrCreateDevKeys } from './dev-keys.js';
-import {
-  type Emulator,
-  ensurePipelineQueues,
-  ensureWebhookTable,
-  startDynamoEmulator,
-  startSqsEmulator,
-} from './emulators.js';
+import { startEmulatorThread } from './emulator-thread.js';
+import { ensurePipelineQueues, ensureWebhookTable } from './emulators.js';
 import { BodyTooLargeError, readBody } from './http-util.js';
 import { localLambdaContext } from './lambda-context.js';
 import { type BusEvent, startLocalBus } from './local-bus.js';
@@ -157,21 +152,26 @@ export const startDevPipeline = async (options: DevPipelineOptions): Promise<Dev
 
     let dynamoEndpoint = env.DYNAMODB_ENDPOINT;
     let dynamoLabel = `DYNAMODB_ENDPOINT ${dynamoEndpoint}`;
-    if (!dynamoEndpoint) {
-      const dataDir = join(localDir, 'dynamodb');
-      if (options.persist) await mkdir(dataDir, { recursive: true });
-      const emulator: Emulator = await startDynamoEmulator(options.persist ? { path: dataDir } : {});
-      stops.push(emulator.close);
-      dynamoEndpoint = emulator.endpoint;
-      dynamoLabel = `dynalite ${dynamoEndpoint} (${options.persist ? `kept in ${dataDir}` : 'in memory'})`;
-    }
     let sqsEndpoint = env.SQS_ENDPOINT;
     let sqsLabel = `SQS_ENDPOINT ${sqsEndpoint}`;
-    if (!sqsEndpoint) {
-      const emulator = await startSqsEmulator();
-      stops.push(emulator.close);
-      sqsEndpoint = emulator.endpoint;
-      sqsLabel = `fauxqs ${sqsEndpoint} (in memory)`;
+    const dataDir = join(localDir, 'dynamodb');
+    if (!dynamoEndpoint && options.persist) await mkdir(dataDir, { recursive: true });
+    if (usesEmulator) {
+      // Both emulators share one thread of their own (emulator-thread.ts).
+      const emulators = await startEmulatorThread({
+        host: '127.0.0.1',
+        dynamo: dynamoEndpoint ? undefined : options.persist ? { path: dataDir } : {},
+        sqs: !sqsEndpoint,
+      });
+      stops.push(emulators.close);
+      if (emulators.dynamoEndpoint) {
+        dynamoEndpoint = emulators.dynamoEndpoint;
+        dynamoLabel = `dynalite ${dynamoEndpoint} (${options.persist ? `kept in ${dataDir}` : 'in memory'})`;
+      }
+      if (emulators.sqsEndpoint) {
+        sqsEndpoint = emulators.sqsEndpoint;
+        sqsLabel = `fauxqs ${sqsEndpoint} (in memory)`;
+      }
     }
     const dynamo = new DynamoDBClient({ endpoint: dynamoEndpoint });
     const sqs = new SQSClient({ endpoint: sqsEndpoint });
