@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { SHARED_CLIENT_CONFIG } from '../shared/adapters/client-timeouts.js';
 import { ServiceName } from '../shared/metric-names.js';
 import { API_GATEWAY_NOT_FOUND, matchIngestRoute } from './api-routes.js';
 import { createBusRulesApi } from './bus-rules-api.js';
@@ -173,8 +174,8 @@ export const startDevPipeline = async (options: DevPipelineOptions): Promise<Dev
         sqsLabel = `fauxqs ${sqsEndpoint} (in memory)`;
       }
     }
-    const dynamo = new DynamoDBClient({ endpoint: dynamoEndpoint });
-    const sqs = new SQSClient({ endpoint: sqsEndpoint });
+    const dynamo = new DynamoDBClient({ ...SHARED_CLIENT_CONFIG, endpoint: dynamoEndpoint });
+    const sqs = new SQSClient({ ...SHARED_CLIENT_CONFIG, endpoint: sqsEndpoint });
     stops.push(async () => {
       dynamo.destroy();
       sqs.destroy();
