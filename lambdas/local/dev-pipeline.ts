@@ -11,7 +11,8 @@ import { ServiceName } from '../shared/metric-names.js';
 import { API_GATEWAY_NOT_FOUND, matchIngestRoute } from './api-routes.js';
 import { createBusRulesApi } from './bus-rules-api.js';
 import { startCallRecorder } from './call-recorder.js';
-import { type DevConsole, startDevConsole } from './console/dev-console.js';
+import { detailTypeOfBody } from './console/console-state.js';
+import { type DevConsole, parseJson, startDevConsole } from './console/dev-console.js';
 import { type DevKeys, loadOrCreateDevKeys } from './dev-keys.js';
 import { startEmulatorThread } from './emulator-thread.js';
 import { ensurePipelineQueues, ensureWebhookTable } from './emulators.js';
@@ -60,18 +61,6 @@ type IngestHandler = (
 ) => Promise<{ statusCode: number; headers?: Record<string, unknown>; body: string }>;
 
 const time = () => new Date().toISOString().slice(11, 23);
-
-/** What a body is, for the traffic log only (the handler does the real parsing after verification). */
-const describeBody = (provider: string, body: Buffer): string => {
-  try {
-    const json = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
-    if (provider === 'plaid') return `${String(json.webhook_type)}.${String(json.webhook_code)}`;
-    if (provider === 'argyle') return String(json.event);
-  } catch {
-    // Not JSON: the handler answers it.
-  }
-  return '-';
-};
 
 /** The same HTTP API event API Gateway builds, from a Node request (body passed as base64: byte-exact). */
 const toHttpApiEvent = (
@@ -287,15 +276,18 @@ export const startDevPipeline = async (options: DevPipelineOptions): Promise<Dev
         // Keep the raw answer.
       }
       const ms = (performance.now() - started).toFixed(1);
+      // Parsed once for the traffic log and the console (the handler parses its own copy).
+      const parsedBody = parseJson(body);
       devConsole?.recordRequest(req, {
         provider,
         path,
         body,
         status: response.statusCode,
         answer: response.body,
+        json: parsedBody,
       });
       log(
-        `${time()}  ingest   ${provider.padEnd(7)} ${describeBody(provider, body).padEnd(45)} ${response.statusCode} ${answer}  ${ms} ms`,
+        `${time()}  ingest   ${provider.padEnd(7)} ${detailTypeOfBody(provider, parsedBody).padEnd(45)} ${response.statusCode} ${answer}  ${ms} ms`,
       );
     };
     await listen(server, options.port, options.host);
