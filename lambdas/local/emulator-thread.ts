@@ -60,8 +60,10 @@ export const startEmulatorThread = (request: EmulatorThreadRequest): Promise<Emu
       await Promise.race([closed.then(() => exited), exited]);
       clearTimeout(timer);
     };
-    worker.once('error', (error) => {
+    worker.on('error', (error) => {
       if (!started) rejectStart(error);
+      // An emulator failing later ends the dev runtime, as it did when the emulators ran on the main thread.
+      else throw error;
     });
     worker.once('exit', (code) => {
       if (!started) rejectStart(new Error(`the emulator thread exited with code ${code} before it started`));
