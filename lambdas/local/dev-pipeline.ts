@@ -6,19 +6,16 @@ import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { SHARED_CLIENT_CONFIG } from '../shared/adapters/client-timeouts.js';
 import { ServiceName } from '../shared/metric-names.js';
 import { API_GATEWAY_NOT_FOUND, matchIngestRoute } from './api-routes.js';
 import { createBusRulesApi } from './bus-rules-api.js';
 import { startCallRecorder } from './call-recorder.js';
-import { type DevConsole, startDevConsole } from './console/dev-console.js';
+import { detailTypeOfBody } from './console/console-state.js';
+import { type DevConsole, parseJson, startDevConsole } from './console/dev-console.js';
 import { type DevKeys, loadOrCreateDevKeys } from './dev-keys.js';
-import {
-  type Emulator,
-  ensurePipelineQueues,
-  ensureWebhookTable,
-  startDynamoEmulator,
-  startSqsEmulator,
-} from './emulators.js';
+import { startEmulatorThread } from './emulator-thread.js';
+import { ensurePipelineQueues, ensureWebhookTable } from './emulators.js';
 import { BodyTooLargeError, readBody } from './http-util.js';
 import { localLambdaContext } from './lambda-context.js';
 import { type BusEvent, startLocalBus } from './local-bus.js';
@@ -64,18 +61,6 @@ type IngestHandler = (
 ) => Promise<{ statusCode: number; headers?: Record<string, unknown>; body: string }>;
 
 const time = () => new Date().toISOString().slice(11, 23);
-
-/** What a body is, for the traffic log only (the handler does the real parsing after verification). */
-const describeBody = (provider: string, body: Buffer): string => {
-  try {
-    const json = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
-    if (provider === 'plaid') return `${String(json.webhook_type)}.${String(json.webhook_code)}`;
-    if (provider === 'argyle') return String(json.event);
-  } catch {
-    // Not JSON: the handler answers it.
-  }
-  return '-';
-};
 
 /** The same HTTP API event API Gateway builds, from a Node request (body passed as base64: byte-exact). */
 const toHttpApiEvent = (
@@ -157,24 +142,29 @@ export const startDevPipeline = async (options: DevPipelineOptions): Promise<Dev
 
     let dynamoEndpoint = env.DYNAMODB_ENDPOINT;
     let dynamoLabel = `DYNAMODB_ENDPOINT ${dynamoEndpoint}`;
-    if (!dynamoEndpoint) {
-      const dataDir = join(localDir, 'dynamodb');
-      if (options.persist) await mkdir(dataDir, { recursive: true });
-      const emulator: Emulator = await startDynamoEmulator(options.persist ? { path: dataDir } : {});
-      stops.push(emulator.close);
-      dynamoEndpoint = emulator.endpoint;
-      dynamoLabel = `dynalite ${dynamoEndpoint} (${options.persist ? `kept in ${dataDir}` : 'in memory'})`;
-    }
     let sqsEndpoint = env.SQS_ENDPOINT;
     let sqsLabel = `SQS_ENDPOINT ${sqsEndpoint}`;
-    if (!sqsEndpoint) {
-      const emulator = await startSqsEmulator();
-      stops.push(emulator.close);
-      sqsEndpoint = emulator.endpoint;
-      sqsLabel = `fauxqs ${sqsEndpoint} (in memory)`;
+    const dataDir = join(localDir, 'dynamodb');
+    if (!dynamoEndpoint && options.persist) await mkdir(dataDir, { recursive: true });
+    if (usesEmulator) {
+      // Both emulators share one thread of their own (emulator-thread.ts).
+      const emulators = await startEmulatorThread({
+        host: '127.0.0.1',
+        dynamo: dynamoEndpoint ? undefined : options.persist ? { path: dataDir } : {},
+        sqs: !sqsEndpoint,
+      });
+      stops.push(emulators.close);
+      if (emulators.dynamoEndpoint) {
+        dynamoEndpoint = emulators.dynamoEndpoint;
+        dynamoLabel = `dynalite ${dynamoEndpoint} (${options.persist ? `kept in ${dataDir}` : 'in memory'})`;
+      }
+      if (emulators.sqsEndpoint) {
+        sqsEndpoint = emulators.sqsEndpoint;
+        sqsLabel = `fauxqs ${sqsEndpoint} (in memory)`;
+      }
     }
-    const dynamo = new DynamoDBClient({ endpoint: dynamoEndpoint });
-    const sqs = new SQSClient({ endpoint: sqsEndpoint });
+    const dynamo = new DynamoDBClient({ ...SHARED_CLIENT_CONFIG, endpoint: dynamoEndpoint });
+    const sqs = new SQSClient({ ...SHARED_CLIENT_CONFIG, endpoint: sqsEndpoint });
     stops.push(async () => {
       dynamo.destroy();
       sqs.destroy();
@@ -286,15 +276,18 @@ export const startDevPipeline = async (options: DevPipelineOptions): Promise<Dev
         // Keep the raw answer.
       }
       const ms = (performance.now() - started).toFixed(1);
+      // Parsed once for the traffic log and the console (the handler parses its own copy).
+      const parsedBody = parseJson(body);
       devConsole?.recordRequest(req, {
         provider,
         path,
         body,
         status: response.statusCode,
         answer: response.body,
+        json: parsedBody,
       });
       log(
-        `${time()}  ingest   ${provider.padEnd(7)} ${describeBody(provider, body).padEnd(45)} ${response.statusCode} ${answer}  ${ms} ms`,
+        `${time()}  ingest   ${provider.padEnd(7)} ${detailTypeOfBody(provider, parsedBody).padEnd(45)} ${response.statusCode} ${answer}  ${ms} ms`,
       );
     };
     await listen(server, options.port, options.host);

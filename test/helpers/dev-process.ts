@@ -97,6 +97,8 @@ export const startDevProcess = async (
       existsSync(eventsLog)
         ? readFileSync(eventsLog, 'utf8')
             .split('\n')
+            // The last piece is a line still being appended (or empty): only whole lines count.
+            .slice(0, -1)
             .filter(Boolean)
             .map((l) => JSON.parse(l) as Record<string, unknown>)
         : [],

@@ -211,6 +211,8 @@ export const createConsoleServer = ({
       return true;
     },
     broadcast(message) {
+      // Most runs have no console open: no frame to build for each webhook then.
+      if (streams.size === 0) return;
       const frame = `data: ${stringify(message)}\n\n`;
       for (const s of streams) s.write(frame);
     },

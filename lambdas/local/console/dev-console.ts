@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
@@ -25,6 +26,8 @@ export interface ObservedRequest {
   readonly status: number;
   /** The answer's body as sent. */
   readonly answer: string;
+  /** The body parsed as JSON (undefined when it is not), when the caller has parsed it already. */
+  readonly json?: unknown;
 }
 
 interface Observed extends ObservedRequest {
@@ -59,6 +62,15 @@ export interface DevConsole {
   recordEvent(event: BusEvent, line: string): void;
   stop(): Promise<void>;
 }
+
+/** A body as JSON, or undefined when it is not JSON. */
+export const parseJson = (body: Buffer): unknown => {
+  try {
+    return JSON.parse(body.toString('utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
+};
 
 const OUTCOMES = new Set(['accepted', 'duplicate', 'quarantined']);
 
@@ -191,12 +203,7 @@ export const startDevConsole = async (options: DevConsoleOptions): Promise<DevCo
         ]),
       );
       const observed: Observed = { ...fields, method: req.method ?? 'POST', headers };
-      let parsedBody: unknown;
-      try {
-        parsedBody = JSON.parse(observed.body.toString('utf8'));
-      } catch {
-        parsedBody = undefined;
-      }
+      const parsedBody = 'json' in fields ? fields.json : parseJson(observed.body);
       let answer: { status?: string; webhookId?: string; error?: string; message?: string } = {};
       try {
         answer = JSON.parse(observed.answer) as typeof answer;
@@ -210,7 +217,7 @@ export const startDevConsole = async (options: DevConsoleOptions): Promise<DevCo
         outcome === 'refused'
           ? (answer.error ?? answer.message ?? (observed.answer || `HTTP ${observed.status}`))
           : undefined;
-      const utf8 = Buffer.from(observed.body.toString('utf8'), 'utf8').equals(observed.body);
+      const utf8 = isUtf8(observed.body);
       const request = state.addRequest({
         at: new Date().toISOString(),
         provider: observed.provider,

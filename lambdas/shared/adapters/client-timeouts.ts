@@ -17,6 +17,13 @@ export interface ClientTimeouts {
 // function instance serves one request at a time; `npm run dev` serves them all from one process.
 const AGENT = { keepAlive: true, maxSockets: 1024 };
 
+/**
+ * Settings shared by every SDK client the functions and the dev runtime build. `cacheMiddleware`
+ * resolves a command's middleware stack once per command type instead of on every call; nothing
+ * here adds middleware to a client after its first call, which is what the cache would miss.
+ */
+export const SHARED_CLIENT_CONFIG = { cacheMiddleware: true } as const;
+
 /** The client configuration for `timeouts` (none: the SDK's defaults). */
 export const clientTimeoutConfig = (timeouts?: ClientTimeouts) =>
   timeouts

@@ -1,6 +1,6 @@
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { WebhookQueue } from '../webhook-record.js';
-import { type ClientTimeouts, clientTimeoutConfig } from './client-timeouts.js';
+import { type ClientTimeouts, clientTimeoutConfig, SHARED_CLIENT_CONFIG } from './client-timeouts.js';
 
 /** Options of {@link createSqsWebhookQueue}. */
 export interface SqsWebhookQueueOptions {
@@ -17,4 +17,8 @@ export const createSqsWebhookQueue = ({ client, queueUrl }: SqsWebhookQueueOptio
 
 /** An SQS client for the function's region, or for an emulator when `endpoint` is set. */
 export const createSqsClient = (endpoint?: string, timeouts?: ClientTimeouts): SQSClient =>
-  new SQSClient({ ...(endpoint ? { endpoint } : {}), ...clientTimeoutConfig(timeouts) });
+  new SQSClient({
+    ...SHARED_CLIENT_CONFIG,
+    ...(endpoint ? { endpoint } : {}),
+    ...clientTimeoutConfig(timeouts),
+  });

@@ -19,7 +19,7 @@ import {
   type WebhookStore,
 } from '../webhook-record.js';
 import { batchGetItems } from './batch-get.js';
-import { type ClientTimeouts, clientTimeoutConfig } from './client-timeouts.js';
+import { type ClientTimeouts, clientTimeoutConfig, SHARED_CLIENT_CONFIG } from './client-timeouts.js';
 
 const { partitionKey, ttlAttribute, exceptions } = TABLE_LAYOUT;
 
@@ -277,4 +277,8 @@ export const webhookTableDefinition = (tableName: string): CreateTableCommandInp
 
 /** A DynamoDB client for the function's region, or for an emulator when `endpoint` is set. */
 export const createDynamoClient = (endpoint?: string, timeouts?: ClientTimeouts): DynamoDBClient =>
-  new DynamoDBClient({ ...(endpoint ? { endpoint } : {}), ...clientTimeoutConfig(timeouts) });
+  new DynamoDBClient({
+    ...SHARED_CLIENT_CONFIG,
+    ...(endpoint ? { endpoint } : {}),
+    ...clientTimeoutConfig(timeouts),
+  });

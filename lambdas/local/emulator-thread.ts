@@ -1,0 +1,80 @@
+import { Worker } from 'node:worker_threads';
+import type { DynamoEmulatorOptions } from './emulators.js';
+
+/** What the emulator thread starts: dynalite (with its options) and/or fauxqs. */
+export interface EmulatorThreadRequest {
+  readonly host: string;
+  /** Start dynalite; `path` keeps its data on disk. */
+  readonly dynamo?: Pick<DynamoEmulatorOptions, 'path'> | undefined;
+  /** Start fauxqs. */
+  readonly sqs: boolean;
+}
+
+/** Messages from the emulator thread. */
+export type EmulatorThreadMessage =
+  | {
+      readonly type: 'ready';
+      readonly dynamoEndpoint?: string | undefined;
+      readonly sqsEndpoint?: string | undefined;
+    }
+  | { readonly type: 'failed'; readonly message: string }
+  | { readonly type: 'closed' };
+
+/** The emulators running in their thread. */
+export interface EmulatorThread {
+  /** dynalite, when asked for. */
+  readonly dynamoEndpoint?: string | undefined;
+  /** fauxqs, when asked for. */
+  readonly sqsEndpoint?: string | undefined;
+  /** Closes both servers and ends the thread. */
+  close(): Promise<void>;
+}
+
+const CLOSE_TIMEOUT_MS = 5000;
+
+/**
+ * Starts dynalite and fauxqs in a worker thread of this process. The dev runtime would otherwise
+ * serve every emulator request on the same event loop as the ingest endpoint and the router, which
+ * keeps one core busy while the other idles; a thread (not a child process) ends with the process
+ * whatever the signal, so nothing is left running. The thread loads TypeScript through tsx like the
+ * package's command does.
+ */
+export const startEmulatorThread = (request: EmulatorThreadRequest): Promise<EmulatorThread> =>
+  new Promise<EmulatorThread>((resolveStart, rejectStart) => {
+    const entry = new URL('./emulator-worker.ts', import.meta.url).href;
+    const tsx = import.meta.resolve('tsx/esm/api');
+    const worker = new Worker(
+      `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`,
+      { eval: true, workerData: request },
+    );
+    let started = false;
+    const exited = new Promise<void>((resolveExit) => worker.once('exit', () => resolveExit()));
+    const close = async () => {
+      const closed = new Promise<void>((resolveClosed) => {
+        worker.on('message', (message: EmulatorThreadMessage) => {
+          if (message.type === 'closed') resolveClosed();
+        });
+      });
+      worker.postMessage('close');
+      const timer = setTimeout(() => void worker.terminate(), CLOSE_TIMEOUT_MS);
+      await Promise.race([closed.then(() => exited), exited]);
+      clearTimeout(timer);
+    };
+    worker.on('error', (error) => {
+      if (!started) rejectStart(error);
+      // An emulator failing later ends the dev runtime, as it did when the emulators ran on the main thread.
+      else throw error;
+    });
+    worker.once('exit', (code) => {
+      if (!started) rejectStart(new Error(`the emulator thread exited with code ${code} before it started`));
+    });
+    worker.on('message', (message: EmulatorThreadMessage) => {
+      if (message.type === 'failed' && !started) {
+        void worker.terminate();
+        rejectStart(new Error(message.message));
+      }
+      if (message.type !== 'ready' || started) return;
+      started = true;
+      resolveStart({ dynamoEndpoint: message.dynamoEndpoint, sqsEndpoint: message.sqsEndpoint, close });
+    });
+  });
