@@ -304,6 +304,18 @@ writeResult({
   lostTotal: [...ramp, ...attempts].reduce((sum, s) => sum + s.lost, 0),
   ramp,
   holds: attempts.length,
+  // Every hold tried, the one reported last: a rung that did not hold shows why.
+  holdAttempts: attempts.map(({ rate, seconds, p50Ms, p99Ms, maxMs, errors, lost, offeredPerSec, held }) => ({
+    rate,
+    seconds,
+    p50Ms,
+    p99Ms,
+    maxMs,
+    errors,
+    lost,
+    offeredPerSec,
+    held,
+  })),
   pipeline: 'webhook-pipeline dev (dynalite, fauxqs, local bus; one Node process)',
   benchSeconds: round((performance.now() - began) / 1000, 1),
 });
