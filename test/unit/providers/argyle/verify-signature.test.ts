@@ -81,8 +81,24 @@ describe('verifyArgyleSignature', () => {
     ['SHA-256 length', 'a'.repeat(64)],
     ['not hex', 'z'.repeat(128)],
     ['hex with a trailing junk character', `${'a'.repeat(128)}g`],
+    ['128 characters, the last one not hex', `${'a'.repeat(127)}g`],
+    ['128 characters, one in the middle not hex', `${'a'.repeat(64)}-${'a'.repeat(63)}`],
+    ['128 characters with a space', `${'a'.repeat(60)} ${'a'.repeat(67)}`],
+    ['128 non-ASCII characters', 'é'.repeat(128)],
   ])('rejects a malformed signature (%s)', (_name, signature) => {
     expect(reasonOf(() => verifyArgyleSignature(body, signature, [secret]))).toBe('malformed_signature');
+  });
+
+  it('accepts the right secret after other secrets were used (each keyed once, then reused)', () => {
+    const signature = signArgyleBody(body, secret);
+    for (let i = 0; i < 20; i += 1)
+      expect(reasonOf(() => verifyArgyleSignature(body, signature, [`whsec_other_${i}`]))).toBe(
+        'bad_signature',
+      );
+    expect(reasonOf(() => verifyArgyleSignature(body, signature, [secret]))).toBe('accepted');
+    expect(reasonOf(() => verifyArgyleSignature(body, signature, ['whsec_other_0', secret]))).toBe(
+      'accepted',
+    );
   });
 
   it('refuses everything when no secret is configured', () => {
