@@ -21,6 +21,7 @@ import { startTestEmulators } from '../test/helpers/emulators.js';
 import { deliverySigner, uniqueBody } from './lib/bodies.js';
 import { bundleHandler } from './lib/bundle.js';
 import { ROOT, WORK_DIR, writeResult } from './lib/child.js';
+import { toApiEvent } from './lib/ingest-harness.js';
 import { median, round } from './lib/stats.js';
 
 const runs = Number(process.argv[2] ?? '10');
@@ -48,35 +49,6 @@ writeFileSync(process.env.PROBE_RESULT, JSON.stringify({
   statuses: [a.statusCode, b.statusCode], bodies: [a.body, b.body],
 }));
 `;
-
-const event = (provider: ProviderName, body: Buffer, headers: Record<string, string>) => ({
-  version: '2.0',
-  routeKey: 'POST /webhooks/{provider}',
-  rawPath: `/webhooks/${provider}`,
-  rawQueryString: '',
-  headers,
-  pathParameters: { provider },
-  isBase64Encoded: false,
-  body: body.toString('utf8'),
-  requestContext: {
-    accountId: '123456789012',
-    apiId: 'api',
-    domainName: 'example.execute-api.us-east-1.amazonaws.com',
-    domainPrefix: 'example',
-    http: {
-      method: 'POST',
-      path: `/webhooks/${provider}`,
-      protocol: 'HTTP/1.1',
-      sourceIp: '52.21.26.131',
-      userAgent: 'bench',
-    },
-    requestId: 'req',
-    routeKey: 'POST /webhooks/{provider}',
-    stage: '$default',
-    time: new Date().toUTCString(),
-    timeEpoch: Date.now(),
-  },
-});
 
 const dir = join(WORK_DIR, 'first-request');
 rmSync(dir, { recursive: true, force: true });
@@ -152,7 +124,7 @@ try {
           seq += 1;
           const { detailType, body } = uniqueBody(provider, seq);
           const delivery = sign(provider, detailType, body);
-          return event(provider, delivery.body, delivery.headers);
+          return toApiEvent(delivery, seq);
         });
         const resultFile = join(dir, 'result.json');
         const out = await run(bundles[name] as string, {
