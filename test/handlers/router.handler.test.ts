@@ -366,12 +366,17 @@ describe('router handler.ts (AWS clients mocked)', () => {
     expect(eventBridge).toHaveReceivedCommandTimes(PutEventsCommand, 0);
   });
 
-  it('quarantines a body that no longer passes its schema instead of publishing it', async () => {
-    // Prepare
+  /** A Plaid ITEM.ERROR body that fails its schema (`item_id` is a number), and a message carrying it. */
+  const failingItemError = () => {
     const body = JSON.stringify({ webhook_type: 'ITEM', webhook_code: 'ERROR', item_id: 7 });
     const message = mixedMessages(1)[0]?.message;
     if (!message) throw new Error('no message');
-    const bad = { ...message, provider: 'plaid' as const, rawBody: body };
+    return { body, message: { ...message, provider: 'plaid' as const, rawBody: body } };
+  };
+
+  it('quarantines a body that no longer passes its schema instead of publishing it', async () => {
+    // Prepare
+    const { message: bad } = failingItemError();
     // Act
     const response = await invoke([bad]);
     // Assess
@@ -384,16 +389,8 @@ describe('router handler.ts (AWS clients mocked)', () => {
 
   it('takes the classification ingest sent under this catalogue version, without classifying the body again', async () => {
     // Prepare: a body that fails its schema, sent as ingest classified it (with this very code)
-    const body = JSON.stringify({ webhook_type: 'ITEM', webhook_code: 'ERROR', item_id: 7 });
-    const message = mixedMessages(1)[0]?.message;
-    if (!message) throw new Error('no message');
-    const classified = {
-      ...message,
-      provider: 'plaid' as const,
-      rawBody: body,
-      detailType: 'ITEM.ERROR',
-      catalogue: CATALOGUE_VERSION,
-    };
+    const { body, message } = failingItemError();
+    const classified = { ...message, detailType: 'ITEM.ERROR', catalogue: CATALOGUE_VERSION };
     // Act
     const response = await invoke([classified]);
     // Assess
@@ -409,16 +406,8 @@ describe('router handler.ts (AWS clients mocked)', () => {
 
   it('classifies again a body classified under another catalogue version, and quarantines it if it now fails', async () => {
     // Prepare
-    const body = JSON.stringify({ webhook_type: 'ITEM', webhook_code: 'ERROR', item_id: 7 });
-    const message = mixedMessages(1)[0]?.message;
-    if (!message) throw new Error('no message');
-    const stale = {
-      ...message,
-      provider: 'plaid' as const,
-      rawBody: body,
-      detailType: 'ITEM.ERROR',
-      catalogue: 'an-older-version',
-    };
+    const { message } = failingItemError();
+    const stale = { ...message, detailType: 'ITEM.ERROR', catalogue: 'an-older-version' };
     // Act
     const response = await invoke([stale]);
     // Assess
