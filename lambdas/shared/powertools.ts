@@ -299,10 +299,11 @@ export interface MetricCount {
 }
 
 /**
- * Several counts, each with its own dimensions, as {@link countMetric} emits them one by one, in a
- * single write when they all take the fast path (a write to stdout is a system call).
+ * Emits `counts` in order as {@link countMetric} would, and returns the trailing fast-path lines not
+ * written yet, so that the caller writes them together with what follows. Lines before a count that
+ * goes through Powertools are written first, keeping the order.
  */
-export const countMetrics = (metrics: Metrics, counts: readonly MetricCount[]): void => {
+const emitCounts = (metrics: Metrics, counts: readonly MetricCount[]): string => {
   let lines = '';
   for (const { name, dimensions, count } of counts) {
     const line = metrics instanceof PipelineMetrics ? metrics.countLine(name, dimensions, count) : undefined;
@@ -314,6 +315,15 @@ export const countMetrics = (metrics: Metrics, counts: readonly MetricCount[]): 
     lines = '';
     countMetric(metrics, name, dimensions, count);
   }
+  return lines;
+};
+
+/**
+ * Several counts, each with its own dimensions, as {@link countMetric} emits them one by one, in a
+ * single write when they all take the fast path (a write to stdout is a system call).
+ */
+export const countMetrics = (metrics: Metrics, counts: readonly MetricCount[]): void => {
+  const lines = emitCounts(metrics, counts);
   if (lines !== '') process.stdout.write(lines);
 };
 
@@ -329,17 +339,10 @@ export const countAndLogInfo = (
   message: string,
   fields: LogFields,
 ): void => {
-  let lines = '';
-  for (const name of names) {
-    const line = metrics instanceof PipelineMetrics ? metrics.countLine(name, dimensions, 1) : undefined;
-    if (line !== undefined) {
-      lines += line;
-      continue;
-    }
-    if (lines !== '') process.stdout.write(lines);
-    lines = '';
-    countMetric(metrics, name, dimensions);
-  }
+  const lines = emitCounts(
+    metrics,
+    names.map((name) => ({ name, dimensions, count: 1 })),
+  );
   if (logger instanceof PipelineLogger) {
     logger.infoLine(message, fields, lines);
     return;
