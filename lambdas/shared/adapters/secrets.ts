@@ -67,7 +67,7 @@ export const createSecretSource = (options: SecretSourceOptions): SecretSource =
       if (!options.plaidSecretArn)
         throw new VerificationUnavailableError('no Plaid API credentials are configured');
       const raw = await fetchSecret(options.plaidSecretArn, options.maxAgeSeconds);
-      return (secretValues ?? (await loadSecretValues())).parsePlaidSecret(raw);
+      return (await loadSecretValues()).parsePlaidSecret(raw);
     },
     async argyleSecrets() {
       if (givenArgyleSecrets) return givenArgyleSecrets;
@@ -75,7 +75,7 @@ export const createSecretSource = (options: SecretSourceOptions): SecretSource =
       // Read for every webhook (Powertools caches the value): parsed again only when it changed.
       const raw = await fetchSecret(options.argyleSecretArn, options.maxAgeSeconds);
       if (raw !== lastArgyle.raw)
-        lastArgyle = { raw, secrets: (secretValues ?? (await loadSecretValues())).parseArgyleSecrets(raw) };
+        lastArgyle = { raw, secrets: (await loadSecretValues()).parseArgyleSecrets(raw) };
       return lastArgyle.secrets;
     },
   };
