@@ -175,7 +175,12 @@ const runRouter = async (logSampleRate: number) => {
   const states = new Map<string, StoredState>(
     records.map((r) => [
       r.dedupeKey,
-      { webhookId: r.webhookId, status: WebhookStatus.Received, receivedAt: r.receivedAt },
+      {
+        webhookId: r.webhookId,
+        status: WebhookStatus.Received,
+        receivedAt: r.receivedAt,
+        dedupeUntil: r.dedupeUntil,
+      },
     ]),
   );
   const publisher = new AcceptingPublisher();

@@ -70,6 +70,7 @@ const comparable = ({ stream, line }: ReturnType<typeof jsonLines>[number]) => {
 
 // A router batch: published (both providers), adopted, quarantined, and a duplicate's message.
 const longAgo = new Date(clock - 3_600_000).toISOString();
+const longAgoUntil = Math.floor((clock - 3_600_000) / 1000) + 600;
 const routerStates = new Map<string, StoredState>();
 const routerMessage = (provider: 'plaid' | 'argyle', body: string, i: number, stored = true) => {
   const dedupeKey = `${provider}#key-${i}`;
@@ -78,6 +79,7 @@ const routerMessage = (provider: 'plaid' | 'argyle', body: string, i: number, st
       webhookId: `routed-${i}`,
       status: WebhookStatus.Received,
       receivedAt: longAgo,
+      dedupeUntil: longAgoUntil,
     });
   return buildQueueMessage({ webhookId: `routed-${i}`, provider, dedupeKey, receivedAt: longAgo }, body);
 };
@@ -91,6 +93,7 @@ routerStates.set('plaid#key-5', {
   webhookId: 'another',
   status: WebhookStatus.Received,
   receivedAt: longAgo,
+  dedupeUntil: longAgoUntil,
 });
 routerBodies.push(
   buildQueueMessage(

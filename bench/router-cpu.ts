@@ -37,6 +37,7 @@ for (let i = 0; i < (batches + warmup) * BATCH; i += 1) {
     webhookId,
     status: WebhookStatus.Received,
     receivedAt: new Date(Number(sentAt)).toISOString(),
+    dedupeUntil: Math.floor(Number(sentAt) / 1000) + 600,
   });
   records.push({
     messageId: randomUUID(),

@@ -45,13 +45,21 @@ export interface IngestHandlerOptions {
   readonly budgetMs?: number;
 }
 
-/** `work`, or an {@link IngestBudgetExceededError} once `budgetMs` has passed. */
-const withinBudget = <T>(work: Promise<T>, budgetMs: number): Promise<T> =>
+/**
+ * `work(signal)`, or an {@link IngestBudgetExceededError} once `budgetMs` has passed; then `signal`
+ * aborts what the work still has in flight (a store write must not land after the 503).
+ */
+const withinBudget = <T>(work: (signal: AbortSignal) => Promise<T>, budgetMs: number): Promise<T> =>
   // One promise settled by whichever comes first (Promise.race with a deadline promise and a
   // finally() allocates three per request on the hot path).
   new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new IngestBudgetExceededError(budgetMs)), budgetMs);
-    work.then(
+    const controller = new AbortController();
+    const timer = setTimeout(() => {
+      const error = new IngestBudgetExceededError(budgetMs);
+      controller.abort(error);
+      reject(error);
+    }, budgetMs);
+    work(controller.signal).then(
       (value) => {
         clearTimeout(timer);
         resolve(value);
@@ -150,8 +158,9 @@ export const createIngestHandler = (options: IngestHandlerOptions) => {
       const allowed = isProviderName(provider) ? options.sourceIpChecks?.[provider] : undefined;
       const sourceIp = event.requestContext?.http?.sourceIp ?? '';
       if (allowed && !allowed(sourceIp)) throw new SourceAddressRefusedError(provider, sourceIp);
+      const request = toIngestRequest(event, deps.settings.maxBodyBytes);
       const outcome = await withinBudget(
-        ingestWebhook(toIngestRequest(event, deps.settings.maxBodyBytes), deps),
+        (signal) => ingestWebhook(request, deps, signal),
         options.budgetMs ?? INGEST_BUDGET_MS,
       );
       recordOutcome(options, outcome, started, sampled());

@@ -13,7 +13,7 @@ import {
   StoreUnavailableError,
   UnknownProviderError,
 } from '../shared/errors.js';
-import { MAX_JSON_DEPTH, scanJson } from '../shared/json-depth.js';
+import { unpublishableIssue } from '../shared/json-depth.js';
 import { buildQueueMessage } from '../shared/queue-message.js';
 import {
   type PutResult,
@@ -66,8 +66,6 @@ export interface IngestOutcome {
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 const NOT_UTF8_ISSUE = '(body): not valid UTF-8; kept as base64';
-/** EventBridge refuses such a detail (`MalformedDetail`) on every attempt, so it is kept, not queued. */
-const INT64_ISSUE = '(body): an integer outside the 64-bit range, which EventBridge refuses';
 
 /**
  * A verified body parsed; `unpublishable` names why its event could never be put on the bus (nesting
@@ -101,13 +99,8 @@ const parseObject = (body: Buffer): ParsedBody => {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new InvalidPayloadError('body is JSON but not an object');
   }
-  const shape = scanJson(text);
-  const unpublishable =
-    shape.depth > MAX_JSON_DEPTH
-      ? `(root): nested deeper than ${MAX_JSON_DEPTH} levels`
-      : shape.integerOutOfInt64
-        ? INT64_ISSUE
-        : undefined;
+  // EventBridge refuses such a detail on every attempt, so it is kept (quarantined), not queued.
+  const unpublishable = unpublishableIssue(text);
   return {
     kind: 'object',
     text,
@@ -124,9 +117,15 @@ const statusOf = (classification: Classification): WebhookStatus =>
  * catalogue → `SendMessage` → one conditional write (dedupe). The message goes out before the
  * write, so a crash between the two leaves a message without a record (the router adopts it),
  * never a record without a message. Returns only once the webhook is durably stored; every failure
- * of our own queue or store is thrown as a 503-class error so the provider retries.
+ * of our own queue or store is thrown as a 503-class error so the provider retries. `signal` (the
+ * handler's budget) aborts the queue and store calls, so that a delivery answered 503 leaves no
+ * write in flight that could land after the router has given up on its message.
  */
-export const ingestWebhook = async (request: IngestRequest, deps: IngestDeps): Promise<IngestOutcome> => {
+export const ingestWebhook = async (
+  request: IngestRequest,
+  deps: IngestDeps,
+  signal?: AbortSignal,
+): Promise<IngestOutcome> => {
   if (!isProviderName(request.provider)) throw new UnknownProviderError(request.provider);
   const provider = deps.providers[request.provider];
   const { maxBodyBytes, dedupeWindowSeconds, retentionDays } = deps.settings;
@@ -176,10 +175,12 @@ export const ingestWebhook = async (request: IngestRequest, deps: IngestDeps): P
             provider: record.provider,
             dedupeKey: record.dedupeKey,
             receivedAt: record.receivedAt,
+            dedupeUntil: record.dedupeUntil,
             detailType: record.detailType,
           },
           record.rawBody,
         ),
+        signal,
       );
     } catch (error) {
       throw new QueueUnavailableError('the webhook queue is unavailable; nothing was stored', {
@@ -190,7 +191,7 @@ export const ingestWebhook = async (request: IngestRequest, deps: IngestDeps): P
 
   let put: PutResult;
   try {
-    put = await deps.store.putIfAbsent(record, nowSeconds);
+    put = await deps.store.putIfAbsent(record, nowSeconds, signal);
   } catch (error) {
     throw new StoreUnavailableError('the webhook store is unavailable', { cause: error });
   }

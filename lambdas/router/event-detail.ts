@@ -1,8 +1,5 @@
 import type { EventMetadata } from '../events/envelope.js';
-
-/** The body without a leading byte order mark, which is not part of the JSON. */
-export const withoutBom = (rawBody: string): string =>
-  rawBody.charCodeAt(0) === 0xfeff ? rawBody.slice(1) : rawBody;
+import { withoutBom } from '../shared/json-depth.js';
 
 /**
  * The event `detail` with the provider's payload spliced in as received, never re-serialised:

@@ -106,6 +106,14 @@ export class EventPublishError extends WebhookError {
   }
 }
 
+/** The router's batch ran out of time before this record's work was done (it is retried by SQS). */
+export class RouterDeadlineError extends WebhookError {
+  public constructor(public readonly phase: string) {
+    super(`the batch ran out of time while ${phase}`);
+    this.name = 'RouterDeadlineError';
+  }
+}
+
 /** The environment of a function is missing or has invalid settings; raised at cold start. */
 export class ConfigError extends WebhookError {
   public constructor(message: string, options?: ErrorOptions) {

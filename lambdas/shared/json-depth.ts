@@ -1,3 +1,7 @@
+/** The body without a leading byte order mark, which is not part of the JSON. */
+export const withoutBom = (rawBody: string): string =>
+  rawBody.charCodeAt(0) === 0xfeff ? rawBody.slice(1) : rawBody;
+
 /** What one scan of a JSON text finds that `JSON.parse` does not report. */
 export interface JsonShape {
   /** The deepest nesting of arrays and objects. */
@@ -61,3 +65,17 @@ export const jsonDepth = (text: string): number => scanJson(text).depth;
 
 /** Deeper than this is no webhook either provider sends (theirs nest a handful of levels). */
 export const MAX_JSON_DEPTH = 64;
+
+/** The issue of a body holding an integer that `PutEvents` refuses (`MalformedDetail`). */
+export const INT64_ISSUE = '(body): an integer outside the 64-bit range, which EventBridge refuses';
+
+/**
+ * Why the event of a JSON text could never be put on the bus (nesting beyond what any provider
+ * sends, or an integer outside int64), or undefined. Ingest, the router and `requeue` all ask this
+ * of a body before they publish it, so no body fails `PutEvents` on every attempt.
+ */
+export const unpublishableIssue = (text: string): string | undefined => {
+  const shape = scanJson(text);
+  if (shape.depth > MAX_JSON_DEPTH) return `(root): nested deeper than ${MAX_JSON_DEPTH} levels`;
+  return shape.integerOutOfInt64 ? INT64_ISSUE : undefined;
+};

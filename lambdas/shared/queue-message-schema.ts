@@ -12,6 +12,12 @@ export const QueueMessageSchema = z.object({
   provider: z.enum(PROVIDER_NAMES as [ProviderName, ...ProviderName[]]),
   dedupeKey: z.string().min(1),
   receivedAt: z.iso.datetime(),
+  /**
+   * Set by ingest: the end of this delivery's dedupe window (unix seconds), as its record stores it.
+   * The router tells from it whether a record stored later by an identical body could have
+   * replaced this one's, and gives an adopted record the same window.
+   */
+  dedupeUntil: z.number().int().nonnegative().optional(),
   rawBody: z.string().optional(),
   /** Set by an operator's replay: published again even if already published, with `metadata.replayed`. */
   replayed: z.boolean().optional(),

@@ -39,6 +39,9 @@ export interface WebhookRecord {
   readonly failure?: string;
 }
 
+/** Unix seconds of a record's `receivedAt`, as ingest counts them (its `nowSeconds` of that instant). */
+export const receivedSeconds = (receivedAt: string): number => Math.floor(Date.parse(receivedAt) / 1000);
+
 /** The result of the one conditional write that decides new versus duplicate. */
 export type PutResult =
   | { readonly outcome: 'created' }
@@ -49,15 +52,16 @@ export interface WebhookStore {
   /**
    * Writes the record unless one with the same dedupe key is still inside its dedupe window
    * (`dedupeUntil` ≥ `nowSeconds`). On a duplicate the stored record's delivery counter is
-   * incremented and the stored record returned.
+   * incremented and the stored record returned. `signal` aborts the calls (ingest's budget gave up:
+   * a write must not land after the delivery was answered 503).
    */
-  putIfAbsent(record: WebhookRecord, nowSeconds: number): Promise<PutResult>;
+  putIfAbsent(record: WebhookRecord, nowSeconds: number, signal?: AbortSignal): Promise<PutResult>;
 }
 
 /** The queue as the cores see it; the SQS adapter implements it. */
 export interface WebhookQueue {
-  /** Sends one message body (a serialised `QueueMessage`). */
-  send(body: string): Promise<void>;
+  /** Sends one message body (a serialised `QueueMessage`); `signal` aborts the call. */
+  send(body: string, signal?: AbortSignal): Promise<void>;
 }
 
 /** What the router needs to know of a stored webhook. */
@@ -65,6 +69,8 @@ export interface StoredState {
   readonly webhookId: string;
   readonly status: WebhookStatus;
   readonly receivedAt: string;
+  /** Unix seconds until which an identical body is a duplicate of this record. */
+  readonly dedupeUntil: number;
   /** Present only when asked for (a queue message without its body). */
   readonly rawBody?: string;
 }
@@ -89,7 +95,11 @@ export interface RouterStore {
    * (`claimId`, so a redelivery after a failed publish may claim again). False when not claimed.
    */
   claim(dedupeKey: string, webhookId: string, claimId: string, publishedAt: string): Promise<boolean>;
-  /** Stores a record built from a queue message, only if no record has its dedupe key. */
+  /**
+   * Stores a record built from a queue message, only if no record has its dedupe key or the stored
+   * one's dedupe window ended before the message was received (an identical body from long ago,
+   * which this message's own ingest write would have replaced).
+   */
   adopt(record: WebhookRecord): Promise<AdoptResult>;
   /** Marks a record quarantined (its body no longer passes the schema), only if it is still `webhookId`'s. */
   markQuarantined(dedupeKey: string, webhookId: string, issues: readonly string[]): Promise<boolean>;

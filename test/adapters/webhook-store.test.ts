@@ -209,9 +209,38 @@ describe('createDynamoWebhookStore (dynalite)', () => {
       webhookId: r.webhookId,
       status: 'received',
       receivedAt: r.receivedAt,
+      dedupeUntil: r.dedupeUntil,
       rawBody: r.rawBody,
     });
     expect([...states.keys()]).toEqual([r.dedupeKey]);
+  });
+
+  it('adopts over a record of the same body whose window ended before the message was received, never over a live one', async () => {
+    // Prepare: an old record whose window ended at NOW + 600
+    const store = createDynamoWebhookStore({ client: emulators.dynamo, tableName: emulators.tableName });
+    const old = record();
+    await store.putIfAbsent(old, NOW);
+    const at = (seconds: number) => new Date(seconds * 1000).toISOString();
+    // Act: a message received in the window's last second, then one received just after it
+    const inside = await store.adopt({
+      ...old,
+      webhookId: 'inside',
+      receivedAt: at(NOW + 600),
+      dedupeUntil: NOW + 1200,
+    });
+    const after = await store.adopt({
+      ...old,
+      webhookId: 'after',
+      receivedAt: at(NOW + 601),
+      dedupeUntil: NOW + 1201,
+    });
+    // Assess
+    expect(inside).toEqual({ outcome: 'exists' });
+    expect(after).toEqual({ outcome: 'created' });
+    expect((await store.getStates([old.dedupeKey], false, true)).get(old.dedupeKey)).toMatchObject({
+      webhookId: 'after',
+      dedupeUntil: NOW + 1201,
+    });
   });
 
   it('lets errors other than a failed condition through (unreachable endpoint)', async () => {

@@ -23,7 +23,7 @@ const eventBridge = mockClient(EventBridgeClient);
 let handler: typeof RouterHandler;
 
 /** The table as BatchGetItem answers it: only the keys set here are stored. */
-let statuses: Map<string, { webhookId: string; status: string; receivedAt?: string }>;
+let statuses: Map<string, { webhookId: string; status: string; receivedAt?: string; dedupeUntil?: number }>;
 
 const putEntries = (): PutEventsRequestEntry[] =>
   eventBridge.commandCalls(PutEventsCommand).flatMap((c) => c.args[0].input.Entries ?? []);
@@ -72,6 +72,12 @@ beforeEach(() => {
                   webhookId: { S: s.webhookId },
                   status: { S: s.status },
                   receivedAt: { S: s.receivedAt ?? new Date().toISOString() },
+                  // Ingest's window (600 s) from the stored receipt unless the test sets another.
+                  dedupeUntil: {
+                    N: String(
+                      s.dedupeUntil ?? Math.floor(Date.parse(s.receivedAt ?? new Date().toISOString()) / 1000) + 600,
+                    ),
+                  },
                 },
               ]
             : [];
@@ -189,12 +195,13 @@ describe('router handler.ts (AWS clients mocked)', () => {
     expect(JSON.parse(putEntries()[0]?.Detail ?? '{}').metadata.webhookId).toBe(first.message.webhookId);
   });
 
-  it('adopts a message whose record never landed (after the ingest budget), with a 24 h dedupe window, then publishes it', async () => {
+  it('adopts a message whose record never landed (after the ingest budget), with the dedupe window ingest gave it, then publishes it', async () => {
     // Prepare: a message older than the ingest budget, no record
     const [first] = mixedMessages(1);
     if (!first) throw new Error('no message');
     const receivedAt = new Date(Date.now() - 60_000).toISOString();
-    const message = { ...first.message, receivedAt };
+    const dedupeUntil = Math.floor(Date.parse(receivedAt) / 1000) + 600;
+    const message = { ...first.message, receivedAt, dedupeUntil };
     // Act
     const response = await invoke([message], { stored: false });
     // Assess
@@ -203,11 +210,12 @@ describe('router handler.ts (AWS clients mocked)', () => {
       RequestItems: { webhooks: expect.objectContaining({ ConsistentRead: true }) },
     });
     expect(dynamo).toHaveReceivedCommandWith(PutItemCommand, {
-      ConditionExpression: 'attribute_not_exists(#pk)',
+      ConditionExpression: 'attribute_not_exists(#pk) OR attribute_not_exists(#until) OR #until < :received',
+      ExpressionAttributeValues: { ':received': { N: String(Math.floor(Date.parse(receivedAt) / 1000)) } },
       Item: expect.objectContaining({
         webhookId: { S: message.webhookId },
         status: { S: 'received' },
-        dedupeUntil: { N: String(Math.floor(Date.parse(receivedAt) / 1000) + 86_400) },
+        dedupeUntil: { N: String(dedupeUntil) },
       }),
     });
     expect(JSON.parse(putEntries()[0]?.Detail ?? '{}').metadata.webhookId).toBe(message.webhookId);
@@ -342,13 +350,14 @@ describe('router handler.ts (AWS clients mocked)', () => {
     expect(dynamo).toHaveReceivedCommandWith(BatchGetItemCommand, {
       RequestItems: {
         webhooks: expect.objectContaining({
-          ProjectionExpression: '#a0, #a1, #a2, #a3, #a4',
+          ProjectionExpression: '#a0, #a1, #a2, #a3, #a4, #a5',
           ExpressionAttributeNames: {
             '#a0': 'pk',
             '#a1': 'webhookId',
             '#a2': 'status',
             '#a3': 'receivedAt',
-            '#a4': 'rawBody',
+            '#a4': 'dedupeUntil',
+            '#a5': 'rawBody',
           },
         }),
       },

@@ -7,6 +7,7 @@ import {
   type WebhookRecord,
   WebhookStatus,
   type WebhookStore,
+  receivedSeconds,
 } from '../../lambdas/shared/webhook-record.js';
 
 /** An in-memory store with the DynamoDB adapter's semantics (conditional put on the dedupe window). */
@@ -74,6 +75,7 @@ export class InMemoryRouterStore implements RouterStore {
       webhookId: record.webhookId,
       status: record.status,
       receivedAt: record.receivedAt,
+      dedupeUntil: record.dedupeUntil,
       ...(withBody ? { rawBody: record.rawBody } : {}),
     };
   }
@@ -111,7 +113,8 @@ export class InMemoryRouterStore implements RouterStore {
 
   public async adopt(record: WebhookRecord): Promise<AdoptResult> {
     if (this.failWith) throw this.failWith;
-    if (this.records.has(record.dedupeKey)) return { outcome: 'exists' };
+    const stored = this.records.get(record.dedupeKey);
+    if (stored && stored.dedupeUntil >= receivedSeconds(record.receivedAt)) return { outcome: 'exists' };
     this.writes += 1;
     this.records.set(record.dedupeKey, record);
     return { outcome: 'created' };

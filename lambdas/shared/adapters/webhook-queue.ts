@@ -10,8 +10,11 @@ export interface SqsWebhookQueueOptions {
 
 /** The SQS queue between ingest and router. */
 export const createSqsWebhookQueue = ({ client, queueUrl }: SqsWebhookQueueOptions): WebhookQueue => ({
-  async send(body) {
-    await client.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body }));
+  async send(body, signal) {
+    await client.send(
+      new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body }),
+      signal ? { abortSignal: signal } : undefined,
+    );
   },
 });
 

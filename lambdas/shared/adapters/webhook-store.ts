@@ -12,6 +12,7 @@ import {
   type AdoptResult,
   type PutResult,
   type RouterStore,
+  receivedSeconds,
   WebhookStatus as Status,
   type StoredState,
   type WebhookRecord,
@@ -80,7 +81,7 @@ export interface DynamoWebhookStoreOptions {
 /** Everything the functions ask of the webhook table (the operations CLI reads it through operations-store.ts). */
 export type DynamoWebhookStore = WebhookStore & RouterStore;
 
-const STATE_ATTRIBUTES = [partitionKey, 'webhookId', 'status', 'receivedAt'] as const;
+const STATE_ATTRIBUTES = [partitionKey, 'webhookId', 'status', 'receivedAt', 'dedupeUntil'] as const;
 
 /** A projection expression naming every attribute through a placeholder (some are reserved words). */
 const projectionOf = (
@@ -102,6 +103,8 @@ const stateOf = (item: Record<string, AttributeValue>): StoredState => ({
   webhookId: item.webhookId?.S ?? '',
   status: (item.status?.S ?? '') as WebhookStatus,
   receivedAt: item.receivedAt?.S ?? '',
+  // A record written before `dedupeUntil` existed counts as outside its window (as ingest's put says).
+  dedupeUntil: Number(item.dedupeUntil?.N ?? '0'),
   ...(item.rawBody?.S !== undefined ? { rawBody: item.rawBody.S } : {}),
 });
 
@@ -150,7 +153,8 @@ export const createDynamoWebhookStore = ({
   };
 
   return {
-    async putIfAbsent(record, nowSeconds): Promise<PutResult> {
+    async putIfAbsent(record, nowSeconds, signal): Promise<PutResult> {
+      const abortable = signal ? { abortSignal: signal } : undefined;
       try {
         await client.send(
           new PutItemCommand({
@@ -161,6 +165,7 @@ export const createDynamoWebhookStore = ({
             ExpressionAttributeNames: { '#pk': partitionKey, '#until': 'dedupeUntil' },
             ExpressionAttributeValues: { ':now': { N: String(nowSeconds) } },
           }),
+          abortable,
         );
         return { outcome: 'created' };
       } catch (error) {
@@ -177,6 +182,7 @@ export const createDynamoWebhookStore = ({
           ExpressionAttributeValues: { ':one': { N: '1' } },
           ReturnValues: 'ALL_NEW',
         }),
+        abortable,
       );
       return { outcome: 'duplicate', existing: fromItem(counted.Attributes ?? {}) };
     },
@@ -210,8 +216,11 @@ export const createDynamoWebhookStore = ({
           new PutItemCommand({
             TableName: tableName,
             Item: toItem(record),
-            ConditionExpression: 'attribute_not_exists(#pk)',
-            ExpressionAttributeNames: { '#pk': partitionKey },
+            // The same condition as ingest's put, at the message's own receipt time.
+            ConditionExpression:
+              'attribute_not_exists(#pk) OR attribute_not_exists(#until) OR #until < :received',
+            ExpressionAttributeNames: { '#pk': partitionKey, '#until': 'dedupeUntil' },
+            ExpressionAttributeValues: { ':received': { N: String(receivedSeconds(record.receivedAt)) } },
           }),
         );
         return { outcome: 'created' };

@@ -1,0 +1,52 @@
+import type { QueueMessage } from '../shared/queue-message-schema.js';
+import type { RouterStore } from '../shared/webhook-record.js';
+
+/** A parsed SQS record of the batch. */
+export interface ParsedRecord {
+  readonly id: string;
+  readonly receiveCount: number;
+  readonly message: QueueMessage;
+}
+
+/** What {@link markLastFailures} needs. */
+export interface MarkLastFailuresDeps {
+  readonly store: RouterStore;
+  readonly maxReceiveCount: number;
+  /** Called for each record marked `failed` on its last receive (counted as WebhooksFailed). */
+  readonly onFailed?: (failed: {
+    webhookId: string;
+    provider: QueueMessage['provider'];
+    reason: string;
+  }) => void;
+  /** Called when marking a record failed did not work (its message still goes to the DLQ). */
+  readonly onMarkError?: (webhookId: string, error: unknown) => void;
+}
+
+/**
+ * Marks `failed` the records whose message fails on its last receive, before SQS moves it to the
+ * DLQ: terminal, counted, listed by the exceptions index, so `requeue` finds it. A replayed
+ * message is an operator's copy and marks nothing.
+ */
+export const markLastFailures = async (
+  parsed: readonly ParsedRecord[],
+  errors: ReadonlyMap<string, Error>,
+  deps: MarkLastFailuresDeps,
+): Promise<void> => {
+  const last = parsed.filter(
+    ({ id, receiveCount, message }) =>
+      errors.has(id) && receiveCount >= deps.maxReceiveCount && !message.replayed,
+  );
+  await Promise.all(
+    last.map(async ({ id, message }) => {
+      const error = errors.get(id) as Error;
+      const reason = `${error.name}: ${error.message}`;
+      try {
+        if (await deps.store.markFailed(message.dedupeKey, message.webhookId, id, reason)) {
+          deps.onFailed?.({ webhookId: message.webhookId, provider: message.provider, reason });
+        }
+      } catch (markError) {
+        deps.onMarkError?.(message.webhookId, markError);
+      }
+    }),
+  );
+};
