@@ -75,7 +75,8 @@ beforeEach(() => {
                   // Ingest's window (600 s) from the stored receipt unless the test sets another.
                   dedupeUntil: {
                     N: String(
-                      s.dedupeUntil ?? Math.floor(Date.parse(s.receivedAt ?? new Date().toISOString()) / 1000) + 600,
+                      s.dedupeUntil ??
+                        Math.floor(Date.parse(s.receivedAt ?? new Date().toISOString()) / 1000) + 600,
                     ),
                   },
                 },

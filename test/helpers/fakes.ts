@@ -2,12 +2,12 @@ import {
   type AdoptResult,
   type PutResult,
   type RouterStore,
+  receivedSeconds,
   type StoredState,
   type WebhookQueue,
   type WebhookRecord,
   WebhookStatus,
   type WebhookStore,
-  receivedSeconds,
 } from '../../lambdas/shared/webhook-record.js';
 
 /** An in-memory store with the DynamoDB adapter's semantics (conditional put on the dedupe window). */

@@ -92,7 +92,11 @@ const build = () => {
     publish: async (entries) => {
       if (failPublish > 0) {
         failPublish -= 1;
-        return entries.map(() => ({ ok: false as const, errorCode: 'InternalFailure', errorMessage: 'down' }));
+        return entries.map(() => ({
+          ok: false as const,
+          errorCode: 'InternalFailure',
+          errorMessage: 'down',
+        }));
       }
       published.push(...entries);
       return entries.map((_, i) => ({ ok: true as const, eventId: `e-${i}` }));
