@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { CLASSIFIERS } from '../../lambdas/providers/classifiers.js';
+import { classifyStoredBody } from '../../lambdas/providers/classify-stored-body.js';
 import type { Classification } from '../../lambdas/providers/provider.js';
 import type { ExceptionStatus, OperationsRecord } from '../../lambdas/shared/adapters/operations-store.js';
 import { buildQueueMessage } from '../../lambdas/shared/queue-message.js';
@@ -30,8 +30,9 @@ the record before it publishes (a conditional write: status becomes 'published' 
 that webhookId and not published), so a webhook is published once however often it is requeued,
 as a first publication (replayed = false).
 
-Quarantined records are first re-validated with the schemas of this version of the catalogue: only
-those that now pass are sent; the others are listed with their schema issues and stay quarantined
+Quarantined records are first re-validated as ingest validates a body (JSON, nesting, integers
+EventBridge takes) and with the schemas of this version of the catalogue: only those that now pass
+are sent; the others are listed with their schema issues and stay quarantined
 (they do not make the run fail). Failed records (their last delivery failed after every retry) are
 sent as they are: fix the cause first (see the failure in the listing).
 
@@ -62,21 +63,9 @@ interface RequeueItem {
   reason?: string;
 }
 
-const classify = (record: OperationsRecord): Classification => {
-  let payload: unknown;
-  try {
-    payload = JSON.parse(record.rawBody ?? '');
-  } catch {
-    return {
-      kind: 'invalid',
-      detailType: record.detailType,
-      issues: ['(root): the stored body is not JSON'],
-    };
-  }
-  if (payload === null || typeof payload !== 'object' || Array.isArray(payload))
-    return { kind: 'invalid', detailType: record.detailType, issues: ['(root): expected an object'] };
-  return CLASSIFIERS[record.provider](payload as Record<string, unknown>);
-};
+/** Ingest's checks and today's catalogue, so nothing is sent that ingest would quarantine. */
+const classify = (record: OperationsRecord): Classification =>
+  classifyStoredBody(record.provider, record.rawBody ?? '', record.detailType);
 
 const parseStatus = (value: string | undefined): ExceptionStatus => {
   if (value === undefined || value === 'failed') return 'failed';

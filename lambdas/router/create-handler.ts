@@ -6,6 +6,7 @@ import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { createLogSampler } from '../shared/log-sampling.js';
 import { countMetric, countMetrics, logInfo, MetricName } from '../shared/powertools.js';
+import { MARK_RESERVE_MS } from './budget.js';
 import { type RecordOutcome, type RouteResults, type RouterDeps, routeWebhooks } from './route-webhooks.js';
 
 /** What the router handler is built from. */
@@ -82,6 +83,9 @@ export const createRouterHandler = ({ deps, logger, metrics, logSampleRate }: Ro
     .use(injectLambdaContext(logger))
     .handler(async (event, context) => {
       metrics.captureColdStartMetric();
+      // The work stops in time to mark last-receive failures before the function times out
+      // (a local invocation has no deadline).
+      const remainingMs = context.getRemainingTimeInMillis?.();
       const results = await routeWebhooks(
         event.Records.map((r) => ({
           id: r.messageId,
@@ -89,6 +93,7 @@ export const createRouterHandler = ({ deps, logger, metrics, logSampleRate }: Ro
           receiveCount: Number(r.attributes?.ApproximateReceiveCount ?? '1') || 1,
         })),
         routerDeps,
+        remainingMs === undefined ? {} : { deadlineMs: deps.now() + remainingMs - MARK_RESERVE_MS },
       );
       record({ logger, metrics }, results, sampled);
       return processPartialResponse(

@@ -4,6 +4,7 @@ import { loadRouterConfig } from '../shared/config.js';
 import { loadLogSampleRate } from '../shared/log-sampling.js';
 import { ServiceName } from '../shared/metric-names.js';
 import { createLogger, createMetrics } from '../shared/powertools.js';
+import { ROUTER_CLIENT_TIMEOUTS } from './budget.js';
 import { createRouterHandler } from './create-handler.js';
 
 // Once per cold start.
@@ -16,11 +17,11 @@ export const handler = createRouterHandler({
   logSampleRate: loadLogSampleRate(),
   deps: {
     store: createDynamoWebhookStore({
-      client: createDynamoClient(config.DYNAMODB_ENDPOINT),
+      client: createDynamoClient(config.DYNAMODB_ENDPOINT, ROUTER_CLIENT_TIMEOUTS),
       tableName: config.TABLE_NAME,
     }),
     publisher: createEventBridgePublisher({
-      client: createEventBridgeClient(config.EVENTBRIDGE_ENDPOINT),
+      client: createEventBridgeClient(config.EVENTBRIDGE_ENDPOINT, ROUTER_CLIENT_TIMEOUTS),
       eventBusName: config.EVENT_BUS_NAME,
     }),
     now: Date.now,

@@ -166,13 +166,27 @@ describe('operations commands on the local pipeline (child process, emulators, r
       rawBody: JSON.stringify({ event: 'accounts.connected', name: 'n', data: { account: 42, n: now } }),
       issues: ['data.account: expected string'],
     });
+    // Passes its schema, but an integer beyond int64 makes PutEvents refuse it on every attempt.
+    const beyondInt64 = await putV2Record(dynamo, state.tableName, {
+      provider: 'argyle',
+      detailType: 'accounts.removed',
+      status: 'quarantined',
+      receivedAt: new Date(now).toISOString(),
+      rawBody: sampleBody(entry('accounts.removed'), [`data.user=requeue-int64-${now}`])
+        .toString()
+        .replace(/^\{/, '{"count":99999999999999999999,'),
+      issues: ['(body): an integer outside the 64-bit range, which EventBridge refuses'],
+    });
     const report = join(reports, 'requeue.json');
     // Act
     const run = await cli(['requeue-quarantined', '--local', '--from', from, '--report', report]);
     // Assess
     expect(run.code, run.stdout).toBe(0);
-    expect(readReport<Report>(report).summary).toEqual({ found: 5, stillInvalid: 1, requeued: 4, failed: 0 });
+    expect(readReport<Report>(report).summary).toEqual({ found: 6, stillInvalid: 2, requeued: 4, failed: 0 });
     expect(run.stdout).toContain(`still invalid accounts.connected ${stillBad.webhookId}`);
+    expect(run.stdout).toContain(
+      `still invalid accounts.removed ${beyondInt64.webhookId}: (body): an integer outside`,
+    );
     await waitFor(
       () => (records.every((r) => eventsOf(r.webhookId).length === 1) ? true : undefined),
       20_000,
@@ -196,7 +210,7 @@ describe('operations commands on the local pipeline (child process, emulators, r
       join(reports, 'rq2.json'),
     ]);
     expect(again.code).toBe(0);
-    expect(readReport<Report>(join(reports, 'rq2.json')).summary).toMatchObject({ found: 1, requeued: 0 });
+    expect(readReport<Report>(join(reports, 'rq2.json')).summary).toMatchObject({ found: 2, requeued: 0 });
     await new Promise((r) => setTimeout(r, 1000));
     for (const r of records) expect(eventsOf(r.webhookId)).toHaveLength(1);
   }, 60_000);

@@ -280,3 +280,38 @@ describe('the claim holder in a group (issue 24 #2)', () => {
     expect(webhookIdsOf(t.published)).toEqual([stored.webhookId]);
   });
 });
+
+describe('a requeued body that ingest would have quarantined (issue 24 #3)', () => {
+  it('is quarantined by the router instead of failing PutEvents on every receive', async () => {
+    // Prepare: a quarantined record whose body passes its schema but holds an integer beyond int64
+    const t = build();
+    const body = Buffer.from(
+      seed(SYNC).raw.toString().replace(/^\{/, '{"cursor_position":99999999999999999999,'),
+    );
+    const stored = await ingestWebhook(t.plaid(body), t.deps);
+    const record = t.store.records.get([...t.store.records.keys()][0] ?? '') as WebhookRecord;
+    const requeued: RouterRecord = {
+      id: 'requeue-1',
+      receiveCount: 1,
+      body: buildQueueMessage(
+        {
+          webhookId: record.webhookId,
+          provider: record.provider,
+          dedupeKey: record.dedupeKey,
+          receivedAt: record.receivedAt,
+          requeued: true,
+        },
+        record.rawBody,
+      ),
+    };
+    // Act
+    const routed = await t.route([requeued]);
+    // Assess
+    expect(stored.status).toBe('quarantined');
+    expect(routed.get('requeue-1')).toMatchObject({ status: 'quarantined' });
+    expect(t.published).toEqual([]);
+    expect(t.store.records.get(record.dedupeKey)?.issues).toEqual([
+      '(body): an integer outside the 64-bit range, which EventBridge refuses',
+    ]);
+  });
+});

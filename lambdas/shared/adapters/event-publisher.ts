@@ -1,6 +1,6 @@
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import type { EventEntry, EventPublisher, PublishResult } from '../webhook-record.js';
-import { SHARED_CLIENT_CONFIG } from './client-timeouts.js';
+import { type ClientTimeouts, clientTimeoutConfig, SHARED_CLIENT_CONFIG } from './client-timeouts.js';
 
 /** PutEvents takes at most 10 entries and 256 KB per call. */
 export const MAX_ENTRIES_PER_CALL = 10;
@@ -82,5 +82,9 @@ export const createEventBridgePublisher = ({
 });
 
 /** An EventBridge client for the function's region, or for a local bus when `endpoint` is set. */
-export const createEventBridgeClient = (endpoint?: string): EventBridgeClient =>
-  new EventBridgeClient({ ...SHARED_CLIENT_CONFIG, ...(endpoint ? { endpoint } : {}) });
+export const createEventBridgeClient = (endpoint?: string, timeouts?: ClientTimeouts): EventBridgeClient =>
+  new EventBridgeClient({
+    ...SHARED_CLIENT_CONFIG,
+    ...(endpoint ? { endpoint } : {}),
+    ...clientTimeoutConfig(timeouts),
+  });
