@@ -299,6 +299,8 @@ export class WebhookPipelineStack extends Stack {
         MAX_RECEIVE_COUNT: String(this.queue.maxReceiveCount),
         DEDUPE_WINDOW_SECONDS: String(dedupeWindow.toSeconds()),
         RETENTION_DAYS: retentionDays,
+        // Longer than an invocation can run, so a claim still held is never taken over.
+        CLAIM_LEASE_SECONDS: String(routerTimeout.toSeconds() * 2),
       },
     });
     this.table.grantReadAndUpdate(this.router.function);

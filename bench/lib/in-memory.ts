@@ -65,6 +65,11 @@ export class InMemoryRouterStore implements RouterStore {
     return true;
   }
 
+  public async confirm(): Promise<boolean> {
+    this.marks += 1;
+    return true;
+  }
+
   public async adopt(): Promise<{ outcome: 'created' }> {
     this.marks += 1;
     return { outcome: 'created' };

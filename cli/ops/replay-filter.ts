@@ -15,7 +15,7 @@ export type ReplayStatus = (typeof REPLAY_STATUSES)[number];
  * was accepted and handed to the router, so both count as published for a replay.
  */
 const STORED_STATUSES: Record<ReplayStatus, readonly RecordStatus[]> = {
-  published: ['received', 'published'],
+  published: ['received', 'publishing', 'published'],
   quarantined: ['quarantined'],
   failed: ['failed'],
 };

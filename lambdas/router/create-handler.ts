@@ -11,7 +11,7 @@ import { type RecordOutcome, type RouteResults, type RouterDeps, routeWebhooks }
 
 /** What the router handler is built from. */
 export interface RouterHandlerOptions {
-  readonly deps: Omit<RouterDeps, 'onMarkError' | 'onFailed'>;
+  readonly deps: Omit<RouterDeps, 'onMarkError' | 'onFailed' | 'onConfirmError'>;
   readonly logger: Logger;
   readonly metrics: Metrics;
   /**
@@ -71,6 +71,11 @@ export const createRouterHandler = ({ deps, logger, metrics, logSampleRate }: Ro
     ...deps,
     onMarkError: (webhookId, error) =>
       logger.error('failed on its last receive but not marked failed', { webhookId, error: error as Error }),
+    onConfirmError: (webhookId, error) =>
+      logger.warn('published, but its claim was not confirmed (it lapses)', {
+        webhookId,
+        error: error as Error,
+      }),
     // Terminal: counted (alarmed) and logged with the reason; `requeue` or `redrive-dlq` bring it back.
     onFailed: ({ webhookId, provider, reason }) => {
       countMetric(metrics, MetricName.WebhooksFailed, { provider });

@@ -30,6 +30,7 @@ export const handler = createRouterHandler({
       dedupeWindowSeconds: config.DEDUPE_WINDOW_SECONDS,
       ingestBudgetSeconds: config.INGEST_BUDGET_SECONDS,
       retentionDays: config.RETENTION_DAYS,
+      claimLeaseSeconds: config.CLAIM_LEASE_SECONDS,
     },
   },
 });

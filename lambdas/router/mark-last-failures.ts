@@ -12,6 +12,8 @@ export interface ParsedRecord {
 export interface MarkLastFailuresDeps {
   readonly store: RouterStore;
   readonly maxReceiveCount: number;
+  /** Claims made before this (ISO-8601) no longer keep another message from marking the record. */
+  readonly staleBefore: string;
   /** Called for each record marked `failed` on its last receive (counted as WebhooksFailed). */
   readonly onFailed?: (failed: {
     webhookId: string;
@@ -41,7 +43,7 @@ export const markLastFailures = async (
       const error = errors.get(id) as Error;
       const reason = `${error.name}: ${error.message}`;
       try {
-        if (await deps.store.markFailed(message.dedupeKey, message.webhookId, id, reason)) {
+        if (await deps.store.markFailed(message.dedupeKey, message.webhookId, id, reason, deps.staleBefore)) {
           deps.onFailed?.({ webhookId: message.webhookId, provider: message.provider, reason });
         }
       } catch (markError) {

@@ -17,6 +17,12 @@ export interface RouterSettings {
   readonly ingestBudgetSeconds: number;
   /** Retention of an adopted record (TTL). */
   readonly retentionDays: number;
+  /**
+   * Age after which another message may take a claim over: longer than any invocation, so a claim
+   * still held is never taken, while one whose holder left (for the DLQ, unmarked) does not strand
+   * the record as `published` with no event.
+   */
+  readonly claimLeaseSeconds: number;
 }
 
 /** Default settings, as the function configuration defaults them. */
@@ -25,7 +31,12 @@ export const DEFAULT_ROUTER_SETTINGS: RouterSettings = {
   dedupeWindowSeconds: 600,
   ingestBudgetSeconds: 10,
   retentionDays: 30,
+  claimLeaseSeconds: 60,
 };
+
+/** ISO-8601 time before which a claim is stale (see {@link RouterSettings.claimLeaseSeconds}). */
+export const claimsStaleBefore = (nowMs: number, settings: RouterSettings): string =>
+  new Date(nowMs - settings.claimLeaseSeconds * 1000).toISOString();
 
 /** The end of a message's dedupe window: carried by ingest's messages, else from the settings. */
 export const messageDedupeUntil = (message: QueueMessage, settings: RouterSettings): number =>

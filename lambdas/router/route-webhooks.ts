@@ -1,7 +1,18 @@
 import { EVENT_SOURCES, type EventMetadata, SCHEMA_VERSION } from '../events/envelope.js';
-import { EventPublishError, QueueMessageError, RouterDeadlineError } from '../shared/errors.js';
+import {
+  ClaimHeldError,
+  EventPublishError,
+  QueueMessageError,
+  RouterDeadlineError,
+} from '../shared/errors.js';
 import { type QueueMessage, QueueMessageSchema } from '../shared/queue-message-schema.js';
-import type { EventEntry, EventPublisher, RouterStore, StoredState } from '../shared/webhook-record.js';
+import {
+  type EventEntry,
+  type EventPublisher,
+  type RouterStore,
+  type StoredState,
+  WebhookStatus,
+} from '../shared/webhook-record.js';
 import { awaitRecords } from './await-record.js';
 import { buildEventDetail } from './event-detail.js';
 import { markLastFailures, type ParsedRecord } from './mark-last-failures.js';
@@ -9,6 +20,7 @@ import { placeBody } from './place-body.js';
 import {
   adoptedRecord,
   awaitsOwnRecord,
+  claimsStaleBefore,
   DEFAULT_ROUTER_SETTINGS,
   type Plan,
   planMessage,
@@ -59,6 +71,8 @@ export interface RouterDeps {
   }) => void;
   /** Called when marking a record failed did not work (its message still goes to the DLQ). */
   readonly onMarkError?: (webhookId: string, error: unknown) => void;
+  /** Called when confirming a claim after its event was put did not work (the claim lapses instead). */
+  readonly onConfirmError?: (webhookId: string, error: unknown) => void;
 }
 
 /** Per invocation. */
@@ -158,6 +172,7 @@ export const routeWebhooks = async (
     await markLastFailures(parsed, errors, {
       store: deps.store,
       maxReceiveCount: settings.maxReceiveCount,
+      staleBefore: claimsStaleBefore(deps.now(), settings),
       ...(deps.onFailed ? { onFailed: deps.onFailed } : {}),
       ...(deps.onMarkError ? { onMarkError: deps.onMarkError } : {}),
     });
@@ -266,9 +281,9 @@ const routeParsed = async (
   if (quarantines.length > 0) await Promise.all(quarantines);
 
   // The writes of the exceptions (claims and adoptions) before the publish; the happy path has none.
-  const publishedAt = new Date(deps.now()).toISOString();
+  const claimedAt = new Date(deps.now()).toISOString();
   const toPublish: Group[] = [];
-  const adopted = new Set<Group>();
+  const decisions = new Map<Group, Extract<Decision, { kind: 'publish' }>>();
   const settle = (group: Group, outcome: RecordOutcome | Error) => {
     for (const r of group.records) results.set(r.id, outcome);
   };
@@ -279,13 +294,13 @@ const routeParsed = async (
         return;
       }
       try {
-        const decided = await within('claiming', decideException(group, deps, settings, publishedAt));
-        if (decided === 'publish' || decided === 'adopted') {
-          if (decided === 'adopted') adopted.add(group);
+        const decided = await within('claiming', decideException(group, deps, settings, claimedAt));
+        if (decided.kind === 'publish') {
+          decisions.set(group, decided);
           toPublish.push(group);
         } else {
           const { webhookId, provider } = (group.records[0] as ParsedRecord).message;
-          settle(group, { status: decided, webhookId, provider });
+          settle(group, { status: decided.status, webhookId, provider });
         }
       } catch (error) {
         settle(group, error as Error);
@@ -301,9 +316,22 @@ const routeParsed = async (
     for (const group of toPublish) settle(group, error as Error);
     return;
   }
+  const publishedAt = new Date(deps.now()).toISOString();
+  const confirms: Promise<void>[] = [];
   toPublish.forEach((group, i) => {
     const { message } = group.records[0] as ParsedRecord;
     const result = published[i];
+    const decision = decisions.get(group);
+    if (result?.ok && decision?.claimId !== undefined) {
+      // The event is out: a failed confirmation leaves the claim to lapse (a later message may
+      // then publish the webhook once more, never lose it).
+      confirms.push(
+        deps.store.confirm(message.dedupeKey, message.webhookId, decision.claimId, publishedAt).then(
+          () => undefined,
+          (error: unknown) => deps.onConfirmError?.(message.webhookId, error),
+        ),
+      );
+    }
     settle(
       group,
       result?.ok
@@ -312,46 +340,68 @@ const routeParsed = async (
             webhookId: message.webhookId,
             provider: message.provider,
             detailType: group.entry.detailType,
-            ...(adopted.has(group) ? { adopted: true } : {}),
+            ...(decision?.adopted ? { adopted: true } : {}),
           }
         : new EventPublishError(
             `PutEvents failed for ${message.webhookId}: ${result?.errorCode ?? 'no result'} ${result?.errorMessage ?? ''}`.trim(),
           ),
     );
   });
+  if (confirms.length > 0) await within('confirming claims', Promise.all(confirms)).catch(() => undefined);
 };
+
+/** What the exception writes decided for a group: publish (with the claim to confirm after), or not. */
+type Decision =
+  | { readonly kind: 'publish'; readonly adopted?: boolean; readonly claimId?: string }
+  | { readonly kind: 'skip'; readonly status: 'already_published' | 'duplicate' | 'dropped' };
 
 /**
  * The conditional write before a group's publish: an adoption, or a claim tried with each message
  * id of the webhook in the batch until one holds (a message that claimed earlier and whose publish
- * failed must win back its own claim, whichever message of the group comes first). An adoption
- * that finds a record after all decides again from it.
+ * failed must win back its own claim, whichever message of the group comes first). When no claim
+ * holds, the record is read again: published (confirmed) means the event is out; a claim another
+ * message still holds fails the group for now (SQS retries it; once the claim is confirmed the
+ * retry finds it published, once it lapses the retry takes it over). An adoption that finds a
+ * record after all decides again from it.
  */
 const decideException = async (
   group: Group,
   deps: RouterDeps,
   settings: RouterSettings,
-  publishedAt: string,
-): Promise<'publish' | 'adopted' | 'already_published' | 'duplicate' | 'dropped'> => {
+  claimedAt: string,
+): Promise<Decision> => {
   const head = group.records[0] as ParsedRecord;
   const { message } = head;
+  const reread = async () =>
+    (await deps.store.getStates([message.dedupeKey], false, true)).get(message.dedupeKey);
   let plan: Plan | Error = group.plan;
   if (plan.kind === 'adopt') {
     const record = adoptedRecord(message, plan.rawBody, { detailType: group.entry.detailType }, settings);
-    if ((await deps.store.adopt(record)).outcome === 'created') return 'adopted';
+    if ((await deps.store.adopt(record)).outcome === 'created') return { kind: 'publish', adopted: true };
     // Ingest's write (or another adoption) landed first: decide again from what is stored now.
-    const state = (await deps.store.getStates([message.dedupeKey], false, true)).get(message.dedupeKey);
-    plan = planMessage(message, head.receiveCount, state, settings);
+    plan = planMessage(message, head.receiveCount, await reread(), settings);
     if (plan instanceof Error) throw new QueueMessageError(plan.message);
-    if (plan.kind === 'skip') return plan.status;
+    if (plan.kind === 'skip') return plan;
     if (plan.kind === 'adopt')
       throw new QueueMessageError(`the record of ${message.webhookId} changed while it was adopted`);
-    if (!plan.claim) return 'publish';
+    if (!plan.claim) return { kind: 'publish' };
   }
+  const staleBefore = claimsStaleBefore(deps.now(), settings);
   for (const { id } of group.records) {
-    if (await deps.store.claim(message.dedupeKey, message.webhookId, id, publishedAt)) return 'publish';
+    if (await deps.store.claim(message.dedupeKey, message.webhookId, id, claimedAt, staleBefore))
+      return { kind: 'publish', claimId: id };
   }
-  return 'already_published';
+  const state = await reread();
+  if (state?.webhookId === message.webhookId) {
+    if (state.status === WebhookStatus.Published) return { kind: 'skip', status: 'already_published' };
+    throw new ClaimHeldError(message.webhookId);
+  }
+  // Another webhook's record now (a later identical body after the window): decide from it.
+  plan = planMessage(message, head.receiveCount, state, settings);
+  if (plan instanceof Error) throw new QueueMessageError(plan.message);
+  if (plan.kind === 'skip') return plan;
+  if (plan.kind === 'publish' && !plan.claim) return { kind: 'publish' };
+  throw new QueueMessageError(`the record of ${message.webhookId} changed while it was claimed`);
 };
 
 /** Stores a body that may not be published as quarantined: its own record, or an adopted one. */

@@ -186,6 +186,8 @@ export const ROUTER_ENVIRONMENT = {
   INGEST_BUDGET_SECONDS: positiveInt(10),
   /** Retention of a record the router adopts (the same value as the ingest function's). */
   RETENTION_DAYS: positiveInt(30),
+  /** Age after which a claim whose holder never published may be taken over (above the function timeout). */
+  CLAIM_LEASE_SECONDS: positiveInt(60),
   /** Local use only. */
   DYNAMODB_ENDPOINT: optionalUrl,
   EVENTBRIDGE_ENDPOINT: optionalUrl,

@@ -106,6 +106,14 @@ export class EventPublishError extends WebhookError {
   }
 }
 
+/** Another message holds the claim of this webhook and may still be publishing it: try again later. */
+export class ClaimHeldError extends WebhookError {
+  public constructor(public readonly webhookId: string) {
+    super(`another message is publishing ${webhookId}; retried after its claim is confirmed or lapses`);
+    this.name = 'ClaimHeldError';
+  }
+}
+
 /** The router's batch ran out of time before this record's work was done (it is retried by SQS). */
 export class RouterDeadlineError extends WebhookError {
   public constructor(public readonly phase: string) {

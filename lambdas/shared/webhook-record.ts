@@ -4,7 +4,12 @@ import type { ProviderName } from '../providers/provider.js';
 export const WebhookStatus = {
   /** Stored and handed to the router (its message was sent before the write). */
   Received: 'received',
-  /** Its event is on the bus, as recorded by a claim (the happy path writes no `published`). */
+  /**
+   * Claimed by a redelivered or requeued message that is putting its event on the bus; becomes
+   * `published` once the event is out. A claim older than the lease may be taken over.
+   */
+  Publishing: 'publishing',
+  /** Its event is on the bus, as confirmed after a claim (the happy path writes no `published`). */
   Published: 'published',
   /** Verified but failed its schema: stored, never published until re-validated. */
   Quarantined: 'quarantined',
@@ -90,11 +95,21 @@ export interface RouterStore {
     consistent?: boolean,
   ): Promise<Map<string, StoredState>>;
   /**
-   * Claims the publication of a redelivered or requeued message: marks the record published only
-   * if it is still `webhookId`'s and not published yet, or was claimed by this same message
-   * (`claimId`, so a redelivery after a failed publish may claim again). False when not claimed.
+   * Claims the publication of a redelivered or requeued message: sets the record `publishing` by
+   * `claimId` only if it is still `webhookId`'s, and neither published nor being published by
+   * another message; or it is this same message's claim (a redelivery after a failed publish may
+   * claim again); or another message's claim made before `staleBefore` (ISO-8601: older than any
+   * invocation, so its holder left without publishing). False when not claimed.
    */
-  claim(dedupeKey: string, webhookId: string, claimId: string, publishedAt: string): Promise<boolean>;
+  claim(
+    dedupeKey: string,
+    webhookId: string,
+    claimId: string,
+    claimedAt: string,
+    staleBefore: string,
+  ): Promise<boolean>;
+  /** Records that the claim holder's event is on the bus: `publishing` by `claimId` becomes `published`. */
+  confirm(dedupeKey: string, webhookId: string, claimId: string, publishedAt: string): Promise<boolean>;
   /**
    * Stores a record built from a queue message, only if no record has its dedupe key or the stored
    * one's dedupe window ended before the message was received (an identical body from long ago,
@@ -104,10 +119,16 @@ export interface RouterStore {
   /** Marks a record quarantined (its body no longer passes the schema), only if it is still `webhookId`'s. */
   markQuarantined(dedupeKey: string, webhookId: string, issues: readonly string[]): Promise<boolean>;
   /**
-   * Marks a record failed (terminal) with the reason, only if it is still `webhookId`'s and not
-   * published by another message's claim.
+   * Marks a record failed (terminal) with the reason, only if it is still `webhookId`'s, not
+   * published, and not being published by another message's claim made at or after `staleBefore`.
    */
-  markFailed(dedupeKey: string, webhookId: string, claimId: string, failure: string): Promise<boolean>;
+  markFailed(
+    dedupeKey: string,
+    webhookId: string,
+    claimId: string,
+    failure: string,
+    staleBefore: string,
+  ): Promise<boolean>;
 }
 
 /** One event to put on the bus. */

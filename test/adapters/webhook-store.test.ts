@@ -31,6 +31,9 @@ const record = (overrides: Partial<WebhookRecord> = {}): WebhookRecord => {
   };
 };
 
+/** Claims made before this are stale: long before the records' receipt, so none is in these tests. */
+const LEASE_START = '2026-11-25T00:00:00.000Z';
+
 const get = async (dedupeKey: string) => {
   const out = await emulators.dynamo.send(
     new GetItemCommand({
@@ -114,6 +117,7 @@ describe('createDynamoWebhookStore (dynalite)', () => {
       failing.webhookId,
       'm-1',
       'EventPublishError: no',
+      LEASE_START,
     );
     const inIndex = async (status: 'quarantined' | 'failed') => {
       const keys: string[] = [];
@@ -157,20 +161,72 @@ describe('createDynamoWebhookStore (dynalite)', () => {
     });
   });
 
-  it('claims a record once per webhook, again for the same message, and never for another webhook', async () => {
+  it('claims a record once per webhook, again for the same message, never for another; confirmed, it is published', async () => {
     // Prepare
     const store = createDynamoWebhookStore({ client: emulators.dynamo, tableName: emulators.tableName });
     const r = record();
     await store.putIfAbsent(r, NOW);
     const at = '2026-11-25T12:00:05.000Z';
     // Act
-    const first = await store.claim(r.dedupeKey, r.webhookId, 'message-a', at);
-    const sameMessage = await store.claim(r.dedupeKey, r.webhookId, 'message-a', at);
-    const otherMessage = await store.claim(r.dedupeKey, r.webhookId, 'message-b', at);
-    const otherWebhook = await store.claim(r.dedupeKey, 'someone-else', 'message-c', at);
+    const first = await store.claim(r.dedupeKey, r.webhookId, 'message-a', at, LEASE_START);
+    const sameMessage = await store.claim(r.dedupeKey, r.webhookId, 'message-a', at, LEASE_START);
+    const otherMessage = await store.claim(r.dedupeKey, r.webhookId, 'message-b', at, LEASE_START);
+    const otherWebhook = await store.claim(r.dedupeKey, 'someone-else', 'message-c', at, LEASE_START);
+    const claimedStatus = (await get(r.dedupeKey))?.status;
+    const notTheHolder = await store.confirm(r.dedupeKey, r.webhookId, 'message-b', at);
+    const confirmed = await store.confirm(r.dedupeKey, r.webhookId, 'message-a', at);
+    const afterConfirm = await store.claim(
+      r.dedupeKey,
+      r.webhookId,
+      'message-a',
+      at,
+      '2026-11-25T13:00:00.000Z',
+    );
     // Assess
     expect([first, sameMessage, otherMessage, otherWebhook]).toEqual([true, true, false, false]);
+    expect(claimedStatus).toBe('publishing');
+    expect([notTheHolder, confirmed, afterConfirm]).toEqual([false, true, false]);
     expect((await get(r.dedupeKey))?.status).toBe('published');
+  });
+
+  it('lets another message take over a claim older than the lease, never a younger one', async () => {
+    // Prepare: message-a claimed at 12:00:05 (its publish failed, and it left for the DLQ unmarked)
+    const store = createDynamoWebhookStore({ client: emulators.dynamo, tableName: emulators.tableName });
+    const r = record();
+    await store.putIfAbsent(r, NOW);
+    await store.claim(r.dedupeKey, r.webhookId, 'message-a', '2026-11-25T12:00:05.000Z', LEASE_START);
+    // Act: within the lease (claims before 12:00:00 are stale), then after it (before 12:00:06)
+    const young = await store.claim(
+      r.dedupeKey,
+      r.webhookId,
+      'redriven-1',
+      '2026-11-25T12:00:30.000Z',
+      '2026-11-25T12:00:00.000Z',
+    );
+    const youngMark = await store.markFailed(
+      r.dedupeKey,
+      r.webhookId,
+      'redriven-1',
+      'x',
+      '2026-11-25T12:00:00.000Z',
+    );
+    const old = await store.claim(
+      r.dedupeKey,
+      r.webhookId,
+      'redriven-1',
+      '2026-11-25T12:02:30.000Z',
+      '2026-11-25T12:00:06.000Z',
+    );
+    // Assess
+    expect([young, youngMark, old]).toEqual([false, false, true]);
+    const raw = await emulators.dynamo.send(
+      new GetItemCommand({
+        TableName: emulators.tableName,
+        Key: { pk: { S: r.dedupeKey } },
+        ConsistentRead: true,
+      }),
+    );
+    expect(raw.Item?.claimedBy?.S).toBe('redriven-1');
   });
 
   it('brings a failed record back to published with a claim, out of the exceptions index', async () => {
@@ -178,9 +234,16 @@ describe('createDynamoWebhookStore (dynalite)', () => {
     const store = createDynamoWebhookStore({ client: emulators.dynamo, tableName: emulators.tableName });
     const r = record();
     await store.putIfAbsent(r, NOW);
-    await store.markFailed(r.dedupeKey, r.webhookId, 'm-1', 'boom');
+    await store.markFailed(r.dedupeKey, r.webhookId, 'm-1', 'boom', LEASE_START);
     // Act
-    const claimed = await store.claim(r.dedupeKey, r.webhookId, 'requeued-1', '2026-11-25T13:00:00.000Z');
+    const claimed = await store.claim(
+      r.dedupeKey,
+      r.webhookId,
+      'requeued-1',
+      '2026-11-25T13:00:00.000Z',
+      LEASE_START,
+    );
+    await store.confirm(r.dedupeKey, r.webhookId, 'requeued-1', '2026-11-25T13:00:01.000Z');
     // Assess
     expect(claimed).toBe(true);
     const raw = await emulators.dynamo.send(

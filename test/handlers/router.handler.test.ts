@@ -135,7 +135,7 @@ describe('router handler.ts (AWS clients mocked)', () => {
     expect(dynamo).toHaveReceivedCommandTimes(PutItemCommand, 0);
   });
 
-  it('claims a redelivered message with one conditional write before publishing it', async () => {
+  it('claims a redelivered message with one conditional write before publishing it, and confirms it after', async () => {
     // Prepare
     const [first] = mixedMessages(1);
     if (!first) throw new Error('no message');
@@ -143,23 +143,50 @@ describe('router handler.ts (AWS clients mocked)', () => {
     const response = await invoke([first.message], { receiveCount: 2 });
     // Assess
     expect(response.batchItemFailures).toEqual([]);
-    expect(dynamo).toHaveReceivedCommandTimes(UpdateItemCommand, 1);
-    expect(dynamo).toHaveReceivedCommandWith(UpdateItemCommand, {
-      ConditionExpression: 'webhookId = :webhookId AND (#status <> :published OR claimedBy = :claim)',
+    expect(dynamo).toHaveReceivedCommandTimes(UpdateItemCommand, 2);
+    expect(dynamo).toHaveReceivedNthCommandWith(UpdateItemCommand, 1, {
+      ConditionExpression:
+        'webhookId = :webhookId AND (#status <> :publishing OR claimedBy = :claim OR claimedAt < :stale) AND #status <> :published',
       ExpressionAttributeValues: expect.objectContaining({ ':claim': { S: 'msg-0' } }),
+    });
+    expect(dynamo).toHaveReceivedNthCommandWith(UpdateItemCommand, 2, {
+      ConditionExpression: 'webhookId = :webhookId AND claimedBy = :claim AND #status = :publishing',
+      ExpressionAttributeValues: expect.objectContaining({ ':published': { S: 'published' } }),
     });
     expect(putEntries()).toHaveLength(1);
   });
 
-  it('publishes nothing for a redelivered message whose claim another delivery holds', async () => {
+  it('publishes nothing for a redelivered message whose webhook another delivery published', async () => {
     // Prepare
     const [first] = mixedMessages(1);
     if (!first) throw new Error('no message');
     dynamo.on(UpdateItemCommand).rejects(conditionFailed());
+    statuses.set(first.message.dedupeKey, {
+      webhookId: first.message.webhookId,
+      status: 'published',
+      receivedAt: first.message.receivedAt,
+    });
     // Act
     const response = await invoke([first.message], { receiveCount: 3 });
     // Assess
     expect(response.batchItemFailures).toEqual([]);
+    expect(eventBridge).toHaveReceivedCommandTimes(PutEventsCommand, 0);
+  });
+
+  it('retries, without publishing, a redelivered message whose webhook another delivery is still publishing', async () => {
+    // Prepare
+    const [first] = mixedMessages(1);
+    if (!first) throw new Error('no message');
+    dynamo.on(UpdateItemCommand).rejects(conditionFailed());
+    statuses.set(first.message.dedupeKey, {
+      webhookId: first.message.webhookId,
+      status: 'publishing',
+      receivedAt: first.message.receivedAt,
+    });
+    // Act
+    const response = await invoke([first.message], { receiveCount: 3 });
+    // Assess: SQS brings it back after the visibility timeout, by when the claim is confirmed or lapsed
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'msg-0' }]);
     expect(eventBridge).toHaveReceivedCommandTimes(PutEventsCommand, 0);
   });
 

@@ -66,7 +66,7 @@ export const sequentialIds = (prefix = 'wh') => {
 export class InMemoryRouterStore implements RouterStore {
   public writes = 0;
   public failWith: Error | undefined;
-  private readonly claims = new Map<string, string>();
+  private readonly claims = new Map<string, { claimId: string; at: string }>();
 
   public constructor(public readonly records: Map<string, WebhookRecord> = new Map()) {}
 
@@ -99,16 +99,40 @@ export class InMemoryRouterStore implements RouterStore {
     return true;
   }
 
-  public async claim(dedupeKey: string, webhookId: string, claimId: string): Promise<boolean> {
+  public async claim(
+    dedupeKey: string,
+    webhookId: string,
+    claimId: string,
+    claimedAt: string,
+    staleBefore: string,
+  ): Promise<boolean> {
     const done = this.update(
+      dedupeKey,
+      (r) => r.webhookId === webhookId && this.claimable(dedupeKey, r, claimId, staleBefore),
+      { status: WebhookStatus.Publishing },
+    );
+    if (done) this.claims.set(dedupeKey, { claimId, at: claimedAt });
+    return done;
+  }
+
+  public async confirm(dedupeKey: string, webhookId: string, claimId: string): Promise<boolean> {
+    return this.update(
       dedupeKey,
       (r) =>
         r.webhookId === webhookId &&
-        (r.status !== WebhookStatus.Published || this.claims.get(dedupeKey) === claimId),
+        r.status === WebhookStatus.Publishing &&
+        this.claims.get(dedupeKey)?.claimId === claimId,
       { status: WebhookStatus.Published },
     );
-    if (done) this.claims.set(dedupeKey, claimId);
-    return done;
+  }
+
+  /** The adapter's condition: not published, nor being published by another message's live claim. */
+  private claimable(dedupeKey: string, r: WebhookRecord, claimId: string, staleBefore: string) {
+    const claim = this.claims.get(dedupeKey);
+    if (r.status === WebhookStatus.Published) return false;
+    return (
+      r.status !== WebhookStatus.Publishing || claim?.claimId === claimId || (claim?.at ?? '') < staleBefore
+    );
   }
 
   public async adopt(record: WebhookRecord): Promise<AdoptResult> {
@@ -127,12 +151,16 @@ export class InMemoryRouterStore implements RouterStore {
     });
   }
 
-  public async markFailed(dedupeKey: string, webhookId: string, claimId: string, failure: string) {
+  public async markFailed(
+    dedupeKey: string,
+    webhookId: string,
+    claimId: string,
+    failure: string,
+    staleBefore: string,
+  ) {
     return this.update(
       dedupeKey,
-      (r) =>
-        r.webhookId === webhookId &&
-        (r.status !== WebhookStatus.Published || this.claims.get(dedupeKey) === claimId),
+      (r) => r.webhookId === webhookId && this.claimable(dedupeKey, r, claimId, staleBefore),
       { status: WebhookStatus.Failed, failure },
     );
   }

@@ -109,13 +109,14 @@ describe('functions', () => {
     });
   });
 
-  it('tells the router the queue’s maxReceiveCount and the ingest window and retention', () => {
+  it('tells the router the queue’s maxReceiveCount, the ingest window and retention, and a claim lease past its timeout', () => {
     const env = environmentOf(template, ServiceName.Router);
     const [, queue] = single(template, 'AWS::SQS::Queue', { RedrivePolicy: Match.anyValue() });
     expect(env).toMatchObject({
       MAX_RECEIVE_COUNT: String(queue.Properties.RedrivePolicy.maxReceiveCount),
       DEDUPE_WINDOW_SECONDS: '600',
       RETENTION_DAYS: '30',
+      CLAIM_LEASE_SECONDS: String(functionOf(template, ServiceName.Router)[1].Properties.Timeout * 2),
     });
   });
 

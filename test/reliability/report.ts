@@ -18,9 +18,24 @@ export interface FaultResult {
   readonly note?: string;
 }
 
+/** The model-based no-loss test's figures (the shape of `reports/reliability.json` → `model`). */
+export interface ModelResult {
+  /** Generated runs, each a sequence of actions under fault rates and a scheduler's interleaving. */
+  readonly runs: number;
+  readonly actions: number;
+  /** Provider deliveries (retries included) through the ingest core. */
+  readonly deliveries: number;
+  /** Queue messages routed (ingest's, duplicates, redrives and requeues). */
+  readonly messages: number;
+  readonly events: number;
+  /** Events beyond the first per webhookId (at-least-once publishing). */
+  readonly duplicateEvents: number;
+}
+
 /** The whole report. */
 export interface ReliabilityReport {
   readonly faults: FaultResult[];
+  readonly model?: ModelResult;
   readonly fuzzCases: number;
   readonly forgeryTried: number;
   readonly forgeryRefused: number;
@@ -33,6 +48,7 @@ export const REPORT_FILE = join(ROOT, 'reports', 'reliability.json');
 type Part =
   | { kind: 'fault'; fault: FaultResult }
   | { kind: 'fuzz'; cases: number }
+  | { kind: 'model'; model: ModelResult }
   | { kind: 'forgery'; tried: number; refused: number };
 
 const save = (name: string, part: Part) => {
@@ -43,6 +59,8 @@ const save = (name: string, part: Part) => {
 /** Records a fault scenario's counts for the run's report. */
 export const recordFault = (fault: FaultResult): void =>
   save(`fault-${fault.name}`, { kind: 'fault', fault });
+/** Records the model-based test's figures. */
+export const recordModel = (model: ModelResult): void => save('model', { kind: 'model', model });
 /** Records how many fuzz cases a suite ran. */
 export const recordFuzz = (suite: string, cases: number): void =>
   save(`fuzz-${suite}`, { kind: 'fuzz', cases });
@@ -63,8 +81,10 @@ export const writeReport = (): { report: ReliabilityReport; table: string } | un
   }
   if (files.length === 0) return undefined;
   const parts = files.sort().map((f) => JSON.parse(readFileSync(join(PARTS, f), 'utf8')) as Part);
+  const model = parts.find((p): p is Extract<Part, { kind: 'model' }> => p.kind === 'model')?.model;
   const report: ReliabilityReport = {
     faults: parts.flatMap((p) => (p.kind === 'fault' ? [p.fault] : [])),
+    ...(model ? { model } : {}),
     fuzzCases: parts.reduce((n, p) => n + (p.kind === 'fuzz' ? p.cases : 0), 0),
     forgeryTried: parts.reduce((n, p) => n + (p.kind === 'forgery' ? p.tried : 0), 0),
     forgeryRefused: parts.reduce((n, p) => n + (p.kind === 'forgery' ? p.refused : 0), 0),
@@ -81,6 +101,11 @@ export const writeReport = (): { report: ReliabilityReport; table: string } | un
     `|${'-'.repeat(46)}|-------|-------|--------|------|------------|`,
     ...rows,
     '',
+    ...(model
+      ? [
+          `model runs: ${model.runs} (${model.actions} actions, ${model.deliveries} deliveries, ${model.messages} messages, ${model.events} events, ${model.duplicateEvents} duplicates), 0 lost`,
+        ]
+      : []),
     `fuzz cases run: ${report.fuzzCases}`,
     `forgeries refused: ${report.forgeryRefused} of ${report.forgeryTried} tried`,
     `written to ${REPORT_FILE}`,

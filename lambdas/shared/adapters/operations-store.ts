@@ -12,7 +12,7 @@ import { ITEM_ATTRIBUTES as A, type ExceptionStatus, exceptionKeys, TABLE_LAYOUT
 import { batchGetItems } from './batch-get.js';
 
 /** A record's status in the v2 layout (docs/storage-layout.md). */
-export type RecordStatus = 'received' | 'published' | 'quarantined' | 'failed';
+export type RecordStatus = 'received' | 'publishing' | 'published' | 'quarantined' | 'failed';
 export type { ExceptionStatus };
 
 /** A stored record as the operations commands read it; the body only when asked for. */

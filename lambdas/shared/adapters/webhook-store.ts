@@ -97,6 +97,12 @@ const projectionOf = (
   return { expression, names };
 };
 
+/**
+ * Not being published by another message: no claim in progress, or this message's (`:claim`), or one
+ * made before `:stale` (its holder left without publishing; docs/storage-layout.md).
+ */
+const CLAIMABLE = '(#status <> :publishing OR claimedBy = :claim OR claimedAt < :stale)';
+
 const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException;
 
 const stateOf = (item: Record<string, AttributeValue>): StoredState => ({
@@ -196,17 +202,34 @@ export const createDynamoWebhookStore = ({
       return states;
     },
 
-    claim: (dedupeKey, webhookId, claimId, publishedAt) =>
+    claim: (dedupeKey, webhookId, claimId, claimedAt, staleBefore) =>
       conditionalUpdate(
         dedupeKey,
-        'SET #status = :published, publishedAt = :at, claimedBy = :claim REMOVE #exception, failure, issues',
-        'webhookId = :webhookId AND (#status <> :published OR claimedBy = :claim)',
+        'SET #status = :publishing, claimedAt = :at, claimedBy = :claim REMOVE #exception, failure, issues',
+        `webhookId = :webhookId AND ${CLAIMABLE} AND #status <> :published`,
         { '#status': 'status', '#exception': exceptions.partitionKey },
         {
           ':webhookId': { S: webhookId },
+          ':publishing': { S: Status.Publishing },
+          ':published': { S: Status.Published },
+          ':at': { S: claimedAt },
+          ':claim': { S: claimId },
+          ':stale': { S: staleBefore },
+        },
+      ),
+
+    confirm: (dedupeKey, webhookId, claimId, publishedAt) =>
+      conditionalUpdate(
+        dedupeKey,
+        'SET #status = :published, publishedAt = :at',
+        'webhookId = :webhookId AND claimedBy = :claim AND #status = :publishing',
+        { '#status': 'status' },
+        {
+          ':webhookId': { S: webhookId },
+          ':claim': { S: claimId },
+          ':publishing': { S: Status.Publishing },
           ':published': { S: Status.Published },
           ':at': { S: publishedAt },
-          ':claim': { S: claimId },
         },
       ),
 
@@ -244,17 +267,19 @@ export const createDynamoWebhookStore = ({
         },
       ),
 
-    markFailed: (dedupeKey, webhookId, claimId, failure) =>
+    markFailed: (dedupeKey, webhookId, claimId, failure, staleBefore) =>
       conditionalUpdate(
         dedupeKey,
         'SET #status = :failed, failure = :failure, #exception = :exception',
-        'webhookId = :webhookId AND (#status <> :published OR claimedBy = :claim)',
+        `webhookId = :webhookId AND ${CLAIMABLE} AND #status <> :published`,
         { '#status': 'status', '#exception': exceptions.partitionKey },
         {
           ':webhookId': { S: webhookId },
           ':failed': { S: Status.Failed },
+          ':publishing': { S: Status.Publishing },
           ':published': { S: Status.Published },
           ':claim': { S: claimId },
+          ':stale': { S: staleBefore },
           ':failure': { S: failure.slice(0, 1000) },
           ':exception': { S: exceptionKey(Status.Failed, dedupeKey) },
         },

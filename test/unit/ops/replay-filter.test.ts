@@ -30,7 +30,7 @@ describe('replay filters', () => {
       status: 'published',
     });
     expect(one.scan.detailType).toEqual({ exact: 'ITEM.ERROR' });
-    expect(one.scan.statuses).toEqual(['received', 'published']);
+    expect(one.scan.statuses).toEqual(['received', 'publishing', 'published']);
     const prefix = compileFilter({
       ...window,
       providers: ['plaid'],
