@@ -1,9 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { parseArgs } from 'node:util';
+import { Argument, Command, Option } from '@commander-js/extra-typings';
 import type { ItemGetResponse } from 'plaid';
 import { buildQueueMessage } from '../../lambdas/shared/queue-message.js';
+import type { CliContext } from '../cli-context.js';
 import { UsageError } from '../cli-error.js';
-import { intOption, parseTime, TARGET_HELP, urlOption } from '../ops/args.js';
 import { createGate, mapPool, withRetry } from '../ops/concurrency.js';
 import { plaidCredentials } from '../ops/credentials.js';
 import {
@@ -25,12 +25,20 @@ import {
 import { buildReport, defaultReportPath, maskAccessToken, printSummary, writeReport } from '../ops/report.js';
 import { resolveTarget } from '../ops/target.js';
 import { readValuesFile } from '../ops/values-file.js';
-import { SHARED_OPTIONS, targetFlags } from './register.js';
+import { addClosingHelp, addPlaidApiHelp } from '../options/help-sections.js';
+import { intArg, parseTime } from '../options/parsers.js';
+import {
+  accessTokensOption,
+  addRetryOptions,
+  addTargetOptions,
+  concurrencyOption,
+  type OptionsOf,
+  reportOption,
+  timeOption,
+  urlOption,
+} from '../options/shared-options.js';
 
-export const RECONCILE_HELP = `Usage:
-  webhook-pipeline reconcile plaid --access-tokens <file> (--local | --stack <name>) [options]
-
-Finds the Plaid webhooks the pipeline never received. Plaid retries a delivery for 24 hours and then
+const DESCRIPTION = `Finds the Plaid webhooks the pipeline never received. Plaid retries a delivery for 24 hours and then
 drops it (an outage, a wrong URL, a lost secret), and offers no replay. For each Item (the access
 tokens register plaid takes) the command reads /item/get (official SDK): status.last_webhook says
 which code Plaid last sent and when. It compares that with the Item's webhooks in the table (one
@@ -48,28 +56,62 @@ documents for the Item's products:
 
 It also names Items whose webhook URL at Plaid is not the pipeline's (the usual cause of gaps).
 Calls back off on 429 RATE_LIMIT_EXCEEDED and retry 5xx; other Plaid errors (INVALID_ACCESS_TOKEN,
-ITEM_LOGIN_REQUIRED…) are reported for that Item.
+ITEM_LOGIN_REQUIRED…) are reported for that Item.`;
 
-Options:
-  --access-tokens <file>  Access tokens, one a line; blank lines and # comments ignored
-  --url <url>             The pipeline's Plaid webhook URL, to flag Items pointed elsewhere
-                          (default: the stack's PlaidWebhookUrl output, or the local one)
-  --since <time>          Scan only records received since (default: 1 day before the oldest
-                          last_webhook.sent_at)
-  --slack <s>             A stored webhook counts if received at most s seconds before sent_at (default 300)
-  --recover               Publish the nudge for each recoverable gap (default: report only)
-  --max-attempts <n>      Attempts per call on rate limits and 5xx (default 6)
-  --retry-delay <ms>      First backoff delay, doubled each retry (default 1000)
-${TARGET_HELP}
-  --concurrency <n>       Calls in flight at once (default 4)
-  --report <file>         JSON report (default reports/reconcile-plaid-<timestamp>.json)
-  -h, --help              This help
+/** The provider argument: Plaid only. */
+const plaidOnly = (value: string): 'plaid' => {
+  if (value === 'plaid') return value;
+  throw new UsageError(
+    `reconcile supports plaid only, got "${value}" (Argyle retries and has no last-webhook status to compare)`,
+  );
+};
 
-Environment: PLAID_ENV or PLAID_BASE_URL, PLAID_CLIENT_ID + PLAID_SECRET (or PLAID_SECRET_ARN, or
-the stack's Plaid secret), as for register plaid.
+/** The command's arguments and options, declared once: commander parses, checks and documents them. */
+const defineReconcile = () =>
+  addClosingHelp(
+    addPlaidApiHelp(
+      addTargetOptions(
+        addRetryOptions(
+          new Command('reconcile')
+            .summary('Find Plaid webhooks never received (/item/get last_webhook); --recover')
+            .description(DESCRIPTION)
+            .addArgument(new Argument('<provider>', 'plaid').argParser(plaidOnly))
+            .addOption(accessTokensOption())
+            .addOption(
+              urlOption(
+                "The pipeline's Plaid webhook URL, to flag Items pointed elsewhere (default: the stack's PlaidWebhookUrl output, or the local one)",
+              ),
+            )
+            .addOption(
+              timeOption(
+                '--since <time>',
+                'Scan only records received since (default: 1 day before the oldest last_webhook.sent_at)',
+              ),
+            )
+            .addOption(
+              new Option(
+                '--slack <s>',
+                'A stored webhook counts if received at most s seconds before sent_at',
+              )
+                .argParser(intArg('--slack', { min: 0, max: 86_400 }))
+                .default(300),
+            )
+            .option('--recover', 'Publish the nudge for each recoverable gap (default: report only)'),
+        ),
+      )
+        .addOption(concurrencyOption())
+        .addOption(reportOption('reconcile-plaid')),
+    ),
+    {
+      ok: 'when every Item was read and has no gap left (recovered counts as none)',
+      failed: 'when an Item could not be read or a gap remains',
+      examples: [
+        'PLAID_ENV=production webhook-pipeline reconcile plaid --stack WebhookPipeline-prod --access-tokens tokens.txt --recover',
+      ],
+    },
+  );
 
-Exit status: 0 when every Item was read and has no gap left (recovered counts as none), 1 when an
-Item could not be read or a gap remains, 2 on a usage error.`;
+type ReconcileOptions = OptionsOf<typeof defineReconcile>;
 
 /** One Item's line of the report. */
 interface ReconcileItem extends Partial<ItemGap> {
@@ -83,51 +125,19 @@ interface ReconcileItem extends Partial<ItemGap> {
 
 const DAY_MS = 86_400_000;
 
-/** `webhook-pipeline reconcile plaid`. */
-export const reconcile = async (
-  argv: string[],
-  env: NodeJS.ProcessEnv,
-  out: (line: string) => void,
-): Promise<number> => {
-  const [provider, ...rest] = argv;
-  if (provider === '--help' || provider === '-h') {
-    out(RECONCILE_HELP);
-    return 0;
-  }
-  if (provider !== 'plaid')
-    throw new UsageError(
-      provider
-        ? `reconcile supports plaid only, got "${provider}" (Argyle retries and has no last-webhook status to compare)`
-        : 'missing provider: reconcile plaid',
-    );
-  const { values } = parseArgs({
-    args: rest,
-    options: {
-      ...SHARED_OPTIONS,
-      'access-tokens': { type: 'string' },
-      since: { type: 'string' },
-      slack: { type: 'string' },
-      recover: { type: 'boolean', default: false },
-    },
-  });
-  if (values.help) {
-    out(RECONCILE_HELP);
-    return 0;
-  }
+/** `reconcile plaid`; the exit status. */
+const reconcilePlaid = async (options: ReconcileOptions, { env, out }: CliContext): Promise<number> => {
   const started = new Date();
-  if (!values['access-tokens'])
-    throw new UsageError('missing --access-tokens <file> (one access token a line)');
-  const concurrency = intOption('--concurrency', values.concurrency, 4, { max: 50 });
-  const maxAttempts = intOption('--max-attempts', values['max-attempts'], 6, { max: 20 });
-  const retryDelay = intOption('--retry-delay', values['retry-delay'], 1000, { min: 0, max: 600_000 });
-  const slackMs = intOption('--slack', values.slack, 300, { min: 0, max: 86_400 }) * 1000;
-  const since = values.since ? parseTime('--since', values.since, started.getTime()) : undefined;
-  if (values.url) urlOption('--url', values.url);
-  const tokens = await readValuesFile(values['access-tokens'], '--access-tokens');
+  const { concurrency, maxAttempts, retryDelay } = options;
+  const recover = options.recover === true;
+  if (!options.accessTokens) throw new UsageError('missing --access-tokens <file> (one access token a line)');
+  const slackMs = options.slack * 1000;
+  const since = options.since ? parseTime('--since', options.since, started.getTime()) : undefined;
+  const tokens = await readValuesFile(options.accessTokens, '--access-tokens');
   const plaid = plaidBasePath(env);
-  const target = await resolveTarget(targetFlags(values), env);
+  const target = await resolveTarget(options, env);
   try {
-    const expectedWebhook = values.url ?? target.plaidWebhookUrl;
+    const expectedWebhook = options.url ?? target.plaidWebhookUrl;
     const credentials = await plaidCredentials(env, target);
     const api = createPlaidApi(plaid.basePath, credentials);
     out(`Reconciling ${tokens.values.length} Item(s) of ${plaid.label} with ${target.description.target}`);
@@ -195,8 +205,7 @@ export const reconcile = async (
       const gap = compareItem(answer, stored.get(answer.item.item_id) ?? [], expectedWebhook, slackMs);
       const result: ReconcileItem = { ...base, ...gap, status: gap.state };
       results.push(result);
-      if (!(values.recover && gap.state === 'missed' && gap.recovery?.kind === 'nudge' && gap.lastSent))
-        continue;
+      if (!(recover && gap.state === 'missed' && gap.recovery?.kind === 'nudge' && gap.lastSent)) continue;
       const body = nudgeBody(answer, gap.lastSent, environmentOf(token.value, env.PLAID_ENV ?? 'production'));
       const receivedAt = new Date().toISOString();
       const record = {
@@ -267,18 +276,18 @@ export const reconcile = async (
         count('error') + results.filter((r) => r.status === 'missed' && r.recovery?.kind !== 'none').length,
     };
     const file = await writeReport(
-      values.report ?? defaultReportPath('reconcile-plaid', started),
+      options.report ?? defaultReportPath('reconcile-plaid', started),
       buildReport({
         command: 'reconcile plaid',
         started,
         finished: new Date(),
         target: { plaid: plaid.label, ...target.description },
         parameters: {
-          accessTokensFile: values['access-tokens'],
+          accessTokensFile: options.accessTokens,
           expectedWebhook: expectedWebhook ?? null,
           since: from ?? null,
           slackSeconds: slackMs / 1000,
-          recover: values.recover,
+          recover: recover,
           concurrency,
           maxAttempts,
           credentials: credentials.source,
@@ -293,3 +302,9 @@ export const reconcile = async (
     target.close();
   }
 };
+
+/** `webhook-pipeline reconcile plaid`. */
+export const reconcileCommand = (ctx: CliContext) =>
+  defineReconcile().action(async (_provider, options) => {
+    ctx.status = await reconcilePlaid(options, ctx);
+  });

@@ -1,0 +1,37 @@
+import type { ProviderName } from '../../lambdas/providers/provider.js';
+import { entriesOf } from '../samples.js';
+
+/** Width of the provider and name columns of a listing line, with their separators. */
+const NAME_COLUMNS = 7 + 1 + 58 + 1;
+/** Below this many characters a cut description says too little: it is printed whole. */
+const MIN_DESCRIPTION = 20;
+
+/**
+ * Fits a description into `width` characters: whole when it fits (or when there is no width, as in
+ * a file or a pipe, where nothing should be lost), else cut at the last word boundary with an
+ * ellipsis, never mid-word.
+ */
+export const fitDescription = (text: string, width: number | undefined): string => {
+  if (width === undefined || width < MIN_DESCRIPTION || text.length <= width) return text;
+  const room = text.slice(0, width - 1);
+  const boundary = room.lastIndexOf(' ');
+  return `${(boundary > 0 ? room.slice(0, boundary) : room).replace(/[\s,;:.(-]+$/, '')}…`;
+};
+
+/**
+ * `fire --list`: one line per catalogue entry, `<provider> <name as fire takes it> <description>`.
+ * `columns` is the terminal's width (undefined when stdout is not a terminal).
+ */
+export const listCatalogue = (
+  providers: readonly ProviderName[],
+  columns: number | undefined,
+  out: (line: string) => void,
+): void => {
+  const width = columns === undefined ? undefined : columns - NAME_COLUMNS;
+  for (const provider of providers) {
+    for (const { detailType, entry } of entriesOf(provider)) {
+      const words = provider === 'plaid' ? detailType.replace('.', ' ') : detailType;
+      out(`${provider.padEnd(7)} ${words.padEnd(58)} ${fitDescription(entry.description, width)}`);
+    }
+  }
+};
