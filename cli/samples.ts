@@ -9,18 +9,21 @@ export const entriesOf = (provider: ProviderName): DetailTypeInfo[] =>
   DETAIL_TYPES.filter((d) => d.provider === provider);
 
 /**
- * The catalogue names nearest to an unknown one: by edit distance to the whole name and, for
- * Plaid, to the code alone (`SYNC_UPDATE_AVAILABLE` → `TRANSACTIONS.SYNC_UPDATES_AVAILABLE`); else
- * the names that contain the last word typed.
+ * The catalogue names nearest to an unknown one: by edit distance to the whole name, else, for
+ * Plaid, of the code alone to the catalogue's codes (`ITEM SYNC_UPDATES_AVAILABLE` →
+ * `TRANSACTIONS.SYNC_UPDATES_AVAILABLE`), else the names that contain the last word typed.
  */
 export const nearestDetailTypes = (provider: ProviderName, name: string): string[] => {
   const names = entriesOf(provider).map((d) => d.detailType as string);
+  const whole = nearest(name, names);
+  if (whole.length) return whole;
   const code = name.split('.').at(-1) ?? name;
-  const close = nearest(name, names, {
-    distanceTo: (candidate) =>
-      Math.min(editDistance(name, candidate), editDistance(code, candidate.split('.').at(-1) ?? candidate)),
-  });
-  if (close.length) return close;
+  if (provider === 'plaid') {
+    const byCode = nearest(code, names, {
+      distanceTo: (candidate) => editDistance(code, candidate.split('.').at(-1) ?? candidate) || 1,
+    });
+    if (byCode.length) return byCode;
+  }
   return names.filter((n) => n.toLowerCase().includes(code.toLowerCase())).slice(0, 5);
 };
 

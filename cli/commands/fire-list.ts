@@ -1,8 +1,6 @@
 import type { ProviderName } from '../../lambdas/providers/provider.js';
 import { entriesOf } from '../samples.js';
 
-/** Width of the provider and name columns of a listing line, with their separators. */
-const NAME_COLUMNS = 7 + 1 + 58 + 1;
 /** Below this many characters a cut description says too little: it is printed whole. */
 const MIN_DESCRIPTION = 20;
 
@@ -13,9 +11,10 @@ const MIN_DESCRIPTION = 20;
  */
 export const fitDescription = (text: string, width: number | undefined): string => {
   if (width === undefined || width < MIN_DESCRIPTION || text.length <= width) return text;
-  const room = text.slice(0, width - 1);
-  const boundary = room.lastIndexOf(' ');
-  return `${(boundary > 0 ? room.slice(0, boundary) : room).replace(/[\s,;:.(-]+$/, '')}…`;
+  // The character after the room is looked at too: a word that ends exactly there is kept whole.
+  const boundary = text.slice(0, width).lastIndexOf(' ');
+  const kept = boundary > 0 ? text.slice(0, boundary) : text.slice(0, width - 1);
+  return `${kept.replace(/[\s,;:.(-]+$/, '')}…`;
 };
 
 /**
@@ -27,11 +26,11 @@ export const listCatalogue = (
   columns: number | undefined,
   out: (line: string) => void,
 ): void => {
-  const width = columns === undefined ? undefined : columns - NAME_COLUMNS;
   for (const provider of providers) {
     for (const { detailType, entry } of entriesOf(provider)) {
       const words = provider === 'plaid' ? detailType.replace('.', ' ') : detailType;
-      out(`${provider.padEnd(7)} ${words.padEnd(58)} ${fitDescription(entry.description, width)}`);
+      const name = `${provider.padEnd(7)} ${words.padEnd(58)} `;
+      out(`${name}${fitDescription(entry.description, columns === undefined ? undefined : columns - name.length)}`);
     }
   }
 };
