@@ -2,6 +2,7 @@ import { Command } from '@commander-js/extra-typings';
 import { startDevPipeline } from '../../lambdas/local/dev-pipeline.js';
 import type { CliContext } from '../cli-context.js';
 import { UsageError } from '../cli-error.js';
+import { showFunctionLogsReadably } from '../dev-log.js';
 import { removeDevRecord, writeDevRecord } from '../dev-record.js';
 import { eventsLogPath, localDir } from '../local-settings.js';
 import { localDirOption, portOption } from '../options/shared-options.js';
@@ -61,6 +62,8 @@ export const devCommand = (ctx: CliContext) =>
       const port = options.port ?? envInt(env, 'PORT', 3000);
       if (port > 65_535) throw new UsageError(`PORT must be at most 65535, got ${port}`);
       const eventsLog = eventsLogPath(env, dir, options.eventsLog);
+      // The functions run in this process: their JSON lines become entries of this log.
+      const restoreOutput = [process.stdout, process.stderr].map(showFunctionLogsReadably);
       const pipeline = await startDevPipeline({
         port,
         host: options.host,
@@ -94,6 +97,7 @@ export const devCommand = (ctx: CliContext) =>
       forget();
       process.off('exit', forget);
       await pipeline.stop();
+      for (const restore of restoreOutput) restore();
       out('stopped');
       ctx.status = 0;
     });

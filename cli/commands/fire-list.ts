@@ -30,7 +30,9 @@ export const listCatalogue = (
     for (const { detailType, entry } of entriesOf(provider)) {
       const words = provider === 'plaid' ? detailType.replace('.', ' ') : detailType;
       const name = `${provider.padEnd(7)} ${words.padEnd(58)} `;
-      out(`${name}${fitDescription(entry.description, columns === undefined ? undefined : columns - name.length)}`);
+      out(
+        `${name}${fitDescription(entry.description, columns === undefined ? undefined : columns - name.length)}`,
+      );
     }
   }
 };

@@ -45,6 +45,8 @@ beforeAll(async () => {
     VISIBILITY_TIMEOUT_SECONDS: '1',
     MAX_RECEIVE_COUNT: '3',
     DEV_BUS_REJECT_MATCHING: 'poison-pill',
+    // As `npm run dev` logs by default (the test setup silences Powertools in this process).
+    POWERTOOLS_LOG_LEVEL: 'WARN',
   });
 }, 90_000);
 afterAll(async () => {
@@ -171,6 +173,19 @@ describe('npm run dev, end to end (child process, emulators, real handlers)', ()
     sqs.destroy();
     expect(inDlq).toContain(poison);
     expect(eventsOf(poison ?? '')).toHaveLength(0);
+    // The dev log says what happened on each receive, in its own one-line entries.
+    const log = dev.output().split('\n');
+    expect(log).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/ {2}router {3}1 of \d+ records failed; SQS will retry them$/),
+        expect.stringMatching(
+          / {2}router {3}1 of 1 records failed on their last receive: marked failed, SQS moves it to the DLQ$/,
+        ),
+        expect.stringMatching(/^\d\d:\d\d:\d\d\.\d{3} {2}router {3}ERROR webhook failed: webhookId=/),
+        expect.stringMatching(/^\d\d:\d\d:\d\d\.\d{3} {2}router {3}WARN record failed: messageId=/),
+      ]),
+    );
+    expect(log.filter((line) => line.startsWith('{'))).toEqual([]);
   }, 60_000);
 
   it('send signs a payload file unchanged and prints the status and answer (exit 0); a missing file exits 2', async () => {
