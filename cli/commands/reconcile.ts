@@ -22,18 +22,16 @@ import {
   nudgeBody,
   type StoredPlaidWebhook,
 } from '../ops/reconcile-plaid.js';
-import { buildReport, defaultReportPath, maskAccessToken, printSummary, writeReport } from '../ops/report.js';
+import { finishRun, maskAccessToken } from '../ops/report.js';
 import { resolveTarget } from '../ops/target.js';
 import { readValuesFile } from '../ops/values-file.js';
 import { addClosingHelp, addPlaidApiHelp } from '../options/help-sections.js';
 import { intArg, parseTime } from '../options/parsers.js';
 import {
   accessTokensOption,
-  addRetryOptions,
+  addApiRunOptions,
   addTargetOptions,
-  concurrencyOption,
   type OptionsOf,
-  reportOption,
   timeOption,
   urlOption,
 } from '../options/shared-options.js';
@@ -71,7 +69,7 @@ const defineReconcile = () =>
   addClosingHelp(
     addPlaidApiHelp(
       addTargetOptions(
-        addRetryOptions(
+        addApiRunOptions(
           new Command('reconcile')
             .summary('Find Plaid webhooks never received (/item/get last_webhook); --recover')
             .description(DESCRIPTION)
@@ -97,10 +95,9 @@ const defineReconcile = () =>
                 .default(300),
             )
             .option('--recover', 'Publish the nudge for each recoverable gap (default: report only)'),
+          'reconcile-plaid',
         ),
-      )
-        .addOption(concurrencyOption())
-        .addOption(reportOption('reconcile-plaid')),
+      ),
     ),
     {
       ok: 'when every Item was read and has no gap left (recovered counts as none)',
@@ -275,29 +272,25 @@ const reconcilePlaid = async (options: ReconcileOptions, { env, out }: CliContex
       failed:
         count('error') + results.filter((r) => r.status === 'missed' && r.recovery?.kind !== 'none').length,
     };
-    const file = await writeReport(
-      options.report ?? defaultReportPath('reconcile-plaid', started),
-      buildReport({
-        command: 'reconcile plaid',
-        started,
-        finished: new Date(),
-        target: { plaid: plaid.label, ...target.description },
-        parameters: {
-          accessTokensFile: options.accessTokens,
-          expectedWebhook: expectedWebhook ?? null,
-          since: from ?? null,
-          slackSeconds: slackMs / 1000,
-          recover: recover,
-          concurrency,
-          maxAttempts,
-          credentials: credentials.source,
-        },
-        summary,
-        items: results,
-      }),
-    );
-    printSummary(out, 'reconcile plaid', summary, file);
-    return summary.failed ? 1 : 0;
+    return await finishRun(out, {
+      command: 'reconcile plaid',
+      started,
+      reportFile: options.report,
+      target: { plaid: plaid.label, ...target.description },
+      parameters: {
+        accessTokensFile: options.accessTokens,
+        expectedWebhook: expectedWebhook ?? null,
+        since: from ?? null,
+        slackSeconds: slackMs / 1000,
+        recover: recover,
+        concurrency,
+        maxAttempts,
+        credentials: credentials.source,
+      },
+      summary,
+      items: results,
+      title: 'reconcile plaid',
+    });
   } finally {
     target.close();
   }

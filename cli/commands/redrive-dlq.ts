@@ -6,7 +6,7 @@ import type { CliContext } from '../cli-context.js';
 import { createRateLimiter } from '../ops/concurrency.js';
 import { createProgress } from '../ops/progress.js';
 import { deleteBatch, receiveBatch, releaseMessages, SQS_BATCH, sendBatch } from '../ops/queue.js';
-import { buildReport, defaultReportPath, printSummary, writeReport } from '../ops/report.js';
+import { finishRun } from '../ops/report.js';
 import { resolveTarget } from '../ops/target.js';
 import { addClosingHelp } from '../options/help-sections.js';
 import { intArg } from '../options/parsers.js';
@@ -37,23 +37,26 @@ as usual; a cause still present sends them back to the DLQ after maxReceiveCount
 
 /** The command's options, declared once: commander parses, checks and documents them. */
 const defineRedriveDlq = () =>
-  addTargetOptions(
-    new Command('redrive-dlq')
-      .summary("Move the dead-letter queue's messages back to the queue")
-      .description(DESCRIPTION)
-      .addOption(
-        new Option('--max <n>', 'Move at most n messages (default: until the DLQ is empty)').argParser(
-          intArg('--max'),
-        ),
-      )
-      .option('--dry-run', 'Read and list the messages, move nothing (they become visible again)')
-      .addOption(rateOption())
-      .addOption(
-        new Option('--visibility-timeout <s>', 'How long a message read is hidden from others')
-          .argParser(intArg('--visibility-timeout', { min: 30, max: 43_200 }))
-          .default(300),
-      )
-      .addOption(reportOption('redrive-dlq')),
+  addClosingHelp(
+    addTargetOptions(
+      new Command('redrive-dlq')
+        .summary("Move the dead-letter queue's messages back to the queue")
+        .description(DESCRIPTION)
+        .addOption(
+          new Option('--max <n>', 'Move at most n messages (default: until the DLQ is empty)').argParser(
+            intArg('--max'),
+          ),
+        )
+        .option('--dry-run', 'Read and list the messages, move nothing (they become visible again)')
+        .addOption(rateOption())
+        .addOption(
+          new Option('--visibility-timeout <s>', 'How long a message read is hidden from others')
+            .argParser(intArg('--visibility-timeout', { min: 30, max: 43_200 }))
+            .default(300),
+        )
+        .addOption(reportOption('redrive-dlq')),
+    ),
+    { ok: 'when every message read was moved (or listed)', failed: 'when any failed or was not valid' },
   );
 
 type RedriveOptions = OptionsOf<typeof defineRedriveDlq>;
@@ -177,25 +180,21 @@ const redrive = async (options: RedriveOptions, { env, out }: CliContext): Promi
     for (const item of items.filter((i) => i.status === 'failed' || i.status === 'invalid').slice(0, 20)) {
       out(`  ${item.messageId}: ${item.reason}`);
     }
-    const file = await writeReport(
-      options.report ?? defaultReportPath('redrive-dlq', started),
-      buildReport({
-        command: 'redrive-dlq',
-        started,
-        finished: new Date(),
-        target: { ...target.description, deadLetterQueue: target.deadLetterQueueUrl, queue: target.queueUrl },
-        parameters: {
-          max: options.max ?? null,
-          rate,
-          visibilityTimeout: visibility,
-          dryRun: dryRun,
-        },
-        summary,
-        items,
-      }),
-    );
-    printSummary(out, dryRun ? 'Dry run: nothing was moved' : 'redrive-dlq', summary, file);
-    return summary.failed ? 1 : 0;
+    return await finishRun(out, {
+      command: 'redrive-dlq',
+      started,
+      reportFile: options.report,
+      target: { ...target.description, deadLetterQueue: target.deadLetterQueueUrl, queue: target.queueUrl },
+      parameters: {
+        max: options.max ?? null,
+        rate,
+        visibilityTimeout: visibility,
+        dryRun: dryRun,
+      },
+      summary,
+      items,
+      title: dryRun ? 'Dry run: nothing was moved' : 'redrive-dlq',
+    });
   } finally {
     // What was read but not moved becomes visible again now rather than after the visibility timeout.
     await releaseMessages(target.sqs, target.deadLetterQueueUrl, held);
@@ -204,13 +203,7 @@ const redrive = async (options: RedriveOptions, { env, out }: CliContext): Promi
 };
 
 /** `webhook-pipeline redrive-dlq`. */
-export const redriveDlqCommand = (ctx: CliContext) => {
-  const command = defineRedriveDlq().action(async (options) => {
+export const redriveDlqCommand = (ctx: CliContext) =>
+  defineRedriveDlq().action(async (options) => {
     ctx.status = await redrive(options, ctx);
   });
-  addClosingHelp(command, {
-    ok: 'when every message read was moved (or listed)',
-    failed: 'when any failed or was not valid',
-  });
-  return command;
-};

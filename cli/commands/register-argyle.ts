@@ -18,19 +18,12 @@ import {
 } from '../ops/argyle-create.js';
 import { createGate, withRetry } from '../ops/concurrency.js';
 import { argyleApiKey, argyleWebhookSecrets } from '../ops/credentials.js';
-import { buildReport, defaultReportPath, maskSecret, printSummary, writeReport } from '../ops/report.js';
+import { finishRun, maskSecret } from '../ops/report.js';
 import { hasTarget, resolveTarget } from '../ops/target.js';
 import { readValuesFile } from '../ops/values-file.js';
 import { addArgyleApiHelp, addClosingHelp } from '../options/help-sections.js';
 import { listArg } from '../options/parsers.js';
-import {
-  addRetryOptions,
-  addTargetOptions,
-  concurrencyOption,
-  type OptionsOf,
-  reportOption,
-  urlOption,
-} from '../options/shared-options.js';
+import { addApiRunOptions, addTargetOptions, type OptionsOf, urlOption } from '../options/shared-options.js';
 
 const DESCRIPTION = `Creates the webhook subscriptions (POST /v2/webhooks) that deliver the events to the URL, signed
 with the secret the pipeline verifies with. Items events (items.updated, items.removed) need
@@ -42,7 +35,7 @@ const defineRegisterArgyle = () =>
   addClosingHelp(
     addArgyleApiHelp(
       addTargetOptions(
-        addRetryOptions(
+        addApiRunOptions(
           new Command('argyle')
             .summary('Create the Argyle webhook subscriptions for a URL (idempotent)')
             .description(DESCRIPTION)
@@ -60,10 +53,9 @@ const defineRegisterArgyle = () =>
               "Secret for new subscriptions (default: the first of $ARGYLE_WEBHOOK_SECRETS, the stack's Argyle secret with --stack, the dev secret with --local)",
             )
             .option('--dry-run', 'Show what would be created; change nothing'),
+          'register-argyle',
         ),
-      )
-        .addOption(concurrencyOption())
-        .addOption(reportOption('register-argyle')),
+      ),
     ),
     {
       ok: 'when every subscription exists',
@@ -178,31 +170,27 @@ const registerArgyle = async (options: RegisterArgyleOptions, { env, out }: CliC
         : { created: results.filter((r) => r.status === 'created').length }),
       failed: failed.length,
     };
-    const file = await writeReport(
-      options.report ?? defaultReportPath('register-argyle', started),
-      buildReport({
-        command: 'register argyle',
-        started,
-        finished: new Date(),
-        target: { argyle: baseUrl, ...(target?.description ?? {}) },
-        parameters: {
-          url,
-          events,
-          itemsFile: options.items ?? null,
-          name: options.name,
-          secret: maskSecret(secrets.secret),
-          secretSource: secrets.source,
-          concurrency: options.concurrency,
-          maxAttempts: options.maxAttempts,
-          dryRun,
-          apiKey: apiKey.source,
-        },
-        summary,
-        items: results,
-      }),
-    );
-    printSummary(out, dryRun ? 'Dry run: nothing was changed' : 'register argyle', summary, file);
-    return failed.length ? 1 : 0;
+    return await finishRun(out, {
+      command: 'register argyle',
+      started,
+      reportFile: options.report,
+      target: { argyle: baseUrl, ...(target?.description ?? {}) },
+      parameters: {
+        url,
+        events,
+        itemsFile: options.items ?? null,
+        name: options.name,
+        secret: maskSecret(secrets.secret),
+        secretSource: secrets.source,
+        concurrency: options.concurrency,
+        maxAttempts: options.maxAttempts,
+        dryRun,
+        apiKey: apiKey.source,
+      },
+      summary,
+      items: results,
+      title: dryRun ? 'Dry run: nothing was changed' : 'register argyle',
+    });
   } finally {
     target?.close();
   }

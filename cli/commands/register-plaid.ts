@@ -6,18 +6,16 @@ import { createGate, mapPool, withRetry } from '../ops/concurrency.js';
 import { plaidCredentials } from '../ops/credentials.js';
 import { createPlaidApi, plaidBasePath, plaidErrorOf, plaidRetryDecision } from '../ops/plaid.js';
 import { createProgress } from '../ops/progress.js';
-import { buildReport, defaultReportPath, maskAccessToken, printSummary, writeReport } from '../ops/report.js';
+import { finishRun, maskAccessToken } from '../ops/report.js';
 import { hasTarget, resolveTarget } from '../ops/target.js';
 import { readValuesFile } from '../ops/values-file.js';
 import { addClosingHelp, addPlaidApiHelp } from '../options/help-sections.js';
 import { intArg } from '../options/parsers.js';
 import {
   accessTokensOption,
-  addRetryOptions,
+  addApiRunOptions,
   addTargetOptions,
-  concurrencyOption,
   type OptionsOf,
-  reportOption,
   urlOption,
 } from '../options/shared-options.js';
 import { type PlaidItemResult, waitForAcknowledgements } from './plaid-acknowledgements.js';
@@ -33,7 +31,7 @@ const defineRegisterPlaid = () =>
   addClosingHelp(
     addPlaidApiHelp(
       addTargetOptions(
-        addRetryOptions(
+        addApiRunOptions(
           new Command('plaid')
             .summary(
               'Point Plaid Items at a webhook URL (/item/webhook/update); --wait for the acknowledgements',
@@ -53,10 +51,9 @@ const defineRegisterPlaid = () =>
                 .default(300),
             )
             .option('--dry-run', 'Read the file and check the configuration; change nothing'),
+          'register-plaid',
         ),
-      )
-        .addOption(concurrencyOption())
-        .addOption(reportOption('register-plaid')),
+      ),
     ),
     {
       ok: 'when every Item was updated (and acknowledged with --wait)',
@@ -185,28 +182,24 @@ const registerPlaid = async (options: RegisterPlaidOptions, { env, out }: CliCon
         `  line ${r.line} item ${r.itemId}: ${r.acknowledgement?.error ? 'acknowledged with an error' : 'no WEBHOOK_UPDATE_ACKNOWLEDGED yet'}`,
       );
     }
-    const file = await writeReport(
-      options.report ?? defaultReportPath('register-plaid', started),
-      buildReport({
-        command: 'register plaid',
-        started,
-        finished: new Date(),
-        target: { plaid: plaid.label, ...(target?.description ?? {}) },
-        parameters: {
-          url,
-          accessTokensFile: options.accessTokens,
-          concurrency: options.concurrency,
-          maxAttempts: options.maxAttempts,
-          wait,
-          dryRun,
-          credentials: credentials.source,
-        },
-        summary,
-        items: results,
-      }),
-    );
-    printSummary(out, dryRun ? 'Dry run: nothing was changed' : 'register plaid', summary, file);
-    return summary.failed ? 1 : 0;
+    return await finishRun(out, {
+      command: 'register plaid',
+      started,
+      reportFile: options.report,
+      target: { plaid: plaid.label, ...(target?.description ?? {}) },
+      parameters: {
+        url,
+        accessTokensFile: options.accessTokens,
+        concurrency: options.concurrency,
+        maxAttempts: options.maxAttempts,
+        wait,
+        dryRun,
+        credentials: credentials.source,
+      },
+      summary,
+      items: results,
+      title: dryRun ? 'Dry run: nothing was changed' : 'register plaid',
+    });
   } finally {
     target?.close();
   }

@@ -4,7 +4,7 @@ import { type BusArchive, createBusArchiveClient, type ReplayRule } from '../ops
 import { sleep } from '../ops/concurrency.js';
 import { createProgress } from '../ops/progress.js';
 import { eventPatternOf, type ReplayFilter } from '../ops/replay-filter.js';
-import { buildReport, defaultReportPath, printSummary, writeReport } from '../ops/report.js';
+import { finishRun } from '../ops/report.js';
 import { resolveTarget } from '../ops/target.js';
 
 /** The flags `replay --archive` reads (parsed by `replay`). */
@@ -127,36 +127,27 @@ export const replayArchive = async (
       failed: values.dryRun ? 0 : completed && problems.length === 0 ? 0 : 1,
     };
     if (reason) out(`  replay ${name}: ${state} (${reason})`);
-    const file = await writeReport(
-      values.report ?? defaultReportPath('replay-archive', started),
-      buildReport({
-        command: 'replay --archive',
-        started,
-        finished: new Date(),
-        target: { ...target.description, ...(archive ? { archive: archive.archiveArn } : {}) },
-        parameters: {
-          ...filter,
-          replayName: name,
-          pattern,
-          consumerRules,
-          dryRun: values.dryRun ?? false,
-        },
-        summary,
-        items: rules.map((r) => ({
-          rule: r.name,
-          arn: r.arn,
-          targetsOf: r.from ?? null,
-          targets: r.targetIds,
-        })),
-      }),
-    );
-    printSummary(
-      out,
-      values.dryRun ? 'Dry run: nothing was replayed' : `replay ${name}: ${state}`,
+    return await finishRun(out, {
+      command: 'replay --archive',
+      started,
+      reportFile: values.report,
+      target: { ...target.description, ...(archive ? { archive: archive.archiveArn } : {}) },
+      parameters: {
+        ...filter,
+        replayName: name,
+        pattern,
+        consumerRules,
+        dryRun: values.dryRun ?? false,
+      },
       summary,
-      file,
-    );
-    return summary.failed ? 1 : 0;
+      items: rules.map((r) => ({
+        rule: r.name,
+        arn: r.arn,
+        targetsOf: r.from ?? null,
+        targets: r.targetIds,
+      })),
+      title: values.dryRun ? 'Dry run: nothing was replayed' : `replay ${name}: ${state}`,
+    });
   } finally {
     target.close();
   }

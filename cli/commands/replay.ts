@@ -7,7 +7,7 @@ import {
   REPLAY_STATUSES,
   type ReplayFilter,
 } from '../ops/replay-filter.js';
-import { buildReport, defaultReportPath, printSummary, writeReport } from '../ops/report.js';
+import { defaultReportPath, finishRun } from '../ops/report.js';
 import { resolveTarget } from '../ops/target.js';
 import { addClosingHelp } from '../options/help-sections.js';
 import { intArg, listArg, parseWindow } from '../options/parsers.js';
@@ -150,49 +150,39 @@ const replay = async (options: ReplayOptions, { env, out }: CliContext): Promise
     noteUnknownTypes(filter, out);
     const parameters = { ...filter, rate, segments, dryRun, cursor: options.cursor ?? null };
     out(`${dryRun ? 'Counting' : 'Replaying'} ${describeFilter(filter)} on ${target.description.target}`);
-    const report = (
-      fields: Omit<Parameters<typeof buildReport>[0], 'command' | 'started' | 'finished' | 'target'>,
-    ) =>
-      writeReport(
-        options.report ?? defaultReportPath('replay', started),
-        buildReport({
-          command: 'replay',
-          started,
-          finished: new Date(),
-          target: target.description,
-          ...fields,
-        }),
-      );
+    const run = { command: 'replay', started, reportFile: options.report, target: target.description };
     if (dryRun) {
       const plan = await planReplay(target, filter, segments, out);
-      const file = await report({
+      return await finishRun(out, {
+        ...run,
         parameters: { ...parameters, cost: plan.cost },
         summary: plan.summary,
         breakdown: plan.breakdown,
         items: plan.items,
+        title: 'Dry run: nothing was sent',
       });
-      printSummary(out, 'Dry run: nothing was sent', plan.summary, file);
-      return 0;
     }
-    const run = await replayFromTable(
+    const sent = await replayFromTable(
       target,
       filter,
       { rate, segments, cursor: options.cursor, fallbackCursor: defaultReportPath('replay-cursor', started) },
       out,
     );
-    const file = await report({
+    const status = await finishRun(out, {
+      ...run,
       parameters: {
         ...parameters,
-        cursor: run.cursorFile,
-        complete: run.complete,
-        ...(run.stopReason ? { stopReason: run.stopReason } : {}),
+        cursor: sent.cursorFile,
+        complete: sent.complete,
+        ...(sent.stopReason ? { stopReason: sent.stopReason } : {}),
       },
-      summary: run.summary,
-      breakdown: { byDetailType: run.byDetailType },
-      items: run.items,
+      summary: sent.summary,
+      breakdown: { byDetailType: sent.byDetailType },
+      items: sent.items,
+      title: sent.complete ? 'replay' : 'replay (interrupted)',
     });
-    printSummary(out, run.complete ? 'replay' : 'replay (interrupted)', run.summary, file);
-    return run.summary.failed || !run.complete ? 1 : 0;
+    // An interrupted run failed nothing yet is not done: resume it with its cursor.
+    return sent.complete ? status : 1;
   } finally {
     target.close();
   }

@@ -8,7 +8,7 @@ import { UsageError } from '../cli-error.js';
 import { createRateLimiter, mapPool } from '../ops/concurrency.js';
 import { createProgress } from '../ops/progress.js';
 import { sendBatch } from '../ops/queue.js';
-import { buildReport, defaultReportPath, printSummary, writeReport } from '../ops/report.js';
+import { finishRun } from '../ops/report.js';
 import { resolveTarget } from '../ops/target.js';
 import { addClosingHelp } from '../options/help-sections.js';
 import { parseTime } from '../options/parsers.js';
@@ -180,28 +180,24 @@ const run = async (
         out(`  ${item.detailType} ${item.webhookId}: ${item.failure ?? '-'}`);
     for (const item of items.filter((i) => i.status === 'failed').slice(0, 20))
       out(`  failed ${item.webhookId}: ${item.reason}`);
-    const file = await writeReport(
-      options.report ?? defaultReportPath(command, started),
-      buildReport({
-        command,
-        started,
-        finished: new Date(),
-        target: target.description,
-        parameters: {
-          status,
-          provider: provider ?? null,
-          from: from ?? null,
-          to: to ?? null,
-          rate,
-          concurrency,
-          dryRun: dryRun,
-        },
-        summary,
-        items,
-      }),
-    );
-    printSummary(out, dryRun ? 'Dry run: nothing was sent' : command, summary, file);
-    return summary.failed ? 1 : 0;
+    return await finishRun(out, {
+      command,
+      started,
+      reportFile: options.report,
+      target: target.description,
+      parameters: {
+        status,
+        provider: provider ?? null,
+        from: from ?? null,
+        to: to ?? null,
+        rate,
+        concurrency,
+        dryRun: dryRun,
+      },
+      summary,
+      items,
+      title: dryRun ? 'Dry run: nothing was sent' : command,
+    });
   } finally {
     target.close();
   }

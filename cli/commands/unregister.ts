@@ -5,17 +5,10 @@ import { ArgyleApiError, argyleBaseUrl, argyleRetryDecision, createArgyleClient 
 import { createGate, mapPool, withRetry } from '../ops/concurrency.js';
 import { argyleApiKey } from '../ops/credentials.js';
 import { createProgress } from '../ops/progress.js';
-import { buildReport, defaultReportPath, printSummary, writeReport } from '../ops/report.js';
+import { finishRun } from '../ops/report.js';
 import { hasTarget, resolveTarget } from '../ops/target.js';
 import { addArgyleApiHelp, addClosingHelp } from '../options/help-sections.js';
-import {
-  addRetryOptions,
-  addStackOptions,
-  concurrencyOption,
-  type OptionsOf,
-  reportOption,
-  urlOption,
-} from '../options/shared-options.js';
+import { addApiRunOptions, addStackOptions, type OptionsOf, urlOption } from '../options/shared-options.js';
 
 interface UnregisterResult {
   id: string;
@@ -41,20 +34,26 @@ const argyleOnly = (value: string): 'argyle' => {
 
 /** The command's arguments and options, declared once: commander parses, checks and documents them. */
 const defineUnregister = () =>
-  addStackOptions(
-    addRetryOptions(
-      new Command('unregister')
-        .summary('Delete the Argyle subscriptions created for a URL')
-        .description(DESCRIPTION)
-        .addArgument(new Argument('<provider>', 'argyle').argParser(argyleOnly))
-        .addOption(urlOption('Webhook URL whose subscriptions to remove (default with --stack: its output)'))
-        .option('--name <prefix>', 'Name prefix used at registration', 'webhook-pipeline')
-        .option('--any-name', 'Remove every subscription at the URL, whatever its name')
-        .option('--dry-run', 'List what would be removed; change nothing'),
+  addClosingHelp(
+    addArgyleApiHelp(
+      addStackOptions(
+        addApiRunOptions(
+          new Command('unregister')
+            .summary('Delete the Argyle subscriptions created for a URL')
+            .description(DESCRIPTION)
+            .addArgument(new Argument('<provider>', 'argyle').argParser(argyleOnly))
+            .addOption(
+              urlOption('Webhook URL whose subscriptions to remove (default with --stack: its output)'),
+            )
+            .option('--name <prefix>', 'Name prefix used at registration', 'webhook-pipeline')
+            .option('--any-name', 'Remove every subscription at the URL, whatever its name')
+            .option('--dry-run', 'List what would be removed; change nothing'),
+          'unregister-argyle',
+        ),
+      ),
     ),
-  )
-    .addOption(concurrencyOption())
-    .addOption(reportOption('unregister-argyle'));
+    { ok: 'when every matching subscription is gone', failed: 'when a deletion failed' },
+  );
 
 type UnregisterOptions = OptionsOf<typeof defineUnregister>;
 
@@ -124,40 +123,29 @@ const unregisterArgyle = async (options: UnregisterOptions, { env, out }: CliCon
           }),
       failed: failed.length,
     };
-    const file = await writeReport(
-      options.report ?? defaultReportPath('unregister-argyle', started),
-      buildReport({
-        command: 'unregister argyle',
-        started,
-        finished: new Date(),
-        target: { argyle: baseUrl, ...(target?.description ?? {}) },
-        parameters: {
-          url,
-          name: prefix,
-          anyName: options.anyName === true,
-          dryRun: dryRun,
-          apiKey: apiKey.source,
-        },
-        summary,
-        items: results,
-      }),
-    );
-    printSummary(out, dryRun ? 'Dry run: nothing was changed' : 'unregister argyle', summary, file);
-    return failed.length ? 1 : 0;
+    return await finishRun(out, {
+      command: 'unregister argyle',
+      started,
+      reportFile: options.report,
+      target: { argyle: baseUrl, ...(target?.description ?? {}) },
+      parameters: {
+        url,
+        name: prefix,
+        anyName: options.anyName === true,
+        dryRun: dryRun,
+        apiKey: apiKey.source,
+      },
+      summary,
+      items: results,
+      title: dryRun ? 'Dry run: nothing was changed' : 'unregister argyle',
+    });
   } finally {
     target?.close();
   }
 };
 
 /** `webhook-pipeline unregister argyle`. */
-export const unregisterCommand = (ctx: CliContext) => {
-  const command = defineUnregister().action(async (_provider, options) => {
+export const unregisterCommand = (ctx: CliContext) =>
+  defineUnregister().action(async (_provider, options) => {
     ctx.status = await unregisterArgyle(options, ctx);
   });
-  addArgyleApiHelp(command);
-  addClosingHelp(command, {
-    ok: 'when every matching subscription is gone',
-    failed: 'when a deletion failed',
-  });
-  return command;
-};

@@ -108,3 +108,12 @@ export type OptionsOf<F extends (...args: never[]) => { opts(): unknown }> = Ret
 /** `--access-tokens`: the file of Plaid access tokens, one a line. */
 export const accessTokensOption = () =>
   new Option('--access-tokens <file>', 'Access tokens, one a line; blank lines and # comments ignored');
+
+/**
+ * `--max-attempts`, `--retry-delay`, `--concurrency` and `--report`: how a command that calls a
+ * provider's API for many Items or subscriptions runs, and where it reports.
+ */
+export const addApiRunOptions = <A extends unknown[], O extends OptionValues, G extends OptionValues>(
+  cmd: Command<A, O, G>,
+  reportName: string,
+) => addRetryOptions(cmd).addOption(concurrencyOption()).addOption(reportOption(reportName));
