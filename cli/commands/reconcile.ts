@@ -1,7 +1,5 @@
-import { createHash, randomUUID } from 'node:crypto';
 import { Argument, Command, Option } from '@commander-js/extra-typings';
 import type { ItemGetResponse } from 'plaid';
-import { buildQueueMessage } from '../../lambdas/shared/queue-message.js';
 import type { CliContext } from '../cli-context.js';
 import { UsageError } from '../cli-error.js';
 import { createGate, mapPool, withRetry } from '../ops/concurrency.js';
@@ -14,7 +12,6 @@ import {
   plaidRetryDecision,
 } from '../ops/plaid.js';
 import { createProgress } from '../ops/progress.js';
-import { sendBatch } from '../ops/queue.js';
 import {
   compareItem,
   environmentOf,
@@ -22,6 +19,7 @@ import {
   nudgeBody,
   type StoredPlaidWebhook,
 } from '../ops/reconcile-plaid.js';
+import { type NudgeResult, publishNudge, readStoredPlaidWebhooks } from '../ops/reconcile-table.js';
 import { finishRun, maskAccessToken } from '../ops/report.js';
 import { resolveTarget } from '../ops/target.js';
 import { readValuesFile } from '../ops/values-file.js';
@@ -117,7 +115,7 @@ interface ReconcileItem extends Partial<ItemGap> {
   attempts: number;
   status: 'ok' | 'missed' | 'recovered' | 'no-webhook' | 'error';
   error?: Omit<PlaidCallError, 'retryAfterMs'>;
-  nudge?: { webhookId: string; sent: boolean; reason?: string };
+  nudge?: NudgeResult;
 }
 
 const DAY_MS = 86_400_000;
@@ -161,33 +159,10 @@ const reconcilePlaid = async (options: ReconcileOptions, { env, out }: CliContex
     const from =
       since ?? (sentTimes.length ? new Date(Math.min(...sentTimes) - DAY_MS).toISOString() : undefined);
     const itemIds = new Set(answers.flatMap((a) => (a.call.ok ? [a.call.value.item.item_id] : [])));
-    const stored = new Map<string, StoredPlaidWebhook[]>();
-    if (itemIds.size && from) {
-      await target.store.scan(
-        { providers: ['plaid'], from, withBody: true },
-        { segments: 4 },
-        async (page) => {
-          for (const r of page.records) {
-            let body: { item_id?: unknown; webhook_pipeline_recovery?: { missed_sent_at?: unknown } };
-            try {
-              body = JSON.parse(r.rawBody ?? '') as typeof body;
-            } catch {
-              continue;
-            }
-            if (typeof body.item_id !== 'string' || !itemIds.has(body.item_id)) continue;
-            const recoveryOf = body.webhook_pipeline_recovery?.missed_sent_at;
-            const list = stored.get(body.item_id) ?? [];
-            list.push({
-              webhookId: r.webhookId,
-              detailType: r.detailType,
-              receivedAt: r.receivedAt,
-              ...(typeof recoveryOf === 'string' ? { recoveryOf } : {}),
-            });
-            stored.set(body.item_id, list);
-          }
-        },
-      );
-    }
+    const stored =
+      itemIds.size && from
+        ? await readStoredPlaidWebhooks(target, itemIds, from)
+        : new Map<string, StoredPlaidWebhook[]>();
 
     // 3. Compare, and recover what a nudge can recover when asked.
     const results: ReconcileItem[] = [];
@@ -204,38 +179,8 @@ const reconcilePlaid = async (options: ReconcileOptions, { env, out }: CliContex
       results.push(result);
       if (!(recover && gap.state === 'missed' && gap.recovery?.kind === 'nudge' && gap.lastSent)) continue;
       const body = nudgeBody(answer, gap.lastSent, environmentOf(token.value, env.PLAID_ENV ?? 'production'));
-      const receivedAt = new Date().toISOString();
-      const record = {
-        dedupeKey: `plaid#${createHash('sha256').update(body).digest('hex')}`,
-        webhookId: randomUUID(),
-        provider: 'plaid' as const,
-        detailType: 'TRANSACTIONS.SYNC_UPDATES_AVAILABLE',
-        receivedAt,
-        rawBody: body,
-      };
-      // As ingest does (docs/storage-layout.md): the message first, then the record, so nothing is
-      // stored without being enqueued; the router adopts a message whose record is missing.
-      const [sent] = await sendBatch(target.sqs, target.queueUrl, [
-        buildQueueMessage(
-          {
-            webhookId: record.webhookId,
-            provider: record.provider,
-            dedupeKey: record.dedupeKey,
-            receivedAt,
-          },
-          body,
-        ),
-      ]);
-      if (!sent?.ok) {
-        result.nudge = { webhookId: record.webhookId, sent: false, reason: sent?.error ?? 'not sent' };
-        continue;
-      }
-      const now = Math.floor(Date.parse(receivedAt) / 1000);
-      await target.store
-        .putNew({ ...record, expiresAt: now + 30 * 86_400, dedupeUntil: now + 600 })
-        .catch(() => false);
-      result.nudge = { webhookId: record.webhookId, sent: true };
-      result.status = 'recovered';
+      result.nudge = await publishNudge(target, body);
+      if (result.nudge.sent) result.status = 'recovered';
     }
 
     // 4. The table and the summary.
