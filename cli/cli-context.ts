@@ -11,3 +11,12 @@ export interface CliContext {
   /** The exit status the command's action settles on (0 ok, 1 failed). */
   status: number;
 }
+
+/**
+ * The action of a command that runs `run` with its parsed options and settles the exit status.
+ * Commander calls an action with the command as `this`.
+ */
+export const actionOf = <O>(ctx: CliContext, run: (options: O, ctx: CliContext) => Promise<number>) =>
+  async function (this: { opts(): O }): Promise<void> {
+    ctx.status = await run(this.opts(), ctx);
+  };

@@ -1,6 +1,6 @@
 import { Argument, Command, Option } from '@commander-js/extra-typings';
 import type { ItemGetResponse } from 'plaid';
-import type { CliContext } from '../cli-context.js';
+import { actionOf, type CliContext } from '../cli-context.js';
 import { UsageError } from '../cli-error.js';
 import { createGate, mapPool, withRetry } from '../ops/concurrency.js';
 import { plaidCredentials } from '../ops/credentials.js';
@@ -242,7 +242,4 @@ const reconcilePlaid = async (options: ReconcileOptions, { env, out }: CliContex
 };
 
 /** `webhook-pipeline reconcile plaid`. */
-export const reconcileCommand = (ctx: CliContext) =>
-  defineReconcile().action(async (_provider, options) => {
-    ctx.status = await reconcilePlaid(options, ctx);
-  });
+export const reconcileCommand = (ctx: CliContext) => defineReconcile().action(actionOf(ctx, reconcilePlaid));

@@ -2,7 +2,7 @@ import type { Message } from '@aws-sdk/client-sqs';
 import { Command, Option } from '@commander-js/extra-typings';
 import { escapeForSqs } from '../../lambdas/shared/queue-message.js';
 import { type QueueMessage, QueueMessageSchema } from '../../lambdas/shared/queue-message-schema.js';
-import type { CliContext } from '../cli-context.js';
+import { actionOf, type CliContext } from '../cli-context.js';
 import { createRateLimiter } from '../ops/concurrency.js';
 import { createProgress } from '../ops/progress.js';
 import { deleteBatch, receiveBatch, releaseMessages, SQS_BATCH, sendBatch } from '../ops/queue.js';
@@ -203,7 +203,4 @@ const redrive = async (options: RedriveOptions, { env, out }: CliContext): Promi
 };
 
 /** `webhook-pipeline redrive-dlq`. */
-export const redriveDlqCommand = (ctx: CliContext) =>
-  defineRedriveDlq().action(async (options) => {
-    ctx.status = await redrive(options, ctx);
-  });
+export const redriveDlqCommand = (ctx: CliContext) => defineRedriveDlq().action(actionOf(ctx, redrive));

@@ -1,5 +1,5 @@
 import { Command } from '@commander-js/extra-typings';
-import type { CliContext } from '../cli-context.js';
+import { actionOf, type CliContext } from '../cli-context.js';
 import { UsageError } from '../cli-error.js';
 import {
   argyleBaseUrl,
@@ -198,6 +198,4 @@ const registerArgyle = async (options: RegisterArgyleOptions, { env, out }: CliC
 
 /** `webhook-pipeline register argyle`. */
 export const registerArgyleCommand = (ctx: CliContext) =>
-  defineRegisterArgyle().action(async (options) => {
-    ctx.status = await registerArgyle(options, ctx);
-  });
+  defineRegisterArgyle().action(actionOf(ctx, registerArgyle));

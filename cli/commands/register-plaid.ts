@@ -1,6 +1,6 @@
 import { Command, Option } from '@commander-js/extra-typings';
 import type { ItemWebhookUpdateResponse } from 'plaid';
-import type { CliContext } from '../cli-context.js';
+import { actionOf, type CliContext } from '../cli-context.js';
 import { UsageError } from '../cli-error.js';
 import { createGate, mapPool, withRetry } from '../ops/concurrency.js';
 import { plaidCredentials } from '../ops/credentials.js';
@@ -207,6 +207,4 @@ const registerPlaid = async (options: RegisterPlaidOptions, { env, out }: CliCon
 
 /** `webhook-pipeline register plaid`. */
 export const registerPlaidCommand = (ctx: CliContext) =>
-  defineRegisterPlaid().action(async (options) => {
-    ctx.status = await registerPlaid(options, ctx);
-  });
+  defineRegisterPlaid().action(actionOf(ctx, registerPlaid));

@@ -1,6 +1,6 @@
 import { Command, Option } from '@commander-js/extra-typings';
 import { DETAIL_TYPES } from '../../lambdas/events/index.js';
-import type { CliContext } from '../cli-context.js';
+import { actionOf, type CliContext } from '../cli-context.js';
 import {
   parseReplayStatus,
   parseTypeGlobs,
@@ -189,7 +189,4 @@ const replay = async (options: ReplayOptions, { env, out }: CliContext): Promise
 };
 
 /** `webhook-pipeline replay`. */
-export const replayCommand = (ctx: CliContext) =>
-  defineReplay().action(async (options) => {
-    ctx.status = await replay(options, ctx);
-  });
+export const replayCommand = (ctx: CliContext) => defineReplay().action(actionOf(ctx, replay));

@@ -1,5 +1,5 @@
 import { Argument, Command } from '@commander-js/extra-typings';
-import type { CliContext } from '../cli-context.js';
+import { actionOf, type CliContext } from '../cli-context.js';
 import { UsageError } from '../cli-error.js';
 import { ArgyleApiError, argyleBaseUrl, argyleRetryDecision, createArgyleClient } from '../ops/argyle.js';
 import { createGate, mapPool, withRetry } from '../ops/concurrency.js';
@@ -146,6 +146,4 @@ const unregisterArgyle = async (options: UnregisterOptions, { env, out }: CliCon
 
 /** `webhook-pipeline unregister argyle`. */
 export const unregisterCommand = (ctx: CliContext) =>
-  defineUnregister().action(async (_provider, options) => {
-    ctx.status = await unregisterArgyle(options, ctx);
-  });
+  defineUnregister().action(actionOf(ctx, unregisterArgyle));
