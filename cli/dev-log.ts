@@ -1,7 +1,9 @@
-// `npm run dev` runs the functions' real handlers in its own process, so what they log (Powertools'
-// JSON lines, and EMF metric lines when metrics are on) lands in the dev log between its one-line
-// entries. These helpers turn each such line into one readable entry of the same layout
-// (`HH:MM:SS.mmm  router   WARN record failed: …`); what the deployed functions log is unchanged.
+// `npm run dev` runs the functions' real handlers in its own process, so their Powertools log lines
+// (JSON) land in the dev log between its one-line entries. These helpers turn each into one entry
+// of the same layout (`HH:MM:SS.mmm  router   WARN record failed: …`); what the deployed functions
+// log is unchanged. EMF metric lines, printed only when metrics are turned on locally
+// (POWERTOOLS_METRICS_DISABLED=false), are left as they are: whoever turns them on reads them as
+// CloudWatch would, and tools count them (test/reliability does).
 
 /** Keys Powertools writes on every line: said by the entry's layout, or of no use locally. */
 const STANDARD_KEYS = new Set([
@@ -28,15 +30,15 @@ const component = (service: unknown): string =>
 const field = (key: string, value: unknown): string =>
   `${key}=${typeof value === 'string' ? (/\s/.test(value) || value === '' ? JSON.stringify(value) : value) : JSON.stringify(value)}`;
 
-/** The `HH:MM:SS.mmm` of an ISO time or epoch milliseconds, as the dev log prints times. */
+/** The `HH:MM:SS.mmm` of an ISO time, as the dev log prints times. */
 const clock = (at: unknown): string => {
-  const date = new Date(typeof at === 'number' || typeof at === 'string' ? at : Date.now());
+  const date = new Date(typeof at === 'string' ? at : Date.now());
   return (Number.isNaN(date.getTime()) ? new Date() : date).toISOString().slice(11, 23);
 };
 
 /**
- * The readable entry of a function's JSON log or EMF line; undefined for any other line (the dev
- * log's own entries, or JSON that is neither), which is then written as it is.
+ * The readable entry of a function's JSON log line; undefined for any other line (the dev log's
+ * own entries, EMF metric lines, other JSON), which is then written as it is.
  */
 export const readableFunctionLine = (line: string): string | undefined => {
   if (!line.startsWith('{') || !line.endsWith('}')) return undefined;
@@ -47,16 +49,7 @@ export const readableFunctionLine = (line: string): string | undefined => {
     return undefined;
   }
   if (json === null || typeof json !== 'object' || Array.isArray(json)) return undefined;
-  const metrics = (
-    json._aws as { CloudWatchMetrics?: { Metrics?: { Name?: string }[]; Dimensions?: string[][] }[] }
-  )?.CloudWatchMetrics?.[0];
-  if (metrics) {
-    const names = (metrics.Metrics ?? []).map((m) => m.Name ?? '');
-    const dimensions = (metrics.Dimensions?.[0] ?? []).filter((d) => d !== 'service');
-    return `${clock((json._aws as { Timestamp?: number }).Timestamp)}  ${component(json.service)} metric ${names
-      .map((n) => `${n} ${json[n]}`)
-      .join(', ')}${dimensions.length ? ` (${dimensions.map((d) => field(d, json[d])).join(' ')})` : ''}`;
-  }
+  // EMF metric lines (`_aws`) have no level: they are left as they are.
   if (typeof json.level !== 'string' || typeof json.message !== 'string') return undefined;
   const details = Object.entries(json)
     .filter(([key]) => !STANDARD_KEYS.has(key))

@@ -30,7 +30,7 @@ describe('the dev log', () => {
     ).toBe('21:28:47.279  router   ERROR webhook failed: reason="EventPublishError: PutEvents failed"');
   });
 
-  it('turns an EMF metric line into one entry, and leaves every other line as it is', () => {
+  it('leaves every other line as it is: its own entries, EMF metric lines (read by tools), other JSON', () => {
     const emf = JSON.stringify({
       _aws: {
         Timestamp: Date.parse('2026-12-07T21:28:47.568Z'),
@@ -47,9 +47,7 @@ describe('the dev log', () => {
       reason: 'missing_signature',
       SignatureFailure: 1,
     });
-    expect(readableFunctionLine(emf)).toBe(
-      '21:28:47.568  ingest   metric SignatureFailure 1 (provider=argyle reason=missing_signature)',
-    );
+    expect(readableFunctionLine(emf)).toBeUndefined();
     const own = '21:28:47.570  ingest   argyle  -   401 missing X-Argyle-Signature header  3.0 ms';
     expect(readableFunctionLine(own)).toBeUndefined();
     expect(readableFunctionLine('{"not":"a log line"}')).toBeUndefined();
