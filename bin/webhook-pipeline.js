@@ -6,5 +6,7 @@ import { register } from 'tsx/esm/api';
 // The SDK warns once per process that Node 20 support ends in 2027; the functions run on nodejs24.x.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 register();
+const { exitQuietlyOnBrokenPipe } = await import('../cli/broken-pipe.ts');
+exitQuietlyOnBrokenPipe();
 const { main } = await import('../cli/main.ts');
 process.exitCode = await main(process.argv.slice(2));

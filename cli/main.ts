@@ -1,109 +1,71 @@
-import { readFileSync } from 'node:fs';
+import { CommanderError } from '@commander-js/extra-typings';
+import type { CliContext } from './cli-context.js';
 import { UsageError } from './cli-error.js';
-import { DEV_HELP, dev } from './commands/dev.js';
-import { EVENTS_HELP, events } from './commands/events.js';
-import { FIRE_HELP, fire } from './commands/fire.js';
-import { RECONCILE_HELP, reconcile } from './commands/reconcile.js';
-import { REDRIVE_DLQ_HELP, redriveDlq } from './commands/redrive-dlq.js';
-import { REGISTER_HELP, register } from './commands/register.js';
-import { REPLAY_HELP, replay } from './commands/replay.js';
-import { REQUEUE_HELP, REQUEUE_QUARANTINED_HELP, requeue, requeueQuarantined } from './commands/requeue.js';
-import { SEND_HELP, send } from './commands/send.js';
-import { UNREGISTER_HELP, unregister } from './commands/unregister.js';
+import { createProgram } from './program.js';
 
-const HELP = `webhook-pipeline: verified Plaid and Argyle webhooks into AWS, typed events out.
+/** The default writers: one line each to stdout and stderr. */
+const printLine = (line: string) => console.log(line);
+const printError = (line: string) => console.error(line);
 
-Usage: webhook-pipeline <command> [options]
-
-Commands:
-  dev                       Run the whole pipeline locally (emulators, no AWS account)
-  fire <provider> <name>    Send a signed sample of a catalogue webhook to the local pipeline
-  send <provider> --file f  Sign a payload file's bytes unchanged and POST them
-  events tail               Print the events the local bus received (--pattern: only those it matches)
-  events test-pattern       Does an EventBridge event pattern match an event? (true / false)
-  help [command]            Help for a command
-
-Operations (local pipeline with --local, deployed stack with --stack <name>):
-  register plaid            Point Plaid Items at a webhook URL (/item/webhook/update), --wait for acks
-  register argyle           Create the Argyle webhook subscriptions for a URL (idempotent)
-  unregister argyle         Delete the Argyle subscriptions created for a URL
-  reconcile plaid           Find Plaid webhooks never received (/item/get last_webhook); --recover
-  fire plaid --sandbox      Have Plaid's sandbox fire a webhook (/sandbox/item/fire_webhook)
-  replay                    Publish stored webhooks again, filtered (provider, type glob, time, status,
-                            Item), with a cost estimate (--dry-run), a rate and a resumable cursor;
-                            --archive: replay the bus archive to consumer rules
-  redrive-dlq               Move the dead-letter queue's messages back to the queue
-  requeue                   Bring failed webhooks back (--status quarantined: quarantined ones)
-  requeue-quarantined       Re-validate quarantined webhooks; enqueue those that now pass
-
-Run 'webhook-pipeline <command> --help' for a command's options.`;
-
-const COMMANDS = {
-  dev,
-  fire,
-  send,
-  events,
-  register,
-  unregister,
-  reconcile,
-  replay,
-  'redrive-dlq': redriveDlq,
-  requeue,
-  'requeue-quarantined': requeueQuarantined,
-} as const;
-const HELPS: Record<string, string> = {
-  dev: DEV_HELP,
-  fire: FIRE_HELP,
-  send: SEND_HELP,
-  events: EVENTS_HELP,
-  register: REGISTER_HELP,
-  unregister: UNREGISTER_HELP,
-  reconcile: RECONCILE_HELP,
-  replay: REPLAY_HELP,
-  'redrive-dlq': REDRIVE_DLQ_HELP,
-  requeue: REQUEUE_HELP,
-  'requeue-quarantined': REQUEUE_QUARANTINED_HELP,
+/** The words of `argv` that name a command and its subcommands (`register plaid`). */
+const commandPath = (program: ReturnType<typeof createProgram>, argv: readonly string[]): string[] => {
+  const path: string[] = [];
+  let command = program;
+  for (const word of argv) {
+    const sub = command.commands.find((c) => c.name() === word);
+    if (!sub) break;
+    path.push(word);
+    command = sub as typeof program;
+  }
+  return path;
 };
 
-const version = (): string =>
-  (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
-    .version;
+/**
+ * Commander's message in the form of the others: no `error: ` prefix, and its suggestion on the
+ * same line ("unknown option '--sett'; did you mean --set?").
+ */
+const commanderMessage = (error: CommanderError): string =>
+  error.message
+    .replace(/^error: /, '')
+    .replace(/\n\(Did you mean (.+)\?\)$/, '; did you mean $1?')
+    .trim();
 
-/** Runs the CLI; returns the exit status (0 ok, 1 failed, 2 usage error). */
+/**
+ * Runs the CLI in this process; returns the exit status (0 ok, 1 failed, 2 usage error). It never
+ * exits the process and writes only through `out` and `err`, so tests call it directly.
+ */
 export const main = async (
   argv: string[],
   env: NodeJS.ProcessEnv = process.env,
-  out: (line: string) => void = (line) => console.log(line),
-  err: (line: string) => void = (line) => console.error(line),
+  out: (line: string) => void = printLine,
+  err: (line: string) => void = printError,
 ): Promise<number> => {
-  const [command, ...rest] = argv;
-  if (!command || command === '--help' || command === '-h') {
-    out(HELP);
-    return command ? 0 : 2;
-  }
-  if (command === '--version' || command === '-v') {
-    out(version());
-    return 0;
-  }
-  if (command === 'help') {
-    out((rest[0] && HELPS[rest[0]]) || HELP);
-    return 0;
-  }
-  if (!Object.hasOwn(COMMANDS, command)) {
-    err(`webhook-pipeline: unknown command "${command}"\n\n${HELP}`);
-    return 2;
-  }
+  const ctx: CliContext = {
+    env,
+    out,
+    err,
+    // Only the real stdout has a width; what tests capture is like a file.
+    columns: out === printLine && process.stdout.isTTY ? process.stdout.columns : undefined,
+    status: 0,
+  };
+  const program = createProgram(ctx);
   try {
-    return await COMMANDS[command as keyof typeof COMMANDS](rest, env, out);
+    await program.parseAsync(argv, { from: 'user' });
+    return ctx.status;
   } catch (error) {
-    const code = (error as { code?: string }).code ?? '';
-    if (error instanceof UsageError || code.startsWith('ERR_PARSE_ARGS')) {
-      err(
-        `webhook-pipeline ${command}: ${(error as Error).message}\nRun 'webhook-pipeline ${command} --help' for usage.`,
-      );
+    const name = ['webhook-pipeline', ...commandPath(program, argv)].join(' ');
+    const usage = (message: string) => {
+      err(`${name}: ${message}\nRun '${name} --help' for usage.`);
       return 2;
+    };
+    if (error instanceof CommanderError) {
+      // --help and --version end here too, with status 0; help shown for a missing command, 2.
+      if (error.exitCode === 0) return 0;
+      if (error.code === 'commander.help') return 2;
+      return usage(commanderMessage(error));
     }
-    err(`webhook-pipeline ${command}: ${(error as Error).message}`);
+    if (error instanceof UsageError) return usage(error.message);
+    err(`${name}: ${(error as Error).message}`);
     return 1;
   }
 };

@@ -1,154 +1,129 @@
-import { parseArgs } from 'node:util';
-import type { SandboxItemFireWebhookRequestWebhookCodeEnum, WebhookType } from 'plaid';
+import { Argument, Command } from '@commander-js/extra-typings';
+import { detailTypeOfBody } from '../../lambdas/local/console/console-state.js';
+import type { ProviderName } from '../../lambdas/providers/provider.js';
+import type { CliContext } from '../cli-context.js';
 import { UsageError } from '../cli-error.js';
-import { localDir, localWebhookUrl, parseProvider, postWebhook, signForLocal } from '../local-settings.js';
-import { createGate, withRetry } from '../ops/concurrency.js';
-import { plaidCredentials } from '../ops/credentials.js';
-import {
-  createPlaidApi,
-  plaidBasePath,
-  plaidErrorOf,
-  plaidRetryDecision,
-  SANDBOX_FIRE_RULES,
-  sandboxFireRule,
-} from '../ops/plaid.js';
-import { maskAccessToken } from '../ops/report.js';
-import { entriesOf, findEntry, sampleBody } from '../samples.js';
+import { deliverSigned } from '../local-settings.js';
+import { addClosingHelp, addPlaidApiHelp } from '../options/help-sections.js';
+import { parseProvider, providerArg } from '../options/parsers.js';
+import { localDirOption, portOption, repeatableOption, urlOption } from '../options/shared-options.js';
+import { FIRE_MARK_FIELD, findEntry, fireBody } from '../samples.js';
+import { listCatalogue } from './fire-list.js';
+import { fireSandbox, listSandboxFires, SANDBOX_FIRE_HELP } from './fire-sandbox.js';
 
-export const FIRE_HELP = `Usage:
+const DESCRIPTION = `Sends a realistic sample of a catalogue webhook, signed with the local dev key (Plaid) or secret
+(Argyle), to the local pipeline.
+
   webhook-pipeline fire plaid <webhook_type> <webhook_code> [options]
   webhook-pipeline fire argyle <event> [options]
   webhook-pipeline fire --list [plaid|argyle]
   webhook-pipeline fire plaid --sandbox --access-token <token> <webhook_type> <webhook_code>
   webhook-pipeline fire --list --sandbox
 
-Sends a realistic sample of a catalogue webhook, signed with the local dev key (Plaid) or secret
-(Argyle), to the local pipeline.
+Each fire is a new webhook, as a provider's retry-free delivery would be: the pipeline dedupes on
+the body's bytes, so fire adds a top-level "${FIRE_MARK_FIELD}": {"id", "fired_at"} that differs
+every time (the schemas pass unknown top-level fields through). --exact sends the catalogue
+sample byte for byte instead: a second --exact fire within the dedupe window (10 min) is answered
+"duplicate", with the first webhook's id, and publishes nothing.
+
+The local pipeline is found at --url, else on --port, $PORT, the port of the running dev process
+(<local dir>/dev.json), or 3000.
 
 With --sandbox, asks Plaid's sandbox to fire the webhook itself (/sandbox/item/fire_webhook,
 official SDK) to the URL registered for the access token's Item. The sandbox fires only these
 (type code: product the Item needs):
-${SANDBOX_FIRE_RULES.map((r) => `  ${`${r.type} ${r.code}`.padEnd(46)} ${r.product ?? 'any Item'}`).join('\n')}
-Other codes are refused before calling Plaid. PLAID_BASE_URL, or PLAID_ENV (sandbox by default),
-says where to call; PLAID_CLIENT_ID + PLAID_SECRET (or PLAID_SECRET_ARN) are the credentials.
+${SANDBOX_FIRE_HELP}
+Other codes are refused before calling Plaid; PLAID_ENV defaults to sandbox.`;
 
-Options:
-  --set <path=value>  Override a field of the sample (repeatable); dots reach nested fields,
-                      values are JSON when they parse as JSON: --set item_id=abc --set error=null
-  --url <url>         Where to POST (default http://127.0.0.1:$PORT/webhooks/<provider>, PORT=3000)
-  --print             Print the body instead of sending it
-  --list              List what can be fired
-  --sandbox           Have Plaid's sandbox fire it (needs --access-token)
-  --access-token <t>  The sandbox Item's access token (with --sandbox)
-  --local-dir <dir>   Folder of the dev keys (default $LOCAL_DIR or .local)
-  -h, --help          This help
+/** What the ingest endpoint answers (docs: HTTP answers of POST /webhooks/{provider}). */
+interface IngestAnswer {
+  readonly status?: string;
+  readonly webhookId?: string;
+}
 
-Exit status: 0 on a 2xx answer, 1 otherwise, 2 on a usage error.`;
+const parseAnswer = (text: string): IngestAnswer => {
+  try {
+    return JSON.parse(text) as IngestAnswer;
+  } catch {
+    return {};
+  }
+};
 
-/** `webhook-pipeline fire`. */
-export const fire = async (
-  argv: string[],
-  env: NodeJS.ProcessEnv,
-  out: (line: string) => void,
+/** `fire <provider> <name>` to the local pipeline; the exit status. */
+const fireLocal = async (
+  provider: ProviderName | undefined,
+  words: readonly string[],
+  options: {
+    set: string[];
+    exact?: true | undefined;
+    print?: true | undefined;
+    url?: string | undefined;
+    port?: number | undefined;
+    localDir?: string | undefined;
+  },
+  ctx: CliContext,
 ): Promise<number> => {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      set: { type: 'string', multiple: true, default: [] },
-      url: { type: 'string' },
-      print: { type: 'boolean', default: false },
-      list: { type: 'boolean', default: false },
-      sandbox: { type: 'boolean', default: false },
-      'access-token': { type: 'string' },
-      'local-dir': { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
-  if (values.help) {
-    out(FIRE_HELP);
+  const checked = parseProvider(provider);
+  const entry = findEntry(checked, words);
+  const body = fireBody(entry, options.set, { exact: options.exact === true });
+  if (options.print) {
+    ctx.out(body.toString('utf8'));
     return 0;
   }
-  if (values.list && values.sandbox) {
-    for (const r of SANDBOX_FIRE_RULES) {
-      out(`plaid   ${`${r.type} ${r.code}`.padEnd(46)} ${(r.product ?? 'any Item').padEnd(38)} ${r.note}`);
-    }
-    return 0;
+  const answer = await deliverSigned(checked, body, ctx.env, options);
+  // An override may change what the body is (--set event=…): name what was sent, not what was asked.
+  const sent = detailTypeOfBody(checked, JSON.parse(body.toString('utf8')));
+  const changed =
+    sent === entry.detailType ? '' : ` (--set changed the detail-type from ${entry.detailType})`;
+  ctx.out(`${sent} → ${answer.status} ${answer.statusText}${changed}`);
+  ctx.out(answer.text);
+  const parsed = parseAnswer(answer.text);
+  if (parsed.status === 'duplicate') {
+    ctx.out(
+      `duplicate: the pipeline already has this body, as webhook ${parsed.webhookId}; no new event will be published${options.exact ? ' (fire without --exact sends a new webhook each time)' : ''}`,
+    );
   }
-  if (values.sandbox) return fireSandbox(positionals, values['access-token'], env, out);
-  if (values['access-token']) throw new UsageError('--access-token goes with --sandbox');
-  if (values.list) {
-    const providers = positionals.length ? [parseProvider(positionals[0])] : (['plaid', 'argyle'] as const);
-    for (const provider of providers) {
-      for (const { detailType, entry } of entriesOf(provider)) {
-        const words = provider === 'plaid' ? detailType.replace('.', ' ') : detailType;
-        out(`${provider.padEnd(7)} ${words.padEnd(58)} ${entry.description.slice(0, 90)}`);
-      }
-    }
-    return 0;
-  }
-  const provider = parseProvider(positionals[0]);
-  const entry = findEntry(provider, positionals.slice(1));
-  const body = sampleBody(entry, values.set);
-  if (values.print) {
-    out(body.toString('utf8'));
-    return 0;
-  }
-  const url = values.url ?? localWebhookUrl(env, provider);
-  const headers = await signForLocal(provider, body, env, localDir(env, values['local-dir']));
-  const answer = await postWebhook(url, body, headers);
-  out(`${entry.detailType} → ${answer.status} ${answer.statusText}`);
-  out(answer.text);
   return answer.status >= 200 && answer.status < 300 ? 0 : 1;
 };
 
-/** `fire plaid --sandbox`: Plaid's /sandbox/item/fire_webhook through the SDK. */
-const fireSandbox = async (
-  positionals: readonly string[],
-  accessToken: string | undefined,
-  env: NodeJS.ProcessEnv,
-  out: (line: string) => void,
-): Promise<number> => {
-  if (positionals[0] !== 'plaid') {
-    throw new UsageError("--sandbox is Plaid's /sandbox/item/fire_webhook: fire plaid --sandbox …");
-  }
-  const words = positionals.slice(1).flatMap((w) => w.split('.'));
-  if (words.length !== 2) {
-    throw new UsageError(
-      'fire plaid --sandbox takes <webhook_type> <webhook_code>, e.g. ITEM LOGIN_REPAIRED',
-    );
-  }
-  const rule = sandboxFireRule(words[0] ?? '', words[1] ?? '');
-  if (!accessToken) throw new UsageError('--sandbox needs --access-token <token> of a sandbox Item');
-  if (!env.PLAID_BASE_URL && env.PLAID_ENV && env.PLAID_ENV !== 'sandbox') {
-    throw new UsageError(
-      `/sandbox/item/fire_webhook exists only in Plaid's sandbox, not PLAID_ENV=${env.PLAID_ENV}`,
-    );
-  }
-  const plaid = plaidBasePath(env, 'sandbox');
-  const api = createPlaidApi(plaid.basePath, await plaidCredentials(env));
-  const call = await withRetry(
-    async () =>
-      (
-        await api.sandboxItemFireWebhook({
-          access_token: accessToken,
-          // IDENTITY is documented for DEFAULT_UPDATE though the SDK's enum lacks it.
-          webhook_type: rule.type as WebhookType,
-          webhook_code: rule.code as SandboxItemFireWebhookRequestWebhookCodeEnum,
-        })
-      ).data,
-    plaidRetryDecision,
-    { maxAttempts: 4, baseDelayMs: 1000, gate: createGate() },
-  );
-  const what = `${rule.type}.${rule.code} for ${maskAccessToken(accessToken)} (${plaid.label})`;
-  if (call.ok) {
-    out(`${what} → webhook_fired ${call.value.webhook_fired} (request_id ${call.value.request_id})`);
-    return call.value.webhook_fired ? 0 : 1;
-  }
-  const e = plaidErrorOf(call.error);
-  out(`${what} → ${e.status || 'no answer'} ${e.error_code} (${e.error_type}): ${e.error_message}`);
-  if (e.error_code === 'SANDBOX_PRODUCT_NOT_ENABLED' && rule.product) {
-    out(`${rule.code} needs an Item with the ${rule.product} product`);
-  }
-  return 1;
+/** `webhook-pipeline fire`. */
+export const fireCommand = (ctx: CliContext) => {
+  const command = new Command('fire')
+    .summary('Send a signed sample of a catalogue webhook to the local pipeline')
+    .description(DESCRIPTION)
+    .addArgument(new Argument('[provider]', 'plaid or argyle').argParser(providerArg))
+    .argument('[name...]', 'Plaid: <webhook_type> <webhook_code> (or TYPE.CODE); Argyle: <event>')
+    .addOption(
+      repeatableOption(
+        '--set <path=value>',
+        'Override a field of the sample (repeatable); dots reach nested fields, values are JSON when they parse as JSON: --set item_id=abc --set error=null',
+      ),
+    )
+    .option('--exact', 'Send the catalogue sample byte for byte (a second one is a duplicate)')
+    .addOption(urlOption('Where to POST (default: the local pipeline, see above)'))
+    .addOption(portOption('Port of the local pipeline (default $PORT, the running dev process, or 3000)'))
+    .option('--print', 'Print the body instead of sending it')
+    .option('--list', 'List what can be fired')
+    .option('--sandbox', "Have Plaid's sandbox fire it (needs --access-token)")
+    .option('--access-token <token>', "The sandbox Item's access token (with --sandbox)")
+    .addOption(localDirOption())
+    .action(async (provider, words, options) => {
+      if (options.list && options.sandbox) {
+        listSandboxFires(ctx.out);
+        return;
+      }
+      if (options.sandbox) {
+        ctx.status = await fireSandbox(provider, words, options.accessToken, ctx.env, ctx.out);
+        return;
+      }
+      if (options.accessToken) throw new UsageError('--access-token goes with --sandbox');
+      if (options.list) {
+        listCatalogue(provider ? [provider] : ['plaid', 'argyle'], ctx.columns, ctx.out);
+        return;
+      }
+      ctx.status = await fireLocal(provider, words, options, ctx);
+    });
+  addPlaidApiHelp(command);
+  addClosingHelp(command, { ok: 'on a 2xx answer', failed: 'otherwise' });
+  return command;
 };

@@ -1,9 +1,7 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { parseArgs } from 'node:util';
+import { Argument, Command, Option } from '@commander-js/extra-typings';
 import type { ItemGetResponse } from 'plaid';
-import { buildQueueMessage } from '../../lambdas/shared/queue-message.js';
+import { actionOf, type CliContext } from '../cli-context.js';
 import { UsageError } from '../cli-error.js';
-import { intOption, parseTime, TARGET_HELP, urlOption } from '../ops/args.js';
 import { createGate, mapPool, withRetry } from '../ops/concurrency.js';
 import { plaidCredentials } from '../ops/credentials.js';
 import {
@@ -14,7 +12,6 @@ import {
   plaidRetryDecision,
 } from '../ops/plaid.js';
 import { createProgress } from '../ops/progress.js';
-import { sendBatch } from '../ops/queue.js';
 import {
   compareItem,
   environmentOf,
@@ -22,15 +19,22 @@ import {
   nudgeBody,
   type StoredPlaidWebhook,
 } from '../ops/reconcile-plaid.js';
-import { buildReport, defaultReportPath, maskAccessToken, printSummary, writeReport } from '../ops/report.js';
+import { type NudgeResult, publishNudge, readStoredPlaidWebhooks } from '../ops/reconcile-table.js';
+import { finishRun, maskAccessToken } from '../ops/report.js';
 import { resolveTarget } from '../ops/target.js';
 import { readValuesFile } from '../ops/values-file.js';
-import { SHARED_OPTIONS, targetFlags } from './register.js';
+import { addClosingHelp, addPlaidApiHelp } from '../options/help-sections.js';
+import { intArg, parseTime } from '../options/parsers.js';
+import {
+  accessTokensOption,
+  addApiRunOptions,
+  addTargetOptions,
+  type OptionsOf,
+  timeOption,
+  urlOption,
+} from '../options/shared-options.js';
 
-export const RECONCILE_HELP = `Usage:
-  webhook-pipeline reconcile plaid --access-tokens <file> (--local | --stack <name>) [options]
-
-Finds the Plaid webhooks the pipeline never received. Plaid retries a delivery for 24 hours and then
+const DESCRIPTION = `Finds the Plaid webhooks the pipeline never received. Plaid retries a delivery for 24 hours and then
 drops it (an outage, a wrong URL, a lost secret), and offers no replay. For each Item (the access
 tokens register plaid takes) the command reads /item/get (official SDK): status.last_webhook says
 which code Plaid last sent and when. It compares that with the Item's webhooks in the table (one
@@ -48,28 +52,61 @@ documents for the Item's products:
 
 It also names Items whose webhook URL at Plaid is not the pipeline's (the usual cause of gaps).
 Calls back off on 429 RATE_LIMIT_EXCEEDED and retry 5xx; other Plaid errors (INVALID_ACCESS_TOKEN,
-ITEM_LOGIN_REQUIRED…) are reported for that Item.
+ITEM_LOGIN_REQUIRED…) are reported for that Item.`;
 
-Options:
-  --access-tokens <file>  Access tokens, one a line; blank lines and # comments ignored
-  --url <url>             The pipeline's Plaid webhook URL, to flag Items pointed elsewhere
-                          (default: the stack's PlaidWebhookUrl output, or the local one)
-  --since <time>          Scan only records received since (default: 1 day before the oldest
-                          last_webhook.sent_at)
-  --slack <s>             A stored webhook counts if received at most s seconds before sent_at (default 300)
-  --recover               Publish the nudge for each recoverable gap (default: report only)
-  --max-attempts <n>      Attempts per call on rate limits and 5xx (default 6)
-  --retry-delay <ms>      First backoff delay, doubled each retry (default 1000)
-${TARGET_HELP}
-  --concurrency <n>       Calls in flight at once (default 4)
-  --report <file>         JSON report (default reports/reconcile-plaid-<timestamp>.json)
-  -h, --help              This help
+/** The provider argument: Plaid only. */
+const plaidOnly = (value: string): 'plaid' => {
+  if (value === 'plaid') return value;
+  throw new UsageError(
+    `reconcile supports plaid only, got "${value}" (Argyle retries and has no last-webhook status to compare)`,
+  );
+};
 
-Environment: PLAID_ENV or PLAID_BASE_URL, PLAID_CLIENT_ID + PLAID_SECRET (or PLAID_SECRET_ARN, or
-the stack's Plaid secret), as for register plaid.
+/** The command's arguments and options, declared once: commander parses, checks and documents them. */
+const defineReconcile = () =>
+  addClosingHelp(
+    addPlaidApiHelp(
+      addTargetOptions(
+        addApiRunOptions(
+          new Command('reconcile')
+            .summary('Find Plaid webhooks never received (/item/get last_webhook); --recover')
+            .description(DESCRIPTION)
+            .addArgument(new Argument('<provider>', 'plaid').argParser(plaidOnly))
+            .addOption(accessTokensOption())
+            .addOption(
+              urlOption(
+                "The pipeline's Plaid webhook URL, to flag Items pointed elsewhere (default: the stack's PlaidWebhookUrl output, or the local one)",
+              ),
+            )
+            .addOption(
+              timeOption(
+                '--since <time>',
+                'Scan only records received since (default: 1 day before the oldest last_webhook.sent_at)',
+              ),
+            )
+            .addOption(
+              new Option(
+                '--slack <s>',
+                'A stored webhook counts if received at most s seconds before sent_at',
+              )
+                .argParser(intArg('--slack', { min: 0, max: 86_400 }))
+                .default(300),
+            )
+            .option('--recover', 'Publish the nudge for each recoverable gap (default: report only)'),
+          'reconcile-plaid',
+        ),
+      ),
+    ),
+    {
+      ok: 'when every Item was read and has no gap left (recovered counts as none)',
+      failed: 'when an Item could not be read or a gap remains',
+      examples: [
+        'PLAID_ENV=production webhook-pipeline reconcile plaid --stack WebhookPipeline-prod --access-tokens tokens.txt --recover',
+      ],
+    },
+  );
 
-Exit status: 0 when every Item was read and has no gap left (recovered counts as none), 1 when an
-Item could not be read or a gap remains, 2 on a usage error.`;
+type ReconcileOptions = OptionsOf<typeof defineReconcile>;
 
 /** One Item's line of the report. */
 interface ReconcileItem extends Partial<ItemGap> {
@@ -78,56 +115,24 @@ interface ReconcileItem extends Partial<ItemGap> {
   attempts: number;
   status: 'ok' | 'missed' | 'recovered' | 'no-webhook' | 'error';
   error?: Omit<PlaidCallError, 'retryAfterMs'>;
-  nudge?: { webhookId: string; sent: boolean; reason?: string };
+  nudge?: NudgeResult;
 }
 
 const DAY_MS = 86_400_000;
 
-/** `webhook-pipeline reconcile plaid`. */
-export const reconcile = async (
-  argv: string[],
-  env: NodeJS.ProcessEnv,
-  out: (line: string) => void,
-): Promise<number> => {
-  const [provider, ...rest] = argv;
-  if (provider === '--help' || provider === '-h') {
-    out(RECONCILE_HELP);
-    return 0;
-  }
-  if (provider !== 'plaid')
-    throw new UsageError(
-      provider
-        ? `reconcile supports plaid only, got "${provider}" (Argyle retries and has no last-webhook status to compare)`
-        : 'missing provider: reconcile plaid',
-    );
-  const { values } = parseArgs({
-    args: rest,
-    options: {
-      ...SHARED_OPTIONS,
-      'access-tokens': { type: 'string' },
-      since: { type: 'string' },
-      slack: { type: 'string' },
-      recover: { type: 'boolean', default: false },
-    },
-  });
-  if (values.help) {
-    out(RECONCILE_HELP);
-    return 0;
-  }
+/** `reconcile plaid`; the exit status. */
+const reconcilePlaid = async (options: ReconcileOptions, { env, out }: CliContext): Promise<number> => {
   const started = new Date();
-  if (!values['access-tokens'])
-    throw new UsageError('missing --access-tokens <file> (one access token a line)');
-  const concurrency = intOption('--concurrency', values.concurrency, 4, { max: 50 });
-  const maxAttempts = intOption('--max-attempts', values['max-attempts'], 6, { max: 20 });
-  const retryDelay = intOption('--retry-delay', values['retry-delay'], 1000, { min: 0, max: 600_000 });
-  const slackMs = intOption('--slack', values.slack, 300, { min: 0, max: 86_400 }) * 1000;
-  const since = values.since ? parseTime('--since', values.since, started.getTime()) : undefined;
-  if (values.url) urlOption('--url', values.url);
-  const tokens = await readValuesFile(values['access-tokens'], '--access-tokens');
+  const { concurrency, maxAttempts, retryDelay } = options;
+  const recover = options.recover === true;
+  if (!options.accessTokens) throw new UsageError('missing --access-tokens <file> (one access token a line)');
+  const slackMs = options.slack * 1000;
+  const since = options.since ? parseTime('--since', options.since, started.getTime()) : undefined;
+  const tokens = await readValuesFile(options.accessTokens, '--access-tokens');
   const plaid = plaidBasePath(env);
-  const target = await resolveTarget(targetFlags(values), env);
+  const target = await resolveTarget(options, env);
   try {
-    const expectedWebhook = values.url ?? target.plaidWebhookUrl;
+    const expectedWebhook = options.url ?? target.plaidWebhookUrl;
     const credentials = await plaidCredentials(env, target);
     const api = createPlaidApi(plaid.basePath, credentials);
     out(`Reconciling ${tokens.values.length} Item(s) of ${plaid.label} with ${target.description.target}`);
@@ -154,33 +159,10 @@ export const reconcile = async (
     const from =
       since ?? (sentTimes.length ? new Date(Math.min(...sentTimes) - DAY_MS).toISOString() : undefined);
     const itemIds = new Set(answers.flatMap((a) => (a.call.ok ? [a.call.value.item.item_id] : [])));
-    const stored = new Map<string, StoredPlaidWebhook[]>();
-    if (itemIds.size && from) {
-      await target.store.scan(
-        { providers: ['plaid'], from, withBody: true },
-        { segments: 4 },
-        async (page) => {
-          for (const r of page.records) {
-            let body: { item_id?: unknown; webhook_pipeline_recovery?: { missed_sent_at?: unknown } };
-            try {
-              body = JSON.parse(r.rawBody ?? '') as typeof body;
-            } catch {
-              continue;
-            }
-            if (typeof body.item_id !== 'string' || !itemIds.has(body.item_id)) continue;
-            const recoveryOf = body.webhook_pipeline_recovery?.missed_sent_at;
-            const list = stored.get(body.item_id) ?? [];
-            list.push({
-              webhookId: r.webhookId,
-              detailType: r.detailType,
-              receivedAt: r.receivedAt,
-              ...(typeof recoveryOf === 'string' ? { recoveryOf } : {}),
-            });
-            stored.set(body.item_id, list);
-          }
-        },
-      );
-    }
+    const stored =
+      itemIds.size && from
+        ? await readStoredPlaidWebhooks(target, itemIds, from)
+        : new Map<string, StoredPlaidWebhook[]>();
 
     // 3. Compare, and recover what a nudge can recover when asked.
     const results: ReconcileItem[] = [];
@@ -195,41 +177,10 @@ export const reconcile = async (
       const gap = compareItem(answer, stored.get(answer.item.item_id) ?? [], expectedWebhook, slackMs);
       const result: ReconcileItem = { ...base, ...gap, status: gap.state };
       results.push(result);
-      if (!(values.recover && gap.state === 'missed' && gap.recovery?.kind === 'nudge' && gap.lastSent))
-        continue;
+      if (!(recover && gap.state === 'missed' && gap.recovery?.kind === 'nudge' && gap.lastSent)) continue;
       const body = nudgeBody(answer, gap.lastSent, environmentOf(token.value, env.PLAID_ENV ?? 'production'));
-      const receivedAt = new Date().toISOString();
-      const record = {
-        dedupeKey: `plaid#${createHash('sha256').update(body).digest('hex')}`,
-        webhookId: randomUUID(),
-        provider: 'plaid' as const,
-        detailType: 'TRANSACTIONS.SYNC_UPDATES_AVAILABLE',
-        receivedAt,
-        rawBody: body,
-      };
-      // As ingest does (docs/storage-layout.md): the message first, then the record, so nothing is
-      // stored without being enqueued; the router adopts a message whose record is missing.
-      const [sent] = await sendBatch(target.sqs, target.queueUrl, [
-        buildQueueMessage(
-          {
-            webhookId: record.webhookId,
-            provider: record.provider,
-            dedupeKey: record.dedupeKey,
-            receivedAt,
-          },
-          body,
-        ),
-      ]);
-      if (!sent?.ok) {
-        result.nudge = { webhookId: record.webhookId, sent: false, reason: sent?.error ?? 'not sent' };
-        continue;
-      }
-      const now = Math.floor(Date.parse(receivedAt) / 1000);
-      await target.store
-        .putNew({ ...record, expiresAt: now + 30 * 86_400, dedupeUntil: now + 600 })
-        .catch(() => false);
-      result.nudge = { webhookId: record.webhookId, sent: true };
-      result.status = 'recovered';
+      result.nudge = await publishNudge(target, body);
+      if (result.nudge.sent) result.status = 'recovered';
     }
 
     // 4. The table and the summary.
@@ -266,30 +217,29 @@ export const reconcile = async (
       failed:
         count('error') + results.filter((r) => r.status === 'missed' && r.recovery?.kind !== 'none').length,
     };
-    const file = await writeReport(
-      values.report ?? defaultReportPath('reconcile-plaid', started),
-      buildReport({
-        command: 'reconcile plaid',
-        started,
-        finished: new Date(),
-        target: { plaid: plaid.label, ...target.description },
-        parameters: {
-          accessTokensFile: values['access-tokens'],
-          expectedWebhook: expectedWebhook ?? null,
-          since: from ?? null,
-          slackSeconds: slackMs / 1000,
-          recover: values.recover,
-          concurrency,
-          maxAttempts,
-          credentials: credentials.source,
-        },
-        summary,
-        items: results,
-      }),
-    );
-    printSummary(out, 'reconcile plaid', summary, file);
-    return summary.failed ? 1 : 0;
+    return await finishRun(out, {
+      command: 'reconcile plaid',
+      started,
+      reportFile: options.report,
+      target: { plaid: plaid.label, ...target.description },
+      parameters: {
+        accessTokensFile: options.accessTokens,
+        expectedWebhook: expectedWebhook ?? null,
+        since: from ?? null,
+        slackSeconds: slackMs / 1000,
+        recover: recover,
+        concurrency,
+        maxAttempts,
+        credentials: credentials.source,
+      },
+      summary,
+      items: results,
+      title: 'reconcile plaid',
+    });
   } finally {
     target.close();
   }
 };
+
+/** `webhook-pipeline reconcile plaid`. */
+export const reconcileCommand = (ctx: CliContext) => defineReconcile().action(actionOf(ctx, reconcilePlaid));

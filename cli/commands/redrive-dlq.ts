@@ -1,36 +1,16 @@
-import { parseArgs } from 'node:util';
 import type { Message } from '@aws-sdk/client-sqs';
+import { Command, Option } from '@commander-js/extra-typings';
 import { escapeForSqs } from '../../lambdas/shared/queue-message.js';
 import { type QueueMessage, QueueMessageSchema } from '../../lambdas/shared/queue-message-schema.js';
-import { COMMON_OPTIONS, intOption, numberOption, TARGET_HELP, TARGET_OPTIONS } from '../ops/args.js';
+import { actionOf, type CliContext } from '../cli-context.js';
 import { createRateLimiter } from '../ops/concurrency.js';
 import { createProgress } from '../ops/progress.js';
 import { deleteBatch, receiveBatch, releaseMessages, SQS_BATCH, sendBatch } from '../ops/queue.js';
-import { buildReport, defaultReportPath, printSummary, writeReport } from '../ops/report.js';
+import { finishRun } from '../ops/report.js';
 import { resolveTarget } from '../ops/target.js';
-
-export const REDRIVE_DLQ_HELP = `Usage:
-  webhook-pipeline redrive-dlq (--local | --stack <name>) [options]
-
-Moves the messages of the router's dead-letter queue back to its queue: each message is received,
-checked against the queue-message schema, sent to the queue marked requeued (replay messages are
-sent unchanged), and deleted from the DLQ only once the send succeeded, so nothing is lost (a crash
-in between leaves a copy in the DLQ). The router claims a requeued message's record before it
-publishes (status 'published' only if it is not yet), so a webhook is published once. Messages that are not valid queue messages stay in the
-DLQ and are listed. The router then publishes them as usual; a cause still present sends them
-back to the DLQ after maxReceiveCount.
-
-Options:
-  --max <n>                 Move at most n messages (default: until the DLQ is empty)
-  --dry-run                 Read and list the messages, move nothing (they become visible again)
-  --rate <n>                Messages a second at most (default 50)
-  --visibility-timeout <s>  How long a message read is hidden from others (default 300)
-${TARGET_HELP}
-  --report <file>           JSON report (default reports/redrive-dlq-<timestamp>.json)
-  -h, --help                This help
-
-Exit status: 0 when every message read was moved (or listed), 1 when any failed or was not valid,
-2 on a usage error.`;
+import { addClosingHelp } from '../options/help-sections.js';
+import { intArg } from '../options/parsers.js';
+import { addTargetOptions, type OptionsOf, rateOption, reportOption } from '../options/shared-options.js';
 
 /** One DLQ message's fate. */
 interface RedriveItem {
@@ -47,44 +27,53 @@ interface RedriveItem {
 /** Two empty long polls in a row: the queue is drained (SQS may answer empty once while messages remain). */
 const EMPTY_POLLS_TO_STOP = 2;
 
-/** `webhook-pipeline redrive-dlq`. */
-export const redriveDlq = async (
-  argv: string[],
-  env: NodeJS.ProcessEnv,
-  out: (line: string) => void,
-): Promise<number> => {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      max: { type: 'string' },
-      'dry-run': { type: 'boolean', default: false },
-      rate: { type: 'string' },
-      'visibility-timeout': { type: 'string' },
-      ...TARGET_OPTIONS,
-      report: COMMON_OPTIONS.report,
-      help: COMMON_OPTIONS.help,
-    },
-  });
-  if (values.help) {
-    out(REDRIVE_DLQ_HELP);
-    return 0;
-  }
-  const started = new Date();
-  const max = intOption('--max', values.max, Number.MAX_SAFE_INTEGER);
-  const rate = numberOption('--rate', values.rate, 50);
-  const visibility = intOption('--visibility-timeout', values['visibility-timeout'], 300, {
-    min: 30,
-    max: 43_200,
-  });
-  const target = await resolveTarget(
-    { local: values.local, stack: values.stack, region: values.region, localDir: values['local-dir'] },
-    env,
+const DESCRIPTION = `Moves the messages of the router's dead-letter queue back to its queue: each message is received,
+checked against the queue-message schema, sent to the queue marked requeued (replay messages are
+sent unchanged), and deleted from the DLQ only once the send succeeded, so nothing is lost (a crash
+in between leaves a copy in the DLQ). The router claims a requeued message's record before it
+publishes (status 'published' only if it is not yet), so a webhook is published once. Messages
+that are not valid queue messages stay in the DLQ and are listed. The router then publishes them
+as usual; a cause still present sends them back to the DLQ after maxReceiveCount.`;
+
+/** The command's options, declared once: commander parses, checks and documents them. */
+const defineRedriveDlq = () =>
+  addClosingHelp(
+    addTargetOptions(
+      new Command('redrive-dlq')
+        .summary("Move the dead-letter queue's messages back to the queue")
+        .description(DESCRIPTION)
+        .addOption(
+          new Option('--max <n>', 'Move at most n messages (default: until the DLQ is empty)').argParser(
+            intArg('--max'),
+          ),
+        )
+        .option('--dry-run', 'Read and list the messages, move nothing (they become visible again)')
+        .addOption(rateOption())
+        .addOption(
+          new Option('--visibility-timeout <s>', 'How long a message read is hidden from others')
+            .argParser(intArg('--visibility-timeout', { min: 30, max: 43_200 }))
+            .default(300),
+        )
+        .addOption(reportOption('redrive-dlq')),
+    ),
+    { ok: 'when every message read was moved (or listed)', failed: 'when any failed or was not valid' },
   );
+
+type RedriveOptions = OptionsOf<typeof defineRedriveDlq>;
+
+/** Moves the DLQ back; the exit status. */
+const redrive = async (options: RedriveOptions, { env, out }: CliContext): Promise<number> => {
+  const started = new Date();
+  const max = options.max ?? Number.MAX_SAFE_INTEGER;
+  const { rate } = options;
+  const dryRun = options.dryRun === true;
+  const visibility = options.visibilityTimeout;
+  const target = await resolveTarget(options, env);
   const held: Message[] = [];
   try {
-    out(`${values['dry-run'] ? 'Reading' : 'Moving'} ${target.deadLetterQueueUrl} → ${target.queueUrl}`);
+    out(`${dryRun ? 'Reading' : 'Moving'} ${target.deadLetterQueueUrl} → ${target.queueUrl}`);
     const limiter = createRateLimiter(rate);
-    const progress = createProgress({ label: values['dry-run'] ? 'dlq read' : 'redrive' });
+    const progress = createProgress({ label: dryRun ? 'dlq read' : 'redrive' });
     const items: RedriveItem[] = [];
     const seen = new Set<string>();
     let emptyPolls = 0;
@@ -133,7 +122,7 @@ export const redriveDlq = async (
           receivedAt: parsed.data.receivedAt,
           ...(parsed.data.replayed ? { replayed: true } : {}),
         });
-        if (values['dry-run']) {
+        if (dryRun) {
           held.push(message);
           progress.tick('ok');
         } else {
@@ -184,35 +173,34 @@ export const redriveDlq = async (
     const count = (status: RedriveItem['status']) => items.filter((i) => i.status === status).length;
     const summary: Record<string, number> = {
       read: items.length,
-      ...(values['dry-run'] ? { valid: count('planned') } : { moved: count('moved') }),
+      ...(dryRun ? { valid: count('planned') } : { moved: count('moved') }),
       invalid: count('invalid'),
       failed: count('failed') + count('invalid'),
     };
     for (const item of items.filter((i) => i.status === 'failed' || i.status === 'invalid').slice(0, 20)) {
       out(`  ${item.messageId}: ${item.reason}`);
     }
-    const file = await writeReport(
-      values.report ?? defaultReportPath('redrive-dlq', started),
-      buildReport({
-        command: 'redrive-dlq',
-        started,
-        finished: new Date(),
-        target: { ...target.description, deadLetterQueue: target.deadLetterQueueUrl, queue: target.queueUrl },
-        parameters: {
-          max: values.max ?? null,
-          rate,
-          visibilityTimeout: visibility,
-          dryRun: values['dry-run'],
-        },
-        summary,
-        items,
-      }),
-    );
-    printSummary(out, values['dry-run'] ? 'Dry run: nothing was moved' : 'redrive-dlq', summary, file);
-    return summary.failed ? 1 : 0;
+    return await finishRun(out, {
+      command: 'redrive-dlq',
+      started,
+      reportFile: options.report,
+      target: { ...target.description, deadLetterQueue: target.deadLetterQueueUrl, queue: target.queueUrl },
+      parameters: {
+        max: options.max ?? null,
+        rate,
+        visibilityTimeout: visibility,
+        dryRun: dryRun,
+      },
+      summary,
+      items,
+      title: dryRun ? 'Dry run: nothing was moved' : 'redrive-dlq',
+    });
   } finally {
     // What was read but not moved becomes visible again now rather than after the visibility timeout.
     await releaseMessages(target.sqs, target.deadLetterQueueUrl, held);
     target.close();
   }
 };
+
+/** `webhook-pipeline redrive-dlq`. */
+export const redriveDlqCommand = (ctx: CliContext) => defineRedriveDlq().action(actionOf(ctx, redrive));

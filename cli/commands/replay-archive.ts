@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { UsageError } from '../cli-error.js';
-import { intOption } from '../ops/args.js';
 import { type BusArchive, createBusArchiveClient, type ReplayRule } from '../ops/bus-archive.js';
 import { sleep } from '../ops/concurrency.js';
 import { createProgress } from '../ops/progress.js';
 import { eventPatternOf, type ReplayFilter } from '../ops/replay-filter.js';
-import { buildReport, defaultReportPath, printSummary, writeReport } from '../ops/report.js';
+import { finishRun } from '../ops/report.js';
 import { resolveTarget } from '../ops/target.js';
 
 /** The flags `replay --archive` reads (parsed by `replay`). */
@@ -13,11 +12,12 @@ export interface ArchiveFlags {
   readonly local: boolean;
   readonly stack?: string | undefined;
   readonly region?: string | undefined;
-  readonly 'local-dir'?: string | undefined;
-  readonly rule?: string[] | undefined;
-  readonly 'archive-name'?: string | undefined;
-  readonly 'wait-timeout'?: string | undefined;
-  readonly 'dry-run'?: boolean | undefined;
+  readonly localDir?: string | undefined;
+  readonly rule: readonly string[];
+  readonly archiveName?: string | undefined;
+  /** Seconds to wait for the replay to complete before cancelling it. */
+  readonly waitTimeout: number;
+  readonly dryRun?: boolean | undefined;
   readonly cursor?: string | undefined;
   readonly report?: string | undefined;
 }
@@ -48,16 +48,13 @@ export const replayArchive = async (
     throw new UsageError('--status applies to the table; the archive holds published events only');
   if (values.cursor)
     throw new UsageError('--cursor applies to the table replay; an archive replay is one call');
-  const waitTimeout = intOption('--wait-timeout', values['wait-timeout'], 3600, { max: 7 * 86_400 });
-  const consumerRules = values.rule ?? [];
+  const { waitTimeout } = values;
+  const consumerRules = values.rule;
   if (values.stack && consumerRules.length === 0)
     throw new UsageError(
       'name the consumer rules to replay to with --rule <name> (repeat for several): their targets get the events',
     );
-  const target = await resolveTarget(
-    { local: values.local, stack: values.stack, region: values.region, localDir: values['local-dir'] },
-    env,
-  );
+  const target = await resolveTarget(values, env);
   const bus = createBusArchiveClient(target);
   const name = replayName(started);
   const pattern = { ...eventPatternOf(filter), 'replay-name': [name] };
@@ -69,14 +66,14 @@ export const replayArchive = async (
   try {
     const busName = target.eventBusName;
     if (!busName) throw new Error(`stack ${values.stack} has no EventBusName output`);
-    archive = await bus.resolve(busName, values['archive-name']);
+    archive = await bus.resolve(busName, values.archiveName);
     out(
       `Replaying archive ${archive.archiveName} of bus ${busName}, events of [${filter.from}, ${filter.to})`,
     );
     out(`  event pattern: ${JSON.stringify(pattern)}`);
     if (Date.parse(filter.to) > Date.now() - ARCHIVE_DELAY_MS && target.kind === 'stack')
       out('  note: events of the last 10 minutes may not be in the archive yet');
-    if (values['dry-run']) {
+    if (values.dryRun) {
       out(
         `  would create ${Math.max(consumerRules.length, 1)} temporary rule(s) ${consumerRules.length ? `with the targets of ${consumerRules.join(', ')}` : '(the local bus delivers to its events log)'}, StartReplay ${name}, wait, and delete them`,
       );
@@ -127,39 +124,30 @@ export const replayArchive = async (
     const summary: Record<string, number> = {
       rules: rules.length,
       completed: completed ? 1 : 0,
-      failed: values['dry-run'] ? 0 : completed && problems.length === 0 ? 0 : 1,
+      failed: values.dryRun ? 0 : completed && problems.length === 0 ? 0 : 1,
     };
     if (reason) out(`  replay ${name}: ${state} (${reason})`);
-    const file = await writeReport(
-      values.report ?? defaultReportPath('replay-archive', started),
-      buildReport({
-        command: 'replay --archive',
-        started,
-        finished: new Date(),
-        target: { ...target.description, ...(archive ? { archive: archive.archiveArn } : {}) },
-        parameters: {
-          ...filter,
-          replayName: name,
-          pattern,
-          consumerRules,
-          dryRun: values['dry-run'] ?? false,
-        },
-        summary,
-        items: rules.map((r) => ({
-          rule: r.name,
-          arn: r.arn,
-          targetsOf: r.from ?? null,
-          targets: r.targetIds,
-        })),
-      }),
-    );
-    printSummary(
-      out,
-      values['dry-run'] ? 'Dry run: nothing was replayed' : `replay ${name}: ${state}`,
+    return await finishRun(out, {
+      command: 'replay --archive',
+      started,
+      reportFile: values.report,
+      target: { ...target.description, ...(archive ? { archive: archive.archiveArn } : {}) },
+      parameters: {
+        ...filter,
+        replayName: name,
+        pattern,
+        consumerRules,
+        dryRun: values.dryRun ?? false,
+      },
       summary,
-      file,
-    );
-    return summary.failed ? 1 : 0;
+      items: rules.map((r) => ({
+        rule: r.name,
+        arn: r.arn,
+        targetsOf: r.from ?? null,
+        targets: r.targetIds,
+      })),
+      title: values.dryRun ? 'Dry run: nothing was replayed' : `replay ${name}: ${state}`,
+    });
   } finally {
     target.close();
   }

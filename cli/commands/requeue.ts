@@ -1,54 +1,41 @@
-import { parseArgs } from 'node:util';
+import { Command, Option } from '@commander-js/extra-typings';
 import { classifyStoredBody } from '../../lambdas/providers/classify-stored-body.js';
 import type { Classification } from '../../lambdas/providers/provider.js';
 import type { ExceptionStatus, OperationsRecord } from '../../lambdas/shared/adapters/operations-store.js';
 import { buildQueueMessage } from '../../lambdas/shared/queue-message.js';
+import type { CliContext } from '../cli-context.js';
 import { UsageError } from '../cli-error.js';
-import { parseProvider } from '../local-settings.js';
-import {
-  COMMON_OPTIONS,
-  commonHelp,
-  intOption,
-  parseRate,
-  parseTime,
-  TARGET_HELP,
-  TARGET_OPTIONS,
-} from '../ops/args.js';
 import { createRateLimiter, mapPool } from '../ops/concurrency.js';
 import { createProgress } from '../ops/progress.js';
 import { sendBatch } from '../ops/queue.js';
-import { buildReport, defaultReportPath, printSummary, writeReport } from '../ops/report.js';
+import { finishRun } from '../ops/report.js';
 import { resolveTarget } from '../ops/target.js';
+import { addClosingHelp } from '../options/help-sections.js';
+import { parseTime } from '../options/parsers.js';
+import {
+  addTargetOptions,
+  concurrencyOption,
+  type OptionsOf,
+  providerOption,
+  rateOption,
+  reportOption,
+  timeOption,
+} from '../options/shared-options.js';
 
-const helpFor = (command: string, fixedStatus?: ExceptionStatus) => `Usage:
-  webhook-pipeline ${command}${fixedStatus ? '' : ' [--status failed|quarantined]'} (--local | --stack <name>) [options]
-
-Brings ${fixedStatus ?? 'failed or quarantined'} webhooks back. They are read from the table's sparse
+const describe = (
+  fixedStatus?: ExceptionStatus,
+) => `Brings ${fixedStatus ?? 'failed or quarantined'} webhooks back. They are read from the table's sparse
 'exceptions' index (one Query per shard: only quarantined and failed records are in it), then
 each is sent to the queue as a requeued message ({…, rawBody, requeued: true}). The router claims
-the record before it publishes (a conditional write: status becomes 'published' only if it is still
-that webhookId and not published), so a webhook is published once however often it is requeued,
-as a first publication (replayed = false).
+the record before it publishes (a conditional write: only if it is still that webhookId and
+neither published nor being published by another message), so a webhook is published once
+however often it is requeued, as a first publication (replayed = false).
 
 Quarantined records are first re-validated as ingest validates a body (JSON, nesting, integers
 EventBridge takes) and with the schemas of this version of the catalogue: only those that now pass
 are sent; the others are listed with their schema issues and stay quarantined
 (they do not make the run fail). Failed records (their last delivery failed after every retry) are
-sent as they are: fix the cause first (see the failure in the listing).
-
-Options:
-${fixedStatus ? '' : '  --status <status>   failed (default) or quarantined\n'}  --provider <name>   plaid or argyle (default both)
-  --from <time>       Only records received at or after this time
-  --to <time>         Only records received before this time
-  --dry-run           Read (and re-validate) and list; send nothing
-  --rate <n>[/s]      Messages a second at most (default 50)
-${TARGET_HELP}
-${commonHelp(command, 4)}
-
-Exit status: 0 when every record to send was sent, 1 when any failed, 2 on a usage error.`;
-
-export const REQUEUE_HELP = helpFor('requeue');
-export const REQUEUE_QUARANTINED_HELP = helpFor('requeue-quarantined', 'quarantined');
+sent as they are: fix the cause first (see the failure in the listing).`;
 
 /** One record's fate. */
 interface RequeueItem {
@@ -67,55 +54,49 @@ interface RequeueItem {
 const classify = (record: OperationsRecord): Classification =>
   classifyStoredBody(record.provider, record.rawBody ?? '', record.detailType);
 
-const parseStatus = (value: string | undefined): ExceptionStatus => {
-  if (value === undefined || value === 'failed') return 'failed';
-  if (value === 'quarantined') return 'quarantined';
-  throw new UsageError(`--status must be failed or quarantined, got "${value}"`);
-};
+/**
+ * The options both commands take, declared once: commander parses, checks and documents them.
+ * `requeue` adds `--status`; `requeue-quarantined` is `requeue --status quarantined`.
+ */
+const defineRequeue = (name: 'requeue' | 'requeue-quarantined', summary: string) =>
+  addClosingHelp(
+    addTargetOptions(
+      new Command(name)
+        .summary(summary)
+        .description(describe(name === 'requeue' ? undefined : 'quarantined'))
+        .addOption(providerOption())
+        .addOption(timeOption('--from <time>', 'Only records received at or after this time'))
+        .addOption(timeOption('--to <time>', 'Only records received before this time'))
+        .option('--dry-run', 'Read (and re-validate) and list; send nothing')
+        .addOption(rateOption())
+        .addOption(concurrencyOption())
+        .addOption(reportOption(name)),
+    ),
+    { ok: 'when every record to send was sent', failed: 'when any failed' },
+  );
+
+type RequeueOptions = OptionsOf<typeof defineRequeue> & { readonly status?: ExceptionStatus };
 
 /** `webhook-pipeline requeue` and `requeue-quarantined` (the latter fixes --status quarantined). */
 const run = async (
   command: 'requeue' | 'requeue-quarantined',
-  argv: string[],
-  env: NodeJS.ProcessEnv,
-  out: (line: string) => void,
+  options: RequeueOptions,
+  { env, out }: CliContext,
 ): Promise<number> => {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      ...(command === 'requeue' ? { status: { type: 'string' } } : {}),
-      provider: { type: 'string' },
-      from: { type: 'string' },
-      to: { type: 'string' },
-      'dry-run': { type: 'boolean', default: false },
-      rate: { type: 'string' },
-      ...TARGET_OPTIONS,
-      ...COMMON_OPTIONS,
-    },
-  });
-  if (values.help) {
-    out(command === 'requeue' ? REQUEUE_HELP : REQUEUE_QUARANTINED_HELP);
-    return 0;
-  }
   const started = new Date();
-  const status: ExceptionStatus =
-    command === 'requeue' ? parseStatus(values.status as string | undefined) : 'quarantined';
-  const provider = values.provider ? parseProvider(values.provider) : undefined;
-  const from = values.from ? parseTime('--from', values.from, started.getTime()) : undefined;
-  const to = values.to ? parseTime('--to', values.to, started.getTime()) : undefined;
+  const status: ExceptionStatus = options.status ?? (command === 'requeue' ? 'failed' : 'quarantined');
+  const { provider, rate, concurrency } = options;
+  const dryRun = options.dryRun === true;
+  const from = options.from ? parseTime('--from', options.from, started.getTime()) : undefined;
+  const to = options.to ? parseTime('--to', options.to, started.getTime()) : undefined;
   if (from && to && !(from < to)) throw new UsageError(`--from (${from}) must be before --to (${to})`);
-  const rate = parseRate(values.rate, 50);
-  const concurrency = intOption('--concurrency', values.concurrency, 4, { max: 50 });
-  const target = await resolveTarget(
-    { local: values.local, stack: values.stack, region: values.region, localDir: values['local-dir'] },
-    env,
-  );
+  const target = await resolveTarget(options, env);
   try {
     out(
-      `${values['dry-run'] ? 'Listing' : 'Requeueing'} ${status} webhooks${provider ? ` of ${provider}` : ''} on ${target.description.target}`,
+      `${dryRun ? 'Listing' : 'Requeueing'} ${status} webhooks${provider ? ` of ${provider}` : ''} on ${target.description.target}`,
     );
     const limiter = createRateLimiter(rate);
-    const progress = createProgress({ label: values['dry-run'] ? 'read' : 'requeue' });
+    const progress = createProgress({ label: dryRun ? 'read' : 'requeue' });
     const items: RequeueItem[] = [];
     await target.store.queryExceptions(
       status,
@@ -141,7 +122,7 @@ const run = async (
               return;
             }
           }
-          if (values['dry-run']) {
+          if (dryRun) {
             progress.tick('ok');
             return;
           }
@@ -178,7 +159,7 @@ const run = async (
     const summary: Record<string, number> = {
       found: items.length,
       ...(status === 'quarantined' ? { stillInvalid: count('still-invalid') } : {}),
-      ...(values['dry-run'] ? { toSend: count('planned') } : { requeued: count('requeued') }),
+      ...(dryRun ? { toSend: count('planned') } : { requeued: count('requeued') }),
       failed: count('failed'),
     };
     for (const item of items.filter((i) => i.status === 'still-invalid').slice(0, 10))
@@ -188,37 +169,54 @@ const run = async (
         out(`  ${item.detailType} ${item.webhookId}: ${item.failure ?? '-'}`);
     for (const item of items.filter((i) => i.status === 'failed').slice(0, 20))
       out(`  failed ${item.webhookId}: ${item.reason}`);
-    const file = await writeReport(
-      values.report ?? defaultReportPath(command, started),
-      buildReport({
-        command,
-        started,
-        finished: new Date(),
-        target: target.description,
-        parameters: {
-          status,
-          provider: provider ?? null,
-          from: from ?? null,
-          to: to ?? null,
-          rate,
-          concurrency,
-          dryRun: values['dry-run'],
-        },
-        summary,
-        items,
-      }),
-    );
-    printSummary(out, values['dry-run'] ? 'Dry run: nothing was sent' : command, summary, file);
-    return summary.failed ? 1 : 0;
+    return await finishRun(out, {
+      command,
+      started,
+      reportFile: options.report,
+      target: target.description,
+      parameters: {
+        status,
+        provider: provider ?? null,
+        from: from ?? null,
+        to: to ?? null,
+        rate,
+        concurrency,
+        dryRun: dryRun,
+      },
+      summary,
+      items,
+      title: dryRun ? 'Dry run: nothing was sent' : command,
+    });
   } finally {
     target.close();
   }
 };
 
+const STATUSES: readonly ExceptionStatus[] = ['failed', 'quarantined'];
+
+/** `--status`: failed (default) or quarantined. */
+const statusArg = (value: string): ExceptionStatus => {
+  if ((STATUSES as readonly string[]).includes(value)) return value as ExceptionStatus;
+  throw new UsageError(`--status must be failed or quarantined, got "${value}"`);
+};
+
 /** `webhook-pipeline requeue [--status failed|quarantined]`. */
-export const requeue = (argv: string[], env: NodeJS.ProcessEnv, out: (line: string) => void) =>
-  run('requeue', argv, env, out);
+export const requeueCommand = (ctx: CliContext) =>
+  defineRequeue('requeue', 'Bring failed webhooks back (--status quarantined: quarantined ones)')
+    .addOption(
+      new Option('--status <status>', 'failed or quarantined')
+        .argParser(statusArg)
+        .default('failed' as ExceptionStatus),
+    )
+    .action(async (options) => {
+      ctx.status = await run('requeue', options, ctx);
+    });
 
 /** `webhook-pipeline requeue-quarantined`: `requeue --status quarantined`. */
-export const requeueQuarantined = (argv: string[], env: NodeJS.ProcessEnv, out: (line: string) => void) =>
-  run('requeue-quarantined', argv, env, out);
+export const requeueQuarantinedCommand = (ctx: CliContext) =>
+  defineRequeue(
+    'requeue-quarantined',
+    'Re-validate quarantined webhooks; enqueue those that now pass',
+  ).action(async (options) => {
+    ctx.status = await run('requeue-quarantined', options, ctx);
+  });

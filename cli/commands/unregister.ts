@@ -1,36 +1,14 @@
-import { parseArgs } from 'node:util';
+import { Argument, Command } from '@commander-js/extra-typings';
+import { actionOf, type CliContext } from '../cli-context.js';
 import { UsageError } from '../cli-error.js';
-import { COMMON_OPTIONS, commonHelp, intOption, TARGET_OPTIONS, urlOption } from '../ops/args.js';
 import { ArgyleApiError, argyleBaseUrl, argyleRetryDecision, createArgyleClient } from '../ops/argyle.js';
 import { createGate, mapPool, withRetry } from '../ops/concurrency.js';
 import { argyleApiKey } from '../ops/credentials.js';
 import { createProgress } from '../ops/progress.js';
-import { buildReport, defaultReportPath, printSummary, writeReport } from '../ops/report.js';
+import { finishRun } from '../ops/report.js';
 import { hasTarget, resolveTarget } from '../ops/target.js';
-
-export const UNREGISTER_HELP = `Usage:
-  webhook-pipeline unregister argyle --url <webhook url> [--name <prefix>] [options]
-
-Deletes the Argyle webhook subscriptions that 'register argyle' created for a URL: those whose URL
-is exactly <url> and whose name is <prefix> or starts with <prefix>- (DELETE /v2/webhooks/{id}).
-A subscription already gone (404) counts as removed. Plaid has no subscriptions: point Items
-elsewhere with 'register plaid'.
-
-Options:
-  --url <url>         Webhook URL whose subscriptions to remove (default with --stack: its output)
-  --name <prefix>     Name prefix used at registration (default webhook-pipeline)
-  --any-name          Remove every subscription at the URL, whatever its name
-  --dry-run           List what would be removed; change nothing
-  --max-attempts <n>  Attempts per call on rate limits and 5xx (default 6)
-  --retry-delay <ms>  First backoff delay, doubled each retry (default 1000)
-  --stack <name>      Read the URL from the stack's ArgyleWebhookUrl output
-  --region <region>   AWS region of the stack
-${commonHelp('unregister-argyle', 4)}
-
-Environment: ARGYLE_ENV (sandbox|production) or ARGYLE_BASE_URL; ARGYLE_API_KEY_ID +
-ARGYLE_API_KEY_SECRET, or ARGYLE_API_KEY_ARN.
-
-Exit status: 0 when every matching subscription is gone, 1 when a deletion failed, 2 on a usage error.`;
+import { addArgyleApiHelp, addClosingHelp } from '../options/help-sections.js';
+import { addApiRunOptions, addStackOptions, type OptionsOf, urlOption } from '../options/shared-options.js';
 
 interface UnregisterResult {
   id: string;
@@ -41,72 +19,74 @@ interface UnregisterResult {
   error?: { status: number; detail: string };
 }
 
-/** `webhook-pipeline unregister argyle`. */
-export const unregister = async (
-  argv: string[],
-  env: NodeJS.ProcessEnv,
-  out: (line: string) => void,
-): Promise<number> => {
-  const [provider, ...rest] = argv;
-  if (provider === '--help' || provider === '-h') {
-    out(UNREGISTER_HELP);
-    return 0;
-  }
-  if (provider === 'plaid') {
+const DESCRIPTION = `Deletes the Argyle webhook subscriptions that 'register argyle' created for a URL: those whose URL
+is exactly <url> and whose name is <prefix> or starts with <prefix>- (DELETE /v2/webhooks/{id}).
+A subscription already gone (404) counts as removed. Plaid has no subscriptions: point Items
+elsewhere with 'register plaid'.`;
+
+/** The provider argument: Argyle only. */
+const argyleOnly = (value: string): 'argyle' => {
+  if (value === 'argyle') return value;
+  if (value === 'plaid')
     throw new UsageError('Plaid has no webhook subscriptions: register another URL with register plaid');
-  }
-  if (provider !== 'argyle') {
-    throw new UsageError(
-      provider ? `unknown provider "${provider}": use argyle` : 'missing provider: argyle',
-    );
-  }
-  const { values } = parseArgs({
-    args: rest,
-    options: {
-      url: { type: 'string' },
-      name: { type: 'string', default: 'webhook-pipeline' },
-      'any-name': { type: 'boolean', default: false },
-      'dry-run': { type: 'boolean', default: false },
-      'max-attempts': { type: 'string' },
-      'retry-delay': { type: 'string' },
-      stack: TARGET_OPTIONS.stack,
-      region: TARGET_OPTIONS.region,
-      ...COMMON_OPTIONS,
-    },
-  });
-  if (values.help) {
-    out(UNREGISTER_HELP);
-    return 0;
-  }
+  throw new UsageError(`unknown provider "${value}": use argyle`);
+};
+
+/** The command's arguments and options, declared once: commander parses, checks and documents them. */
+const defineUnregister = () =>
+  addClosingHelp(
+    addArgyleApiHelp(
+      addStackOptions(
+        addApiRunOptions(
+          new Command('unregister')
+            .summary('Delete the Argyle subscriptions created for a URL')
+            .description(DESCRIPTION)
+            .addArgument(new Argument('<provider>', 'argyle').argParser(argyleOnly))
+            .addOption(
+              urlOption('Webhook URL whose subscriptions to remove (default with --stack: its output)'),
+            )
+            .option('--name <prefix>', 'Name prefix used at registration', 'webhook-pipeline')
+            .option('--any-name', 'Remove every subscription at the URL, whatever its name')
+            .option('--dry-run', 'List what would be removed; change nothing'),
+          'unregister-argyle',
+        ),
+      ),
+    ),
+    { ok: 'when every matching subscription is gone', failed: 'when a deletion failed' },
+  );
+
+type UnregisterOptions = OptionsOf<typeof defineUnregister>;
+
+/** Deletes the matching subscriptions; the exit status. */
+const unregisterArgyle = async (options: UnregisterOptions, { env, out }: CliContext): Promise<number> => {
   const started = new Date();
-  const concurrency = intOption('--concurrency', values.concurrency, 4, { max: 50 });
-  const maxAttempts = intOption('--max-attempts', values['max-attempts'], 6, { max: 20 });
-  const retryDelay = intOption('--retry-delay', values['retry-delay'], 1000, { min: 0, max: 600_000 });
-  if (!values.url && !values.stack)
+  const { concurrency, maxAttempts, retryDelay } = options;
+  const dryRun = options.dryRun === true;
+  if (!options.url && !options.stack)
     throw new UsageError('missing --url <webhook url> (or --stack to use its output)');
-  if (values.url) urlOption('--url', values.url);
   const baseUrl = argyleBaseUrl(env);
-  const flags = { local: false, stack: values.stack, region: values.region };
+  const flags = { local: false, stack: options.stack, region: options.region };
   const target = hasTarget(flags) ? await resolveTarget(flags, env) : undefined;
   try {
-    const url = values.url ?? target?.argyleWebhookUrl;
-    if (!url) throw new Error(`stack ${values.stack} has no ArgyleWebhookUrl output; pass --url`);
-    const apiKey = await argyleApiKey(env, values.region);
+    const url = options.url ?? target?.argyleWebhookUrl;
+    if (!url) throw new Error(`stack ${options.stack} has no ArgyleWebhookUrl output; pass --url`);
+    const apiKey = await argyleApiKey(env, options.region);
     const client = createArgyleClient({ baseUrl, apiKey });
     const retry = { maxAttempts, baseDelayMs: retryDelay, gate: createGate() };
     const listed = await withRetry(() => client.list(), argyleRetryDecision, retry);
     if (!listed.ok)
       throw new Error(`cannot list the existing subscriptions: ${(listed.error as Error).message}`);
-    const prefix = values.name;
+    const prefix = options.name;
     const matching = listed.value.filter(
-      (s) => s.url === url && (values['any-name'] || s.name === prefix || s.name.startsWith(`${prefix}-`)),
+      (s) =>
+        s.url === url && (options.anyName === true || s.name === prefix || s.name.startsWith(`${prefix}-`)),
     );
     out(
-      `${matching.length} of ${listed.value.length} subscription(s) match ${url}${values['any-name'] ? '' : ` named ${prefix}*`}`,
+      `${matching.length} of ${listed.value.length} subscription(s) match ${url}${options.anyName === true ? '' : ` named ${prefix}*`}`,
     );
 
     let results: UnregisterResult[];
-    if (values['dry-run']) {
+    if (dryRun) {
       results = matching.map((s) => ({ id: s.id, name: s.name, events: s.events, status: 'planned' }));
     } else {
       const progress = createProgress({ label: 'DELETE /v2/webhooks', total: matching.length });
@@ -135,7 +115,7 @@ export const unregister = async (
     const summary: Record<string, number> = {
       listed: listed.value.length,
       matched: matching.length,
-      ...(values['dry-run']
+      ...(dryRun
         ? { planned: results.length }
         : {
             deleted: results.filter((r) => r.status === 'deleted').length,
@@ -143,32 +123,27 @@ export const unregister = async (
           }),
       failed: failed.length,
     };
-    const file = await writeReport(
-      values.report ?? defaultReportPath('unregister-argyle', started),
-      buildReport({
-        command: 'unregister argyle',
-        started,
-        finished: new Date(),
-        target: { argyle: baseUrl, ...(target?.description ?? {}) },
-        parameters: {
-          url,
-          name: prefix,
-          anyName: values['any-name'],
-          dryRun: values['dry-run'],
-          apiKey: apiKey.source,
-        },
-        summary,
-        items: results,
-      }),
-    );
-    printSummary(
-      out,
-      values['dry-run'] ? 'Dry run: nothing was changed' : 'unregister argyle',
+    return await finishRun(out, {
+      command: 'unregister argyle',
+      started,
+      reportFile: options.report,
+      target: { argyle: baseUrl, ...(target?.description ?? {}) },
+      parameters: {
+        url,
+        name: prefix,
+        anyName: options.anyName === true,
+        dryRun: dryRun,
+        apiKey: apiKey.source,
+      },
       summary,
-      file,
-    );
-    return failed.length ? 1 : 0;
+      items: results,
+      title: dryRun ? 'Dry run: nothing was changed' : 'unregister argyle',
+    });
   } finally {
     target?.close();
   }
 };
+
+/** `webhook-pipeline unregister argyle`. */
+export const unregisterCommand = (ctx: CliContext) =>
+  defineUnregister().action(actionOf(ctx, unregisterArgyle));

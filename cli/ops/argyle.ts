@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ARGYLE_EVENT_NAMES } from '../../lambdas/events/index.js';
 import { UsageError } from '../cli-error.js';
+import { nearest } from '../suggest.js';
 import { type RetryDecision, retryAfterMs } from './concurrency.js';
 import type { ArgyleApiKey } from './credentials.js';
 
@@ -197,8 +198,9 @@ export const checkArgyleEvents = (events: readonly string[]): string[] => {
   const known = new Set<string>(ARGYLE_EVENT_NAMES);
   const unknown = events.filter((e) => e !== '*' && !known.has(e));
   if (unknown.length) {
+    const near = unknown.flatMap((e) => nearest(e, ARGYLE_EVENT_NAMES, { most: 1 }));
     throw new UsageError(
-      `unknown Argyle event${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')} (see fire --list argyle)`,
+      `unknown Argyle event${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}${near.length ? `; did you mean ${near.join(', ')}?` : ''} (see fire --list argyle)`,
     );
   }
   return [...new Set(events)];

@@ -81,3 +81,32 @@ export const maskAccessToken = (token: string): string => {
   const prefix = /^access-[a-z]+-/.exec(token)?.[0] ?? '';
   return token.length - prefix.length > 8 ? `${prefix}…${token.slice(-4)}` : `${prefix}…`;
 };
+
+/** What a run of an operations command reports, and the title of its printed summary. */
+export interface RunReport<Item> {
+  /** `register plaid`, `replay --archive`…; the default file is named after it. */
+  readonly command: string;
+  readonly started: Date;
+  /** `--report`, when given. */
+  readonly reportFile: string | undefined;
+  readonly target: Record<string, string>;
+  readonly parameters: Record<string, unknown>;
+  readonly summary: Record<string, number>;
+  readonly breakdown?: Record<string, Record<string, number>>;
+  readonly items: readonly Item[];
+  readonly title: string;
+}
+
+/**
+ * Ends a run the same way for every command: writes the JSON report (`--report`, else
+ * `reports/<command>-<timestamp>.json`), prints the summary, and returns the exit status (1 when
+ * anything failed).
+ */
+export const finishRun = async <Item>(out: (line: string) => void, run: RunReport<Item>): Promise<number> => {
+  const file = await writeReport(
+    run.reportFile ?? defaultReportPath(run.command.replace(/[\s-]+/g, '-'), run.started),
+    buildReport({ ...run, finished: new Date() }),
+  );
+  printSummary(out, run.title, run.summary, file);
+  return run.summary.failed ? 1 : 0;
+};

@@ -6,7 +6,7 @@ import {
   type OperationsStore,
 } from '../../lambdas/shared/adapters/operations-store.js';
 import { UsageError } from '../cli-error.js';
-import { localDir } from '../local-settings.js';
+import { findLocalPipeline, localDir } from '../local-settings.js';
 
 /**
  * The CloudFormation output keys the commands read, as `lib/webhook-pipeline-stack.ts` declares
@@ -72,19 +72,18 @@ interface LocalState {
   readonly busEndpoint?: string;
 }
 
-/** The URL of the local pipeline: `http://127.0.0.1:$PORT` (PORT defaults to 3000). */
-export const localPipelineUrl = (env: NodeJS.ProcessEnv): string => `http://127.0.0.1:${env.PORT ?? '3000'}`;
-
-const readLocalState = async (env: NodeJS.ProcessEnv): Promise<LocalState> => {
-  const url = `${localPipelineUrl(env)}/_local`;
+const readLocalState = async (url: string): Promise<LocalState> => {
+  const stateUrl = `${url}/_local`;
   let response: Response;
   try {
-    response = await fetch(url, { signal: AbortSignal.timeout(5000) });
+    response = await fetch(stateUrl, { signal: AbortSignal.timeout(5000) });
   } catch (error) {
     const reason = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
-    throw new Error(`could not reach the local pipeline at ${url} (${reason}); is it running (npm run dev)?`);
+    throw new Error(
+      `could not reach the local pipeline at ${stateUrl} (${reason}); is it running (npm run dev)?`,
+    );
   }
-  if (!response.ok) throw new Error(`${url} answered ${response.status}; is this the local pipeline?`);
+  if (!response.ok) throw new Error(`${stateUrl} answered ${response.status}; is this the local pipeline?`);
   return (await response.json()) as LocalState;
 };
 
@@ -104,7 +103,12 @@ export const readStackOutputs = async (
         .map((o) => [o.OutputKey as string, o.OutputValue as string]),
     );
   } catch (error) {
-    throw new Error(`cannot read the outputs of stack ${stackName}: ${(error as Error).message}`);
+    const message = (error as Error).message;
+    // The SDK names what is missing, not where it is set: a first run on a new machine meets this.
+    const hint = /region is missing/i.test(message)
+      ? '; name it with --region <region> or set AWS_REGION (or a region in your AWS profile)'
+      : '';
+    throw new Error(`cannot read the outputs of stack ${stackName}: ${message}${hint}`);
   } finally {
     client.destroy();
   }
@@ -118,7 +122,9 @@ export const resolveTarget = async (flags: TargetFlags, env: NodeJS.ProcessEnv):
   if (flags.local && flags.stack) throw new UsageError('give either --local or --stack <name>, not both');
   if (!flags.local && !flags.stack) throw new UsageError('name the pipeline: --local or --stack <name>');
   if (flags.local) {
-    const state = await readLocalState(env);
+    const dir = localDir(env, flags.localDir);
+    const pipeline = findLocalPipeline(env, dir).url;
+    const state = await readLocalState(pipeline);
     // The emulators take any credentials; the region only has to be set.
     const common = {
       region: env.AWS_REGION ?? 'us-east-1',
@@ -128,15 +134,15 @@ export const resolveTarget = async (flags: TargetFlags, env: NodeJS.ProcessEnv):
     const sqs = new SQSClient({ ...common, endpoint: state.sqsEndpoint });
     return {
       kind: 'local',
-      description: { target: 'local', pipeline: localPipelineUrl(env), table: state.tableName },
+      description: { target: 'local', pipeline, table: state.tableName },
       tableName: state.tableName,
       queueUrl: state.queueUrl,
       deadLetterQueueUrl: state.dlqUrl,
       eventBusName: 'webhook-pipeline-local',
       ...(state.busEndpoint ? { eventBridgeEndpoint: state.busEndpoint } : {}),
-      plaidWebhookUrl: `${localPipelineUrl(env)}/webhooks/plaid`,
-      argyleWebhookUrl: `${localPipelineUrl(env)}/webhooks/argyle`,
-      localDir: localDir(env, flags.localDir),
+      plaidWebhookUrl: `${pipeline}/webhooks/plaid`,
+      argyleWebhookUrl: `${pipeline}/webhooks/argyle`,
+      localDir: dir,
       dynamo,
       sqs,
       store: createOperationsStore({ client: dynamo, tableName: state.tableName }),

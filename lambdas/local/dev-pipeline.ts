@@ -20,7 +20,7 @@ import { BodyTooLargeError, readBody } from './http-util.js';
 import { localLambdaContext } from './lambda-context.js';
 import { type BusEvent, startLocalBus } from './local-bus.js';
 import { createPlaidKeyEndpoint, PLAID_KEY_PATH } from './plaid-key-server.js';
-import { type SqsBatchHandler, startSqsPoller } from './sqs-poller.js';
+import { type BatchSummary, type SqsBatchHandler, startSqsPoller } from './sqs-poller.js';
 
 /** Settings of the local pipeline; the CLI fills them from flags and the environment. */
 export interface DevPipelineOptions {
@@ -61,6 +61,18 @@ type IngestHandler = (
 ) => Promise<{ statusCode: number; headers?: Record<string, unknown>; body: string }>;
 
 const time = () => new Date().toISOString().slice(11, 23);
+
+/**
+ * The traffic-log words for a batch with failures: SQS retries a record until its last receive;
+ * on that one the router has marked it `failed` and SQS moves its message to the DLQ instead.
+ */
+export const describeFailures = ({ received, failed, lastReceive }: BatchSummary): string => {
+  const retried = failed - lastReceive;
+  const last = `marked failed, SQS moves ${lastReceive === 1 ? 'it' : 'them'} to the DLQ`;
+  if (lastReceive === 0) return `${failed} of ${received} records failed; SQS will retry them`;
+  if (retried === 0) return `${failed} of ${received} records failed on their last receive: ${last}`;
+  return `${failed} of ${received} records failed; SQS will retry ${retried}; ${lastReceive} on their last receive: ${last}`;
+};
 
 /** The same HTTP API event API Gateway builds, from a Node request (body passed as base64: byte-exact). */
 const toHttpApiEvent = (
@@ -336,10 +348,11 @@ export const startDevPipeline = async (options: DevPipelineOptions): Promise<Dev
       queueArn,
       handler: router,
       batchSize: options.batchSize,
-      onBatch: ({ received, failed, error }) => {
-        if (error) log(`${time()}  router   error: ${(error as Error).message ?? String(error)}`);
-        else if (failed)
-          log(`${time()}  router   ${failed} of ${received} records failed; SQS will retry them`);
+      maxReceiveCount: options.maxReceiveCount,
+      onBatch: (batch) => {
+        if (batch.error)
+          log(`${time()}  router   error: ${(batch.error as Error).message ?? String(batch.error)}`);
+        else if (batch.failed) log(`${time()}  router   ${describeFailures(batch)}`);
       },
     });
     stops.push(poller.stop);

@@ -20,8 +20,19 @@ export interface SqsPollerOptions {
   readonly batchSize?: number;
   /** Long-poll wait per receive, seconds. */
   readonly waitSeconds?: number;
+  /** The queue's redrive `maxReceiveCount`: a record failing on that receive goes to the DLQ next. */
+  readonly maxReceiveCount?: number;
   /** Called after each invocation (for the traffic log). */
-  readonly onBatch?: (summary: { received: number; failed: number; error?: unknown }) => void;
+  readonly onBatch?: (summary: BatchSummary) => void;
+}
+
+/** What became of one invocation's records. */
+export interface BatchSummary {
+  readonly received: number;
+  readonly failed: number;
+  /** Of the failed, those on their last receive: the router marked them failed, and SQS moves them to the DLQ. */
+  readonly lastReceive: number;
+  readonly error?: unknown;
 }
 
 /** A running poller. */
@@ -60,6 +71,7 @@ export const startSqsPoller = ({
   handler,
   batchSize = 10,
   waitSeconds = 1,
+  maxReceiveCount = Number.POSITIVE_INFINITY,
   onBatch,
 }: SqsPollerOptions): SqsPoller => {
   let running = true;
@@ -80,7 +92,7 @@ export const startSqsPoller = ({
         messages = out.Messages ?? [];
       } catch (error) {
         if (!running) return;
-        onBatch?.({ received: 0, failed: 0, error });
+        onBatch?.({ received: 0, failed: 0, lastReceive: 0, error });
         await new Promise((r) => setTimeout(r, 1000));
         continue;
       }
@@ -108,9 +120,15 @@ export const startSqsPoller = ({
           invocationError ??= error;
         }
       }
+      const lastReceive = messages.filter(
+        (m) =>
+          failed.has(m.MessageId ?? '') &&
+          Number(m.Attributes?.ApproximateReceiveCount ?? 1) >= maxReceiveCount,
+      ).length;
       onBatch?.({
         received: messages.length,
         failed: failed.size,
+        lastReceive,
         ...(invocationError === undefined ? {} : { error: invocationError }),
       });
     }

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -28,21 +28,25 @@ const post = async (provider: 'plaid' | 'argyle', body: Buffer) => {
   };
 };
 
-const cli = async (args: string[]) => {
+/** Runs the CLI as a user would in another terminal, with `env`. */
+const cliIn = async (env: NodeJS.ProcessEnv, args: string[]) => {
   try {
-    const { stdout } = await run(process.execPath, [CLI, ...args], { env: dev.env });
+    const { stdout } = await run(process.execPath, [CLI, ...args], { env });
     return { code: 0, stdout };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
     return { code: e.code, stdout: e.stdout + e.stderr };
   }
 };
+const cli = (args: string[]) => cliIn(dev.env, args);
 
 beforeAll(async () => {
   dev = await startDevProcess({
     VISIBILITY_TIMEOUT_SECONDS: '1',
     MAX_RECEIVE_COUNT: '3',
     DEV_BUS_REJECT_MATCHING: 'poison-pill',
+    // As `npm run dev` logs by default (the test setup silences Powertools in this process).
+    POWERTOOLS_LOG_LEVEL: 'WARN',
   });
 }, 90_000);
 afterAll(async () => {
@@ -169,6 +173,19 @@ describe('npm run dev, end to end (child process, emulators, real handlers)', ()
     sqs.destroy();
     expect(inDlq).toContain(poison);
     expect(eventsOf(poison ?? '')).toHaveLength(0);
+    // The dev log says what happened on each receive, in its own one-line entries.
+    const log = dev.output().split('\n');
+    expect(log).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/ {2}router {3}1 of \d+ records failed; SQS will retry them$/),
+        expect.stringMatching(
+          / {2}router {3}1 of 1 records failed on their last receive: marked failed, SQS moves it to the DLQ$/,
+        ),
+        expect.stringMatching(/^\d\d:\d\d:\d\d\.\d{3} {2}router {3}ERROR webhook failed: webhookId=/),
+        expect.stringMatching(/^\d\d:\d\d:\d\d\.\d{3} {2}router {3}WARN record failed: messageId=/),
+      ]),
+    );
+    expect(log.filter((line) => line.startsWith('{'))).toEqual([]);
   }, 60_000);
 
   it('send signs a payload file unchanged and prints the status and answer (exit 0); a missing file exits 2', async () => {
@@ -198,6 +215,80 @@ describe('npm run dev, end to end (child process, emulators, real handlers)', ()
     expect(unknown.stdout).toContain('no plaid webhook "ITEM.ERRR"');
   });
 
+  it('fire sends a new webhook each time; --exact sends the sample byte for byte, and says when that is a duplicate', async () => {
+    // Act
+    const args = ['fire', 'plaid', 'ITEM', 'LOGIN_REPAIRED', '--set', `item_id=fire-twice-${Date.now()}`];
+    const first = await cli(args);
+    const second = await cli(args);
+    const exactFirst = await cli([...args, '--exact']);
+    const exactSecond = await cli([...args, '--exact']);
+    // Assess
+    const idOf = (out: string) => /"webhookId":"([^"]+)"/.exec(out)?.[1] ?? '';
+    expect([first.code, second.code, exactFirst.code, exactSecond.code]).toEqual([0, 0, 0, 0]);
+    expect(first.stdout).toContain('"status":"accepted"');
+    expect(second.stdout).toContain('"status":"accepted"');
+    expect(idOf(second.stdout)).not.toBe(idOf(first.stdout));
+    await waitFor(() =>
+      eventsOf(idOf(first.stdout)).length && eventsOf(idOf(second.stdout)).length ? true : undefined,
+    );
+    expect(eventsOf(idOf(first.stdout))[0]).toMatchObject({
+      'detail-type': 'ITEM.LOGIN_REPAIRED',
+      detail: { data: { webhook_code: 'LOGIN_REPAIRED', webhook_pipeline_fire: { id: expect.any(String) } } },
+    });
+    expect(exactFirst.stdout).toContain('"status":"accepted"');
+    expect(exactSecond.stdout).toContain(`{"status":"duplicate","webhookId":"${idOf(exactFirst.stdout)}"}`);
+    expect(exactSecond.stdout).toContain(
+      `duplicate: the pipeline already has this body, as webhook ${idOf(exactFirst.stdout)}; no new event will be published`,
+    );
+    expect(exactFirst.stdout).not.toContain('duplicate:');
+  });
+
+  it('fire names the detail-type the body carries when --set changes it', async () => {
+    // Act
+    const run = await cli(['fire', 'argyle', 'accounts.connected', '--set', 'event=accounts.removed']);
+    // Assess
+    expect(run.code, run.stdout).toBe(0);
+    expect(run.stdout.split('\n')[0]).toBe(
+      'accounts.removed → 200 OK (--set changed the detail-type from accounts.connected)',
+    );
+    const id = /"webhookId":"([^"]+)"/.exec(run.stdout)?.[1] ?? '';
+    await waitFor(() => (eventsOf(id).length ? true : undefined));
+    expect(eventsOf(id)[0]?.['detail-type']).toBe('accounts.removed');
+  });
+
+  it('fire, send, events and --local find the port of npm run dev from its dev.json when PORT is not set', async () => {
+    // Prepare: another terminal, in the same folder (LOCAL_DIR), without PORT or EVENTS_LOG
+    const { PORT: _port, EVENTS_LOG: _log, ...elsewhere } = dev.env;
+    const record = JSON.parse(readFileSync(join(dev.env.LOCAL_DIR ?? '', 'dev.json'), 'utf8'));
+    const file = join(dev.env.LOCAL_DIR ?? '', 'found.json');
+    writeFileSync(file, seed('plaid__ITEM__PENDING_EXPIRATION.json').raw);
+    // Act
+    const fired = await cliIn(elsewhere, ['fire', 'argyle', 'accounts.connected']);
+    const sent = await cliIn(elsewhere, ['send', 'plaid', '--file', file]);
+    const tail = await cliIn(elsewhere, ['events', 'tail', '--type', 'accounts.connected']);
+    const requeue = await cliIn(elsewhere, [
+      'requeue',
+      '--local',
+      '--dry-run',
+      '--report',
+      join(dev.env.LOCAL_DIR ?? '', 'rq.json'),
+    ]);
+    // Assess
+    expect(record).toMatchObject({
+      port: dev.port,
+      pid: dev.child.pid,
+      url: dev.url,
+      eventsLog: dev.eventsLog,
+    });
+    expect(fired.code, fired.stdout).toBe(0);
+    expect(fired.stdout).toContain('"status":"accepted"');
+    expect(sent.code, sent.stdout).toBe(0);
+    expect(tail.code).toBe(0);
+    expect(tail.stdout).toContain(/"webhookId":"([^"]+)"/.exec(fired.stdout)?.[1] ?? 'no id');
+    expect(requeue.code, requeue.stdout).toBe(0);
+    expect(requeue.stdout).toContain(`on local`);
+  });
+
   it('events tail prints the events log, filtered by detail-type', async () => {
     const out = await cli(['events', 'tail', '--type', 'accounts.connected']);
     expect(out.code).toBe(0);
@@ -221,5 +312,7 @@ describe('npm run dev, end to end (child process, emulators, real handlers)', ()
     const code = await dev.stop();
     expect(code).toBe(0);
     expect(dev.output()).toContain('stopped');
+    // Other terminals no longer find it.
+    expect(existsSync(join(dev.env.LOCAL_DIR ?? '', 'dev.json'))).toBe(false);
   });
 });

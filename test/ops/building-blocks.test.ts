@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../cli/cli-error.js';
-import { listOption, parseTime, parseWindow } from '../../cli/ops/args.js';
 import { planSubscriptions } from '../../cli/ops/argyle.js';
 import {
   backoffDelay,
@@ -22,6 +21,7 @@ import {
   writeReport,
 } from '../../cli/ops/report.js';
 import { parseValues, readValuesFile } from '../../cli/ops/values-file.js';
+import { listOption, parseTime, parseWindow } from '../../cli/options/parsers.js';
 import { freePort } from '../helpers/dev-process.js';
 import { runCli, tempDir, writeLines } from './stubs/run-cli.js';
 
