@@ -134,6 +134,7 @@ const run = async (
                 provider: record.provider,
                 dedupeKey: record.dedupeKey,
                 receivedAt: record.receivedAt,
+                ...(record.dedupeUntil === undefined ? {} : { dedupeUntil: record.dedupeUntil }),
                 requeued: true,
               },
               record.rawBody,

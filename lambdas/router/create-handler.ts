@@ -98,7 +98,9 @@ export const createRouterHandler = ({ deps, logger, metrics, logSampleRate }: Ro
           receiveCount: Number(r.attributes?.ApproximateReceiveCount ?? '1') || 1,
         })),
         routerDeps,
-        remainingMs === undefined ? {} : { deadlineMs: deps.now() + remainingMs - MARK_RESERVE_MS },
+        remainingMs === undefined
+          ? {}
+          : { deadlineMs: deps.now() + remainingMs - Math.min(MARK_RESERVE_MS, remainingMs / 3) },
       );
       record({ logger, metrics }, results, sampled);
       return processPartialResponse(

@@ -1,5 +1,5 @@
 import type { QueueMessage } from '../shared/queue-message-schema.js';
-import type { RouterStore } from '../shared/webhook-record.js';
+import type { RouterStore, WebhookRecord } from '../shared/webhook-record.js';
 
 /** A parsed SQS record of the batch. */
 export interface ParsedRecord {
@@ -14,6 +14,8 @@ export interface MarkLastFailuresDeps {
   readonly maxReceiveCount: number;
   /** Claims made before this (ISO-8601) no longer keep another message from marking the record. */
   readonly staleBefore: string;
+  /** The record to store, failed, for a message whose own record is not there (it has a body). */
+  readonly failedRecord: (message: QueueMessage, failure: string) => WebhookRecord | undefined;
   /** Called for each record marked `failed` on its last receive (counted as WebhooksFailed). */
   readonly onFailed?: (failed: {
     webhookId: string;
@@ -26,8 +28,10 @@ export interface MarkLastFailuresDeps {
 
 /**
  * Marks `failed` the records whose message fails on its last receive, before SQS moves it to the
- * DLQ: terminal, counted, listed by the exceptions index, so `requeue` finds it. A replayed
- * message is an operator's copy and marks nothing.
+ * DLQ: terminal, counted, listed by the exceptions index, so `requeue` finds it. A message whose own
+ * record is not there (its ingest write never landed, or an expired record of its body is) stores
+ * its record as `failed`, as an adoption would. A replayed message is an operator's copy and marks
+ * nothing.
  */
 export const markLastFailures = async (
   parsed: readonly ParsedRecord[],
@@ -42,10 +46,14 @@ export const markLastFailures = async (
     last.map(async ({ id, message }) => {
       const error = errors.get(id) as Error;
       const reason = `${error.name}: ${error.message}`;
+      const mark = () =>
+        deps.store.markFailed(message.dedupeKey, message.webhookId, id, reason, deps.staleBefore);
       try {
-        if (await deps.store.markFailed(message.dedupeKey, message.webhookId, id, reason, deps.staleBefore)) {
-          deps.onFailed?.({ webhookId: message.webhookId, provider: message.provider, reason });
-        }
+        let marked = await mark();
+        const record = marked ? undefined : deps.failedRecord(message, reason);
+        // The record stored from the message; if one landed meanwhile, mark that one.
+        if (record) marked = (await deps.store.adopt(record)).outcome === 'created' || (await mark());
+        if (marked) deps.onFailed?.({ webhookId: message.webhookId, provider: message.provider, reason });
       } catch (markError) {
         deps.onMarkError?.(message.webhookId, markError);
       }

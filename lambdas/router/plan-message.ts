@@ -38,9 +38,17 @@ export const DEFAULT_ROUTER_SETTINGS: RouterSettings = {
 export const claimsStaleBefore = (nowMs: number, settings: RouterSettings): string =>
   new Date(nowMs - settings.claimLeaseSeconds * 1000).toISOString();
 
-/** The end of a message's dedupe window: carried by ingest's messages, else from the settings. */
-export const messageDedupeUntil = (message: QueueMessage, settings: RouterSettings): number =>
-  message.dedupeUntil ?? receivedSeconds(message.receivedAt) + settings.dedupeWindowSeconds;
+/** The smallest dedupe window any configuration allows: the oldest Plaid token plus clock skew. */
+export const MIN_DEDUPE_WINDOW_SECONDS = 330;
+
+/**
+ * The end of a message's dedupe window, as ingest stored it. A message without it (from an older
+ * ingest, or a replay) is given the smallest window any configuration allows: a stored record is
+ * then judged able to have replaced this message's sooner, which may publish a duplicate, never
+ * drop a webhook (the window may have been longer, or changed since).
+ */
+export const messageDedupeUntil = (message: QueueMessage): number =>
+  message.dedupeUntil ?? receivedSeconds(message.receivedAt) + MIN_DEDUPE_WINDOW_SECONDS;
 
 /**
  * How the stored record of a message's dedupe key stands to the message:
@@ -89,7 +97,6 @@ export const planMessage = (
   message: QueueMessage,
   receiveCount: number,
   state: StoredState | undefined,
-  settings: RouterSettings,
 ): Plan | Error => {
   const body = message.rawBody ?? state?.rawBody;
   if (message.replayed) {
@@ -105,18 +112,20 @@ export const planMessage = (
       return { kind: 'publish', claim, rawBody: body };
     }
     case 'absent':
+      if (message.rawBody !== undefined) return { kind: 'adopt', rawBody: message.rawBody };
       // Never stored and no body to store: the delivery was answered 503 and the provider retries.
-      return message.rawBody === undefined
+      // Dropped only on a later receive (a visibility timeout on), in case its aborted write was
+      // already on its way to the table when ingest gave up; until then it is retried.
+      return receiveCount > 1
         ? { kind: 'skip', status: 'dropped' }
-        : { kind: 'adopt', rawBody: message.rawBody };
+        : new Error(`the record of ${message.webhookId} is not there yet and the message has no body`);
     case 'expired':
       // Its ingest write never replaced the old record: store it over that one (the same bytes).
       return body === undefined
         ? new Error(`no body for webhook ${message.webhookId}`)
         : { kind: 'adopt', rawBody: body };
     case 'other': {
-      const replaced =
-        receivedSeconds((state as StoredState).receivedAt) > messageDedupeUntil(message, settings);
+      const replaced = receivedSeconds((state as StoredState).receivedAt) > messageDedupeUntil(message);
       if (!replaced) return { kind: 'skip', status: 'duplicate' };
       if (body === undefined) return new Error(`no body for webhook ${message.webhookId}`);
       return { kind: 'publish', claim: false, rawBody: body };
@@ -142,6 +151,6 @@ export const adoptedRecord = (
   expiresAt: receivedSeconds(message.receivedAt) + settings.retentionDays * 86_400,
   // The window ingest gave (or would have given) this delivery: an identical body after it is a
   // new webhook, as for any other record (docs/consumers.md).
-  dedupeUntil: messageDedupeUntil(message, settings),
+  dedupeUntil: message.dedupeUntil ?? receivedSeconds(message.receivedAt) + settings.dedupeWindowSeconds,
   ...(issues !== undefined ? { issues } : {}),
 });

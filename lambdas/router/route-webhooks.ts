@@ -1,4 +1,5 @@
 import { EVENT_SOURCES, type EventMetadata, SCHEMA_VERSION } from '../events/envelope.js';
+import { UNRECOGNISED_DETAIL_TYPE } from '../providers/provider.js';
 import {
   ClaimHeldError,
   EventPublishError,
@@ -173,6 +174,19 @@ export const routeWebhooks = async (
       store: deps.store,
       maxReceiveCount: settings.maxReceiveCount,
       staleBefore: claimsStaleBefore(deps.now(), settings),
+      failedRecord: (message, failure) =>
+        message.rawBody === undefined
+          ? undefined
+          : {
+              ...adoptedRecord(
+                message,
+                message.rawBody,
+                { detailType: message.detailType ?? UNRECOGNISED_DETAIL_TYPE },
+                settings,
+              ),
+              status: WebhookStatus.Failed,
+              failure,
+            },
       ...(deps.onFailed ? { onFailed: deps.onFailed } : {}),
       ...(deps.onMarkError ? { onMarkError: deps.onMarkError } : {}),
     });
@@ -238,7 +252,7 @@ const routeParsed = async (
       same.records.push(item);
       continue;
     }
-    const plan = planMessage(message, item.receiveCount, states.get(dedupeKey), settings);
+    const plan = planMessage(message, item.receiveCount, states.get(dedupeKey));
     if (plan instanceof Error) {
       results.set(id, new QueueMessageError(plan.message));
       continue;
@@ -379,7 +393,7 @@ const decideException = async (
     const record = adoptedRecord(message, plan.rawBody, { detailType: group.entry.detailType }, settings);
     if ((await deps.store.adopt(record)).outcome === 'created') return { kind: 'publish', adopted: true };
     // Ingest's write (or another adoption) landed first: decide again from what is stored now.
-    plan = planMessage(message, head.receiveCount, await reread(), settings);
+    plan = planMessage(message, head.receiveCount, await reread());
     if (plan instanceof Error) throw new QueueMessageError(plan.message);
     if (plan.kind === 'skip') return plan;
     if (plan.kind === 'adopt')
@@ -397,7 +411,7 @@ const decideException = async (
     throw new ClaimHeldError(message.webhookId);
   }
   // Another webhook's record now (a later identical body after the window): decide from it.
-  plan = planMessage(message, head.receiveCount, state, settings);
+  plan = planMessage(message, head.receiveCount, state);
   if (plan instanceof Error) throw new QueueMessageError(plan.message);
   if (plan.kind === 'skip') return plan;
   if (plan.kind === 'publish' && !plan.claim) return { kind: 'publish' };
@@ -417,8 +431,14 @@ const quarantine = async (
     const put = await store.adopt(adoptedRecord(message, plan.rawBody, placement, settings));
     if (put.outcome === 'created') return 'quarantined';
   }
-  // Only while the record is still this webhook's; another webhook's record has its own fate.
-  return (await store.markQuarantined(message.dedupeKey, message.webhookId, issues))
-    ? 'quarantined'
-    : 'duplicate';
+  // Only while the record is still this webhook's.
+  if (await store.markQuarantined(message.dedupeKey, message.webhookId, issues)) return 'quarantined';
+  // Another webhook's record: a message that was to be published (its record was replaced by a
+  // later identical body) has nowhere to be kept, so it fails and reaches the DLQ, where the alarm
+  // finds it and `redrive-dlq` brings it back once the catalogue takes it; a duplicate's is dropped.
+  if (plan.kind === 'publish')
+    throw new QueueMessageError(
+      `the body of ${message.webhookId} fails its schema and its record was replaced: kept in the DLQ`,
+    );
+  return 'duplicate';
 };

@@ -189,6 +189,25 @@ describe('createDynamoWebhookStore (dynalite)', () => {
     expect((await get(r.dedupeKey))?.status).toBe('published');
   });
 
+  it('never lets a message claim back a record it marked failed (a late answer of its own claim); another message may', async () => {
+    // Prepare
+    const store = createDynamoWebhookStore({ client: emulators.dynamo, tableName: emulators.tableName });
+    const r = record();
+    await store.putIfAbsent(r, NOW);
+    await store.markFailed(r.dedupeKey, r.webhookId, 'm-0', 'EventPublishError', LEASE_START);
+    // Act
+    const same = await store.claim(r.dedupeKey, r.webhookId, 'm-0', '2026-11-25T12:00:10.000Z', LEASE_START);
+    const redriven = await store.claim(
+      r.dedupeKey,
+      r.webhookId,
+      'm-9',
+      '2026-11-25T12:00:10.000Z',
+      LEASE_START,
+    );
+    // Assess
+    expect([same, redriven]).toEqual([false, true]);
+  });
+
   it('lets another message take over a claim older than the lease, never a younger one', async () => {
     // Prepare: message-a claimed at 12:00:05 (its publish failed, and it left for the DLQ unmarked)
     const store = createDynamoWebhookStore({ client: emulators.dynamo, tableName: emulators.tableName });

@@ -146,7 +146,7 @@ describe('router handler.ts (AWS clients mocked)', () => {
     expect(dynamo).toHaveReceivedCommandTimes(UpdateItemCommand, 2);
     expect(dynamo).toHaveReceivedNthCommandWith(UpdateItemCommand, 1, {
       ConditionExpression:
-        'webhookId = :webhookId AND (#status <> :publishing OR claimedBy = :claim OR claimedAt < :stale) AND #status <> :published',
+        'webhookId = :webhookId AND (#status <> :publishing OR claimedBy = :claim OR claimedAt < :stale) AND #status <> :published AND (attribute_not_exists(failedBy) OR failedBy <> :claim)',
       ExpressionAttributeValues: expect.objectContaining({ ':claim': { S: 'msg-0' } }),
     });
     expect(dynamo).toHaveReceivedNthCommandWith(UpdateItemCommand, 2, {

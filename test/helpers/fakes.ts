@@ -67,6 +67,7 @@ export class InMemoryRouterStore implements RouterStore {
   public writes = 0;
   public failWith: Error | undefined;
   private readonly claims = new Map<string, { claimId: string; at: string }>();
+  private readonly failedBy = new Map<string, string>();
 
   public constructor(public readonly records: Map<string, WebhookRecord> = new Map()) {}
 
@@ -108,10 +109,16 @@ export class InMemoryRouterStore implements RouterStore {
   ): Promise<boolean> {
     const done = this.update(
       dedupeKey,
-      (r) => r.webhookId === webhookId && this.claimable(dedupeKey, r, claimId, staleBefore),
+      (r) =>
+        r.webhookId === webhookId &&
+        this.claimable(dedupeKey, r, claimId, staleBefore) &&
+        this.failedBy.get(dedupeKey) !== claimId,
       { status: WebhookStatus.Publishing },
     );
-    if (done) this.claims.set(dedupeKey, { claimId, at: claimedAt });
+    if (done) {
+      this.claims.set(dedupeKey, { claimId, at: claimedAt });
+      this.failedBy.delete(dedupeKey);
+    }
     return done;
   }
 
@@ -158,10 +165,12 @@ export class InMemoryRouterStore implements RouterStore {
     failure: string,
     staleBefore: string,
   ) {
-    return this.update(
+    const done = this.update(
       dedupeKey,
       (r) => r.webhookId === webhookId && this.claimable(dedupeKey, r, claimId, staleBefore),
       { status: WebhookStatus.Failed, failure },
     );
+    if (done) this.failedBy.set(dedupeKey, claimId);
+    return done;
   }
 }

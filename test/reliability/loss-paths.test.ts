@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { type IngestDeps, type IngestOutcome, ingestWebhook } from '../../lambdas/ingest/ingest-webhook.js';
 import { generatePlaidSigningKey } from '../../lambdas/local/signing.js';
 import { createProviders } from '../../lambdas/providers/index.js';
-import { type RouterRecord, routeWebhooks } from '../../lambdas/router/route-webhooks.js';
+import {
+  DEFAULT_ROUTER_SETTINGS,
+  type RouterRecord,
+  type RouterSettings,
+  routeWebhooks,
+} from '../../lambdas/router/route-webhooks.js';
 import { DEFAULT_DEDUPE_WINDOW_SECONDS } from '../../lambdas/shared/config.js';
 import { buildQueueMessage } from '../../lambdas/shared/queue-message.js';
 import {
@@ -105,11 +110,12 @@ const build = () => {
   const routerStore = new StaleReadStore(store.records);
   /** Sleeps of the router advance the clock; `onSleep` runs at each. */
   let onSleep: (() => void) | undefined;
-  const route = (records: RouterRecord[]) =>
+  const route = (records: RouterRecord[], settings?: RouterSettings) =>
     routeWebhooks(records, {
       store: routerStore,
       publisher,
       now: clock.now,
+      ...(settings ? { settings } : {}),
       sleep: async (ms) => {
         clock.advance(ms);
         onSleep?.();
@@ -313,5 +319,129 @@ describe('a requeued body that ingest would have quarantined (issue 24 #3)', () 
     expect(t.store.records.get(record.dedupeKey)?.issues).toEqual([
       '(body): an integer outside the 64-bit range, which EventBridge refuses',
     ]);
+  });
+});
+
+describe('paths a review of the change found (issue 24)', () => {
+  const stored = (t: ReturnType<typeof build>) => t.store.records.values().next().value as WebhookRecord;
+
+  it('stores, failed, the record of a message on its last receive whose own record never landed', async () => {
+    // Prepare: the write fails (503), the message stays; PutEvents fails on every receive
+    const t = build();
+    t.store.failWith = new Error('DynamoDB unavailable');
+    await ingestWebhook(t.plaid(seed(SYNC).raw), t.deps).catch(() => undefined);
+    t.store.failWith = undefined;
+    // The router's own write (its adoption) fails too, on the last receive
+    t.routerStore.failWith = undefined;
+    const adopt = t.routerStore.adopt.bind(t.routerStore);
+    let adoptions = 0;
+    t.routerStore.adopt = async (record) => {
+      adoptions += 1;
+      if (adoptions === 1) throw new Error('DynamoDB unavailable');
+      return adopt(record);
+    };
+    // Act
+    const routed = await t.route([{ ...t.sent(0), receiveCount: 5 }]);
+    // Assess: failed, and findable by requeue
+    expect(routed.get('m-0')).toBeInstanceOf(Error);
+    expect(stored(t)).toMatchObject({ status: WebhookStatus.Failed });
+  });
+
+  it('keeps in the queue (to the DLQ) a replaced webhook whose body the catalogue now refuses, instead of dropping it', async () => {
+    // Prepare: W1's message is late; W2, the same bytes 700 s later, replaced its record; the
+    // message carries no classification, so the router classifies W1's body, which fails
+    const t = build();
+    const body = Buffer.from(
+      seed(SYNC)
+        .raw.toString()
+        .replace('"environment": "production"', '"environment": "production", "item_id": 42'),
+    );
+    const at = new Date(t.clock.ms).toISOString();
+    const first = JSON.parse(
+      buildQueueMessage(
+        {
+          webhookId: 'W1',
+          provider: 'plaid',
+          dedupeKey: 'plaid#k',
+          receivedAt: at,
+          dedupeUntil: Math.floor(t.clock.ms / 1000) + 600,
+        },
+        body.toString(),
+      ),
+    ) as Record<string, unknown>;
+    t.store.records.set('plaid#k', {
+      dedupeKey: 'plaid#k',
+      webhookId: 'W2',
+      provider: 'plaid',
+      detailType: 'TRANSACTIONS.SYNC_UPDATES_AVAILABLE',
+      status: WebhookStatus.Quarantined,
+      receivedAt: new Date(t.clock.ms + 700_000).toISOString(),
+      rawBody: body.toString(),
+      deliveries: 1,
+      expiresAt: 0,
+      dedupeUntil: Math.floor(t.clock.ms / 1000) + 1300,
+    });
+    t.clock.advance(701_000);
+    // Act
+    const routed = await t.route([{ id: 'late', body: JSON.stringify(first), receiveCount: 1 }]);
+    // Assess
+    expect(routed.get('late')).toBeInstanceOf(Error);
+    expect(t.published).toEqual([]);
+  });
+
+  it('retries a message without a body whose record is not there yet, and drops it only on a later receive', async () => {
+    // Prepare: a body-less message (as for a body too large for SQS), nothing stored
+    const t = build();
+    const message = buildQueueMessage({
+      webhookId: 'W1',
+      provider: 'plaid',
+      dedupeKey: 'plaid#nothing',
+      receivedAt: new Date(t.clock.ms - 60_000).toISOString(),
+    });
+    // Act
+    const first = await t.route([{ id: 'm', body: message, receiveCount: 1 }]);
+    const later = await t.route([{ id: 'm', body: message, receiveCount: 2 }]);
+    // Assess
+    expect(first.get('m')).toBeInstanceOf(Error);
+    expect(later.get('m')).toMatchObject({ status: 'dropped' });
+  });
+
+  it('publishes a requeued message without its window when a record of its body came later than the smallest window', async () => {
+    // Prepare: W1 failed (received at 0, when the window was 330 s); W2 of the same bytes stored at
+    // 700 s replaced it; a deploy has raised the window to 3600 s since. A message that does not
+    // carry its window must not be judged by today's, which would make W1 a duplicate and drop it
+    const t = build();
+    const body = seed(SYNC).raw.toString();
+    const at0 = Math.floor(t.clock.ms / 1000);
+    t.store.records.set('plaid#k', {
+      dedupeKey: 'plaid#k',
+      webhookId: 'W2',
+      provider: 'plaid',
+      detailType: 'TRANSACTIONS.SYNC_UPDATES_AVAILABLE',
+      status: WebhookStatus.Received,
+      receivedAt: new Date((at0 + 700) * 1000).toISOString(),
+      rawBody: body,
+      deliveries: 1,
+      expiresAt: 0,
+      dedupeUntil: at0 + 700 + 3600,
+    });
+    const requeued = buildQueueMessage(
+      {
+        webhookId: 'W1',
+        provider: 'plaid',
+        dedupeKey: 'plaid#k',
+        receivedAt: new Date(at0 * 1000).toISOString(),
+        requeued: true,
+      },
+      body,
+    );
+    t.clock.advance(800_000);
+    // Act
+    const routed = await t.route([{ id: 'rq', body: requeued, receiveCount: 1 }], {
+      ...DEFAULT_ROUTER_SETTINGS,
+      dedupeWindowSeconds: 3600,
+    });
+    // Assess: published (at worst a duplicate of a webhook that was a duplicate), never dropped
+    expect(routed.get('rq')).toMatchObject({ status: 'published', webhookId: 'W1' });
   });
 });

@@ -79,6 +79,7 @@ export const createConsoleActions = ({
           provider: record.provider,
           dedupeKey: record.dedupeKey,
           receivedAt: record.receivedAt,
+          ...(record.dedupeUntil === undefined ? {} : { dedupeUntil: record.dedupeUntil }),
           requeued: true,
         }),
       );

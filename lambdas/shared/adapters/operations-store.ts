@@ -23,6 +23,8 @@ export interface OperationsRecord {
   readonly detailType: string;
   readonly receivedAt: string;
   readonly status: RecordStatus;
+  /** End of the record's dedupe window (unix seconds); a requeued message carries it. */
+  readonly dedupeUntil?: number;
   readonly rawBody?: string;
   readonly issues?: readonly string[];
   readonly failure?: string;
@@ -133,6 +135,7 @@ export const recordFromItem = (item: Record<string, AttributeValue>): Operations
   const rawBody = item[A.rawBody]?.S;
   const issues = item[A.issues]?.L;
   const failure = item[A.failure]?.S;
+  const dedupeUntil = item[A.dedupeUntil]?.N;
   return {
     dedupeKey: item[TABLE_LAYOUT.partitionKey]?.S ?? '',
     webhookId: item[A.webhookId]?.S ?? '',
@@ -140,6 +143,7 @@ export const recordFromItem = (item: Record<string, AttributeValue>): Operations
     detailType: item[A.detailType]?.S ?? '',
     receivedAt: item[A.receivedAt]?.S ?? '',
     status: (item[A.status]?.S ?? '') as RecordStatus,
+    ...(dedupeUntil !== undefined ? { dedupeUntil: Number(dedupeUntil) } : {}),
     ...(rawBody !== undefined ? { rawBody } : {}),
     ...(issues ? { issues: issues.map((v) => v.S ?? '') } : {}),
     ...(failure !== undefined ? { failure } : {}),
@@ -153,6 +157,7 @@ const SUMMARY = [
   A.detailType,
   A.receivedAt,
   A.status,
+  A.dedupeUntil,
   A.issues,
   A.failure,
 ];

@@ -205,8 +205,10 @@ export const createDynamoWebhookStore = ({
     claim: (dedupeKey, webhookId, claimId, claimedAt, staleBefore) =>
       conditionalUpdate(
         dedupeKey,
-        'SET #status = :publishing, claimedAt = :at, claimedBy = :claim REMOVE #exception, failure, issues',
-        `webhookId = :webhookId AND ${CLAIMABLE} AND #status <> :published`,
+        'SET #status = :publishing, claimedAt = :at, claimedBy = :claim REMOVE #exception, failure, failedBy, issues',
+        // Not a record this message marked failed: a late answer of its own abandoned claim must not
+        // take the record out of the exceptions index after the mark (requeue would not find it).
+        `webhookId = :webhookId AND ${CLAIMABLE} AND #status <> :published AND (attribute_not_exists(failedBy) OR failedBy <> :claim)`,
         { '#status': 'status', '#exception': exceptions.partitionKey },
         {
           ':webhookId': { S: webhookId },
@@ -270,7 +272,7 @@ export const createDynamoWebhookStore = ({
     markFailed: (dedupeKey, webhookId, claimId, failure, staleBefore) =>
       conditionalUpdate(
         dedupeKey,
-        'SET #status = :failed, failure = :failure, #exception = :exception',
+        'SET #status = :failed, failure = :failure, failedBy = :claim, #exception = :exception',
         `webhookId = :webhookId AND ${CLAIMABLE} AND #status <> :published`,
         { '#status': 'status', '#exception': exceptions.partitionKey },
         {

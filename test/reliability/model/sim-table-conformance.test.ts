@@ -107,6 +107,7 @@ describe('SimTable answers as the DynamoDB adapter does on dynalite', () => {
               ...real,
               claimedBy: raw?.claimedBy?.S,
               claimedAt: raw?.claimedAt?.S,
+              failedBy: raw?.failedBy?.S,
               publishedAt: raw?.publishedAt?.S,
             },
           ).toEqual(
@@ -114,6 +115,7 @@ describe('SimTable answers as the DynamoDB adapter does on dynalite', () => {
               ...simItem,
               claimedBy: simItem.claimedBy,
               claimedAt: simItem.claimedAt,
+              failedBy: simItem.failedBy,
               publishedAt: simItem.publishedAt,
             },
           );

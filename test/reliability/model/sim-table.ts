@@ -14,6 +14,7 @@ import type { SimWorld } from './sim-world.js';
 export interface SimItem extends WebhookRecord {
   readonly claimedBy?: string;
   readonly claimedAt?: string;
+  readonly failedBy?: string;
   readonly publishedAt?: string;
 }
 
@@ -52,7 +53,8 @@ export class SimTable implements WebhookStore, RouterStore {
   }
 
   private write(key: string, item: SimItem | undefined): void {
-    const list = this.versions.get(key) ?? [];
+    // Before its first write a key was absent: a read a moment after that write may still say so.
+    const list = this.versions.get(key) ?? [{ item: undefined, at: Number.NEGATIVE_INFINITY }];
     list.push({ item, at: this.world.clock });
     // What a read can lag behind: the versions of the last second, and the one before them.
     while (list.length > 2 && (list[1] as Version).at < this.world.clock - STALE_READ_MS) list.shift();
@@ -160,8 +162,9 @@ export class SimTable implements WebhookStore, RouterStore {
     return this.update(
       'claim',
       dedupeKey,
-      (i) => this.claimable(i, webhookId, claimId, staleBefore),
-      ({ issues: _i, failure: _f, ...i }) => ({
+      // Never by the message that marked it failed (a late answer of its own abandoned claim).
+      (i) => this.claimable(i, webhookId, claimId, staleBefore) && i.failedBy !== claimId,
+      ({ issues: _i, failure: _f, failedBy: _b, ...i }) => ({
         ...i,
         status: WebhookStatus.Publishing,
         claimedBy: claimId,
@@ -209,7 +212,7 @@ export class SimTable implements WebhookStore, RouterStore {
       'markFailed',
       dedupeKey,
       (i) => this.claimable(i, webhookId, claimId, staleBefore),
-      (i) => ({ ...i, status: WebhookStatus.Failed, failure }),
+      (i) => ({ ...i, status: WebhookStatus.Failed, failure, failedBy: claimId }),
     );
   }
 }
