@@ -2,6 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 // Test files live under test/, mirroring the source tree; type tests are *.test-d.ts.
 export default defineConfig({
+  // The workspace package resolves to its sources (tsconfig paths), as in the typecheck and bundles.
+  resolve: { tsconfigPaths: true },
   test: {
     include: ['test/**/*.test.ts'],
     typecheck: { enabled: true, include: ['test/**/*.test-d.ts'], tsconfig: './tsconfig.json' },

@@ -9,12 +9,11 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DETAIL_TYPES } from '@webhook-pipeline/events';
 import type { SQSRecord } from 'aws-lambda';
-import { DETAIL_TYPES } from '../lambdas/events/index.js';
 import { createRouterHandler } from '../lambdas/router/create-handler.js';
 import { entrySize } from '../lambdas/shared/adapters/event-publisher.js';
 import { toItem } from '../lambdas/shared/adapters/webhook-store.js';
-import { itemSizeBytes } from '../lambdas/shared/item-size.js';
 import { DEFAULT_LOG_SAMPLE_RATE, loadLogSampleRate } from '../lambdas/shared/log-sampling.js';
 import { createLogger, createMetrics } from '../lambdas/shared/powertools.js';
 import {
@@ -29,6 +28,7 @@ import { ROOT, writeResult } from './lib/child.js';
 import type { FunctionSettings } from './lib/cost-model.js';
 import { AcceptingPublisher, InMemoryRouterStore } from './lib/in-memory.js';
 import { benchKeys, buildIngestHandler, toApiEvent } from './lib/ingest-harness.js';
+import { itemSizeBytes } from './lib/item-size.js';
 import { applyDeployedEnvironment, lambdaContext } from './lib/lambda-env.js';
 
 /** The functions' settings as the stack synthesizes them (bundling skipped). */

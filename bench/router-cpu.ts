@@ -7,6 +7,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import { CATALOGUE_VERSION } from '../lambdas/providers/catalogue-version.js';
 import { createRouterHandler } from '../lambdas/router/create-handler.js';
 import { DEFAULT_LOG_SAMPLE_RATE } from '../lambdas/shared/log-sampling.js';
 import { createLogger, createMetrics } from '../lambdas/shared/powertools.js';
@@ -43,7 +44,14 @@ for (let i = 0; i < (batches + warmup) * BATCH; i += 1) {
     messageId: randomUUID(),
     receiptHandle: `AQEB${randomUUID()}`,
     body: buildQueueMessage(
-      { webhookId, provider, dedupeKey, receivedAt: new Date().toISOString(), detailType },
+      {
+        webhookId,
+        provider,
+        dedupeKey,
+        receivedAt: new Date().toISOString(),
+        detailType,
+        catalogue: CATALOGUE_VERSION,
+      },
       body.toString('utf8'),
     ),
     attributes: {

@@ -1,8 +1,8 @@
 import { join, resolve } from 'node:path';
-import { readDevKeys } from '../lambdas/local/dev-keys.js';
-import { signArgyleBody, signPlaidBody } from '../lambdas/local/signing.js';
-import type { ProviderName } from '../lambdas/providers/provider.js';
-import { splitSecrets } from '../lambdas/shared/adapters/secrets.js';
+import type { ProviderName } from '@webhook-pipeline/events/sources';
+import { splitSecrets } from '../lambdas/shared/provider-credentials.js';
+import { readDevKeys } from '../local/dev-keys.js';
+import { signArgyleBody, signPlaidBody } from '../local/signing.js';
 import { UsageError } from './cli-error.js';
 import { readLiveDevRecord } from './dev-record.js';
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { DETAIL_TYPES, type DetailTypeInfo } from '../lambdas/events/index.js';
-import type { ProviderName } from '../lambdas/providers/provider.js';
+import { DETAIL_TYPES, type DetailTypeInfo } from '@webhook-pipeline/events';
+import type { ProviderName } from '@webhook-pipeline/events/sources';
 import { UsageError } from './cli-error.js';
 import { editDistance, nearest } from './suggest.js';
 

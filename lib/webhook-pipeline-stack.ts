@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DETAIL_TYPES, EVENT_SOURCES, eventJsonSchemas } from '@webhook-pipeline/events';
 import {
   CfnOutput,
   Duration,
@@ -14,7 +15,6 @@ import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
-import { DETAIL_TYPES, EVENT_SOURCES, eventJsonSchemas } from '../lambdas/events/index.js';
 import { type EventSchemaDefinition, WebhookEventBus } from './constructs/event-bus.js';
 import { PipelineAlarms } from './constructs/pipeline-alarms.js';
 import { PipelineFunction, type PipelineFunctionDefaults } from './constructs/pipeline-function.js';

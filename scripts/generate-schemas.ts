@@ -1,7 +1,7 @@
 /**
  * Writes the published artefacts of the event contract from the zod schemas of the catalogues:
- *   - lambdas/events/schemas/<detail-type>.json  JSON Schema (draft 2020-12) of each event's `detail`
- *   - lambdas/events/schemas/index.json          every detail-type with its source and file
+ *   - packages/events/schemas/<detail-type>.json  JSON Schema (draft 2020-12) of each event's `detail`
+ *   - packages/events/schemas/index.json          every detail-type with its source and file
  *   - docs/event-catalog.md                      the event catalogue for consumers
  *   - lambdas/providers/catalogue-version.ts     the version of the classification code, which
  *                                                ingest stamps on its queue messages
@@ -13,18 +13,18 @@ import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildSync } from 'esbuild';
 import {
   DETAIL_TYPES,
   type DetailTypeInfo,
   EVENT_SOURCES,
   eventJsonSchemas,
   SCHEMA_VERSION,
-} from '../lambdas/events/index.js';
+} from '@webhook-pipeline/events';
+import { buildSync } from 'esbuild';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** Folder of the generated JSON Schemas, relative to the repository root. */
-export const SCHEMA_DIR = 'lambdas/events/schemas';
+export const SCHEMA_DIR = 'packages/events/schemas';
 /** The generated catalogue page, relative to the repository root. */
 export const CATALOG_PAGE = 'docs/event-catalog.md';
 const DIALECT = 'https://json-schema.org/draft/2020-12/schema';

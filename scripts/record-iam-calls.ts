@@ -9,11 +9,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import {
-  RECORD_CALLS_VARIABLE,
-  type RecordedCall,
-  recordedSourcesDigest,
-} from '../lambdas/local/call-recorder.js';
+import { RECORD_CALLS_VARIABLE, type RecordedCall, recordedSourcesDigest } from '../local/call-recorder.js';
 import { formatWithBiome } from './lib/format-with-biome.js';
 
 const ROOT = resolve(import.meta.dirname, '..');

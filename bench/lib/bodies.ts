@@ -1,7 +1,7 @@
 import { createHash, sign } from 'node:crypto';
-import { DETAIL_TYPES } from '../../lambdas/events/index.js';
-import { type PlaidSigningKey, signArgyleBody } from '../../lambdas/local/signing.js';
-import type { ProviderName } from '../../lambdas/providers/provider.js';
+import { DETAIL_TYPES } from '@webhook-pipeline/events';
+import type { ProviderName } from '@webhook-pipeline/events/sources';
+import { type PlaidSigningKey, signArgyleBody } from '../../local/signing.js';
 
 /** A signed delivery, ready to post or to wrap in an API Gateway event. */
 export interface Delivery {

@@ -1,5 +1,5 @@
 import { Command } from '@commander-js/extra-typings';
-import { startDevPipeline } from '../../lambdas/local/dev-pipeline.js';
+import { startDevPipeline } from '../../local/dev-pipeline.js';
 import type { CliContext } from '../cli-context.js';
 import { UsageError } from '../cli-error.js';
 import { showFunctionLogsReadably } from '../dev-log.js';

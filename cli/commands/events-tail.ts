@@ -1,6 +1,6 @@
 import { open, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { type EventPattern, matchesEventPattern } from '../../lambdas/local/event-pattern.js';
+import { type EventPattern, matchesEventPattern } from '../../local/event-pattern/event-pattern.js';
 import { eventsLogPath, findLocalPipeline, localDir } from '../local-settings.js';
 
 /** The flags of `events tail`. */

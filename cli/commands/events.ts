@@ -1,12 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { Command, Option } from '@commander-js/extra-typings';
+import { InvalidEventPatternError } from '../../lambdas/shared/errors.js';
 import {
   type EventPattern,
   matchesEventPattern,
   parseEventPattern,
-} from '../../lambdas/local/event-pattern.js';
-import { isJsonObject, parseJsonExact } from '../../lambdas/local/event-pattern-values.js';
-import { InvalidEventPatternError } from '../../lambdas/shared/errors.js';
+} from '../../local/event-pattern/event-pattern.js';
+import { isJsonObject, parseJsonExact } from '../../local/event-pattern/event-pattern-values.js';
 import type { CliContext } from '../cli-context.js';
 import { UsageError } from '../cli-error.js';
 import { localDirOption, portOption, repeatableOption } from '../options/shared-options.js';

@@ -1,4 +1,4 @@
-import type { ProviderName } from '../../lambdas/providers/provider.js';
+import type { ProviderName } from '@webhook-pipeline/events/sources';
 import { entriesOf } from '../samples.js';
 
 /** Below this many characters a cut description says too little: it is printed whole. */

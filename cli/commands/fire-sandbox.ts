@@ -1,5 +1,5 @@
+import type { ProviderName } from '@webhook-pipeline/events/sources';
 import type { SandboxItemFireWebhookRequestWebhookCodeEnum, WebhookType } from 'plaid';
-import type { ProviderName } from '../../lambdas/providers/provider.js';
 import { UsageError } from '../cli-error.js';
 import { createGate, withRetry } from '../ops/concurrency.js';
 import { plaidCredentials } from '../ops/credentials.js';

@@ -1,6 +1,6 @@
 import { Argument, Command } from '@commander-js/extra-typings';
-import { detailTypeOfBody } from '../../lambdas/local/console/console-state.js';
-import type { ProviderName } from '../../lambdas/providers/provider.js';
+import type { ProviderName } from '@webhook-pipeline/events/sources';
+import { detailTypeOfBody } from '../../local/console/console-state.js';
 import type { CliContext } from '../cli-context.js';
 import { UsageError } from '../cli-error.js';
 import { deliverSigned } from '../local-settings.js';

@@ -1,5 +1,5 @@
 import { Command, Option } from '@commander-js/extra-typings';
-import { DETAIL_TYPES } from '../../lambdas/events/index.js';
+import { DETAIL_TYPES } from '@webhook-pipeline/events';
 import { actionOf, type CliContext } from '../cli-context.js';
 import {
   parseReplayStatus,

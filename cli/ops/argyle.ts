@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ARGYLE_EVENT_NAMES } from '../../lambdas/events/index.js';
+import { ARGYLE_EVENT_NAMES } from '@webhook-pipeline/events';
 import { UsageError } from '../cli-error.js';
 import { nearest } from '../suggest.js';
 import { type RetryDecision, retryAfterMs } from './concurrency.js';

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { z } from 'zod';
-import { readDevKeys } from '../../lambdas/local/dev-keys.js';
 import { parseArgyleSecrets } from '../../lambdas/shared/adapters/secret-values.js';
-import { splitSecrets } from '../../lambdas/shared/adapters/secrets.js';
+import { splitSecrets } from '../../lambdas/shared/provider-credentials.js';
+import { readDevKeys } from '../../local/dev-keys.js';
 import { UsageError } from '../cli-error.js';
 import type { PipelineTarget } from './target.js';
 

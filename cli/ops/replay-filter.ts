@@ -1,4 +1,4 @@
-import type { ProviderName } from '../../lambdas/providers/provider.js';
+import type { ProviderName } from '@webhook-pipeline/events/sources';
 import type {
   OperationsRecord,
   RecordStatus,

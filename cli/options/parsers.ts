@@ -1,4 +1,4 @@
-import { isProviderName, type ProviderName } from '../../lambdas/providers/provider.js';
+import { isProviderName, type ProviderName } from '@webhook-pipeline/events/sources';
 import { UsageError } from '../cli-error.js';
 import { nearest } from '../suggest.js';
 

@@ -2,8 +2,8 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import middy from '@middy/core';
+import { isProviderName, type ProviderName } from '@webhook-pipeline/events/sources';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { isProviderName, type ProviderName } from '../providers/provider.js';
 import {
   IngestBudgetExceededError,
   InvalidPayloadError,

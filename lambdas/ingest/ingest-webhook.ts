@@ -1,11 +1,8 @@
 import { hash } from 'node:crypto';
+import { isProviderName, type ProviderName } from '@webhook-pipeline/events/sources';
+import { CATALOGUE_VERSION } from '../providers/catalogue-version.js';
 import type { ProviderRegistry } from '../providers/index.js';
-import {
-  type Classification,
-  isProviderName,
-  type ProviderName,
-  UNRECOGNISED_DETAIL_TYPE,
-} from '../providers/provider.js';
+import { type Classification, UNRECOGNISED_DETAIL_TYPE } from '../providers/provider.js';
 import {
   InvalidPayloadError,
   PayloadTooLargeError,
@@ -177,6 +174,7 @@ export const ingestWebhook = async (
             receivedAt: record.receivedAt,
             dedupeUntil: record.dedupeUntil,
             detailType: record.detailType,
+            catalogue: CATALOGUE_VERSION,
           },
           record.rawBody,
         ),

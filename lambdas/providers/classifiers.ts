@@ -1,6 +1,7 @@
+import type { ProviderName } from '@webhook-pipeline/events/sources';
 import { classifyArgyleWebhook } from './argyle/classify.js';
 import { classifyPlaidWebhook } from './plaid/classify.js';
-import type { ProviderName, WebhookProvider } from './provider.js';
+import type { WebhookProvider } from './provider.js';
 
 /**
  * Classification without verification, for code that handles bodies already verified at ingest

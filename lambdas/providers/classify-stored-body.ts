@@ -1,6 +1,7 @@
+import type { ProviderName } from '@webhook-pipeline/events/sources';
 import { unpublishableIssue, withoutBom } from '../shared/json-depth.js';
 import { CLASSIFIERS } from './classifiers.js';
-import { type Classification, type ProviderName, UNRECOGNISED_DETAIL_TYPE } from './provider.js';
+import { type Classification, UNRECOGNISED_DETAIL_TYPE } from './provider.js';
 
 const invalid = (issue: string, detailType = UNRECOGNISED_DETAIL_TYPE): Classification => ({
   kind: 'invalid',

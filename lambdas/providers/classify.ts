@@ -1,6 +1,6 @@
+import type { CatalogEntry } from '@webhook-pipeline/events';
 import type { z } from 'zod';
 import { EVENTBRIDGE_MAX_DETAIL_TYPE_LENGTH } from '../shared/aws-limits.js';
-import type { CatalogEntry } from './catalog-entry.js';
 import { type Classification, UNRECOGNISED_DETAIL_TYPE } from './provider.js';
 
 const MAX_ISSUES = 10;

@@ -1,6 +1,7 @@
+import type { ProviderName } from '@webhook-pipeline/events/sources';
 import { type ArgyleProviderDeps, createArgyleProvider } from './argyle/index.js';
 import { createPlaidProvider, type PlaidProviderDeps } from './plaid/index.js';
-import type { ProviderName, WebhookProvider } from './provider.js';
+import type { WebhookProvider } from './provider.js';
 
 /** Collaborators of every provider. */
 export interface ProvidersDeps {

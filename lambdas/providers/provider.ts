@@ -1,12 +1,4 @@
-/** The providers the pipeline serves; also the path segment of their route. */
-export const ProviderName = { Plaid: 'plaid', Argyle: 'argyle' } as const;
-export type ProviderName = (typeof ProviderName)[keyof typeof ProviderName];
-
-export const PROVIDER_NAMES: readonly ProviderName[] = Object.values(ProviderName);
-
-/** Narrows a path segment to a provider name. */
-export const isProviderName = (value: string): value is ProviderName =>
-  (PROVIDER_NAMES as readonly string[]).includes(value);
+import type { ProviderName } from '@webhook-pipeline/events/sources';
 
 /** A webhook delivery as it reached us, before anything was parsed. */
 export interface SignedRequest {

@@ -1,4 +1,4 @@
-import type { EventMetadata } from '../events/envelope.js';
+import type { EventMetadata } from '@webhook-pipeline/events/envelope';
 import { withoutBom } from '../shared/json-depth.js';
 
 /**

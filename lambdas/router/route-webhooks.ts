@@ -1,4 +1,5 @@
-import { EVENT_SOURCES, type EventMetadata, SCHEMA_VERSION } from '../events/envelope.js';
+import type { EventMetadata } from '@webhook-pipeline/events/envelope';
+import { EVENT_SOURCES, SCHEMA_VERSION } from '@webhook-pipeline/events/sources';
 import { UNRECOGNISED_DETAIL_TYPE } from '../providers/provider.js';
 import {
   ClaimHeldError,

@@ -1,5 +1,5 @@
+import { PROVIDER_NAMES, type ProviderName } from '@webhook-pipeline/events/sources';
 import * as z from 'zod';
-import { PROVIDER_NAMES, type ProviderName } from '../providers/provider.js';
 
 /**
  * The ingest → router SQS message (docs/storage-layout.md). Validated on both sides.

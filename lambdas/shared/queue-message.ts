@@ -1,4 +1,3 @@
-import { CATALOGUE_VERSION } from '../providers/catalogue-version.js';
 import type { QueueMessage } from './queue-message-schema.js';
 
 // The message's schema is in queue-message-schema.ts: ingest builds messages without loading zod.
@@ -28,16 +27,13 @@ const serialise = (message: QueueMessage): string => escapeForSqs(JSON.stringify
 
 /**
  * Builds the message, leaving the body out when it would not fit in one SQS message. A
- * `detailType` (ingest's classification) is stamped with the version of the catalogue that gave it.
+ * `detailType` (ingest's classification) goes with the `catalogue` version of the code that gave it.
  */
 export const buildQueueMessage = (
-  fields: Omit<QueueMessage, 'version' | 'rawBody' | 'catalogue'>,
+  fields: Omit<QueueMessage, 'version' | 'rawBody'>,
   rawBody?: string,
 ): string => {
-  const message: QueueMessage =
-    fields.detailType === undefined
-      ? { version: 1, ...fields }
-      : { version: 1, ...fields, catalogue: CATALOGUE_VERSION };
+  const message: QueueMessage = { version: 1, ...fields };
   if (rawBody === undefined) return serialise(message);
   const full = serialise({ ...message, rawBody });
   // A UTF-16 code unit is at most 3 UTF-8 bytes: short messages need no byte count.

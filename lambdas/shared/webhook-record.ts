@@ -1,4 +1,4 @@
-import type { ProviderName } from '../providers/provider.js';
+import type { ProviderName } from '@webhook-pipeline/events/sources';
 
 /** Lifecycle of a stored webhook (docs/storage-layout.md). */
 export const WebhookStatus = {

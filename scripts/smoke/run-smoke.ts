@@ -13,8 +13,8 @@ import {
   ReceiveMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { signArgyleBody } from '../../lambdas/local/signing.js';
-import { ARGYLE_CATALOG } from '../../lambdas/providers/argyle/catalog.js';
+import { ARGYLE_CATALOG } from '@webhook-pipeline/events/argyle';
+import { signArgyleBody } from '../../local/signing.js';
 
 /** What {@link runSmoke} needs. */
 export interface SmokeOptions {

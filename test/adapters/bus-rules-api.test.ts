@@ -16,9 +16,9 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBusRulesApi } from '../../lambdas/local/bus-rules-api.js';
-import { type Emulator, startSqsEmulator } from '../../lambdas/local/emulators.js';
-import { type LocalBus, startLocalBus } from '../../lambdas/local/local-bus.js';
+import { createBusRulesApi } from '../../local/bus-rules-api.js';
+import { type Emulator, startSqsEmulator } from '../../local/emulators.js';
+import { type LocalBus, startLocalBus } from '../../local/local-bus.js';
 
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 /** The one bus the local bus answers rule operations for (its archive's). */

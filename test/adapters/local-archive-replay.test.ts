@@ -12,7 +12,7 @@ import {
   StartReplayCommand,
 } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalBus, startLocalBus } from '../../lambdas/local/local-bus.js';
+import { type LocalBus, startLocalBus } from '../../local/local-bus.js';
 import { tempDir } from '../ops/stubs/run-cli.js';
 
 let bus: LocalBus;

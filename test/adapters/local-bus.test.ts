@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalBus, startLocalBus } from '../../lambdas/local/local-bus.js';
+import { type LocalBus, startLocalBus } from '../../local/local-bus.js';
 
 let bus: LocalBus;
 let client: EventBridgeClient;

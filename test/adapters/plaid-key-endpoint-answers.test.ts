@@ -1,8 +1,6 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startPlaidKeyServer } from '../../lambdas/local/plaid-key-server.js';
-import { generatePlaidSigningKey } from '../../lambdas/local/signing.js';
 import {
   createPlaidKeyCache,
   createPlaidKeyFetcher,
@@ -13,6 +11,8 @@ import {
   SignatureVerificationError,
   type VerificationUnavailableError,
 } from '../../lambdas/shared/errors.js';
+import { startPlaidKeyServer } from '../../local/plaid-key-server.js';
+import { generatePlaidSigningKey } from '../../local/signing.js';
 import { ManualClock } from '../helpers/fakes.js';
 
 const SECRET = 'plaid-secret-never-logged';

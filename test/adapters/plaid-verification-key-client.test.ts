@@ -1,13 +1,13 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startPlaidKeyServer } from '../../lambdas/local/plaid-key-server.js';
-import { generatePlaidSigningKey } from '../../lambdas/local/signing.js';
 import {
   createPlaidKeyCache,
   createPlaidKeyFetcher,
 } from '../../lambdas/providers/plaid/verification-key-client.js';
 import { SignatureVerificationError, VerificationUnavailableError } from '../../lambdas/shared/errors.js';
+import { startPlaidKeyServer } from '../../local/plaid-key-server.js';
+import { generatePlaidSigningKey } from '../../local/signing.js';
 import { ManualClock } from '../helpers/fakes.js';
 
 const credentials = async () => ({ clientId: 'client', secret: 'secret' });

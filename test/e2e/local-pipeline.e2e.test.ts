@@ -3,11 +3,11 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DETAIL_TYPES } from '@webhook-pipeline/events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localWebhookUrl, postWebhook, signForLocal } from '../../cli/local-settings.js';
 import { sampleBody } from '../../cli/samples.js';
-import { DETAIL_TYPES } from '../../lambdas/events/index.js';
-import { signArgyleBody } from '../../lambdas/local/signing.js';
+import { signArgyleBody } from '../../local/signing.js';
 import { CLI, type DevProcess, startDevProcess, waitFor } from '../helpers/dev-process.js';
 import { seed } from '../helpers/fixtures.js';
 

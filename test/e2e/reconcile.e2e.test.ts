@@ -1,8 +1,8 @@
 import { join } from 'node:path';
+import { DETAIL_TYPES } from '@webhook-pipeline/events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localWebhookUrl } from '../../cli/local-settings.js';
 import { sampleBody } from '../../cli/samples.js';
-import { DETAIL_TYPES } from '../../lambdas/events/index.js';
 import { type DevProcess, waitFor } from '../helpers/dev-process.js';
 import { putV2Record, startDevOnV2Table } from '../helpers/v2-table.js';
 import type { HttpStub } from '../ops/stubs/http-stub.js';

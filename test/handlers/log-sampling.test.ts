@@ -1,10 +1,10 @@
+import { ARGYLE_CATALOG } from '@webhook-pipeline/events/argyle';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createIngestHandler } from '../../lambdas/ingest/create-handler.js';
-import { signArgyleBody } from '../../lambdas/local/signing.js';
-import { ARGYLE_CATALOG } from '../../lambdas/providers/argyle/catalog.js';
 import { createProviders } from '../../lambdas/providers/index.js';
 import { createLogSampler, loadLogSampleRate } from '../../lambdas/shared/log-sampling.js';
 import { createLogger, createMetrics } from '../../lambdas/shared/powertools.js';
+import { signArgyleBody } from '../../local/signing.js';
 import { httpApiEvent, lambdaContext } from '../helpers/api-gateway-event.js';
 import { InMemoryWebhookQueue, InMemoryWebhookStore, sequentialIds } from '../helpers/fakes.js';
 import { inMemoryKeyCache } from '../helpers/plaid.js';

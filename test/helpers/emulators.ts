@@ -6,7 +6,7 @@ import {
   ensureWebhookTable,
   startDynamoEmulator,
   startSqsEmulator,
-} from '../../lambdas/local/emulators.js';
+} from '../../local/emulators.js';
 
 /** Real DynamoDB and SQS emulators with the pipeline's table and queues, and SDK clients pointed at them. */
 export interface TestEmulators {

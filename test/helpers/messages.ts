@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
+import type { DetailTypeInfo } from '@webhook-pipeline/events';
+import { DETAIL_TYPES } from '@webhook-pipeline/events';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
-import type { DetailTypeInfo } from '../../lambdas/events/index.js';
-import { DETAIL_TYPES } from '../../lambdas/events/index.js';
 import type { QueueMessage } from '../../lambdas/shared/queue-message.js';
 
 /** A queue message for a body, as ingest would have sent it. */

@@ -1,11 +1,11 @@
 import { createHmac, createPublicKey } from 'node:crypto';
-import { type PlaidSigningKey, signPlaidBody } from '../../lambdas/local/signing.js';
 import {
   createPlaidKeyCache,
   type PlaidJwk,
   type PlaidKeyCache,
 } from '../../lambdas/providers/plaid/verification-key-client.js';
 import { SignatureFailureReason, SignatureVerificationError } from '../../lambdas/shared/errors.js';
+import { type PlaidSigningKey, signPlaidBody } from '../../local/signing.js';
 
 /** A key cache over an in-memory set of JWKs, recording fetches (for pure unit tests). */
 export const inMemoryKeyCache = (

@@ -5,7 +5,7 @@ import {
   DynamoDBClient,
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import type { ProviderName } from '../../lambdas/providers/provider.js';
+import type { ProviderName } from '@webhook-pipeline/events/sources';
 import type { RecordStatus } from '../../lambdas/shared/adapters/operations-store.js';
 import { webhookTableDefinition } from '../../lambdas/shared/adapters/webhook-store.js';
 import { ITEM_ATTRIBUTES as A, exceptionKey, TABLE_LAYOUT } from '../../lambdas/shared/table-layout.js';

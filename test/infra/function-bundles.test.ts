@@ -5,14 +5,14 @@ import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type Metafile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPlaidKeyServer } from '../../lambdas/local/plaid-key-server.js';
-import { generatePlaidSigningKey, signArgyleBody, signPlaidBody } from '../../lambdas/local/signing.js';
 import {
   BUNDLE_ENTRY_FILE,
   bundleFunction,
   type FunctionBundle,
 } from '../../lib/constructs/function-bundle.js';
 import { PIPELINE_NODE_MAJOR } from '../../lib/constructs/pipeline-function.js';
+import { startPlaidKeyServer } from '../../local/plaid-key-server.js';
+import { generatePlaidSigningKey, signArgyleBody, signPlaidBody } from '../../local/signing.js';
 import { httpApiEvent } from '../helpers/api-gateway-event.js';
 import { startTestEmulators } from '../helpers/emulators.js';
 
@@ -66,7 +66,7 @@ describe('what each function bundle carries and evaluates at cold start', () => 
     // Assess
     expect(inputs.filter((p) => /node_modules\/fast-jwt\//.test(p))).toEqual([]);
     expect(inputs.filter((p) => /verify-signature|verification-key-client/.test(p))).toEqual([]);
-    expect(inputs).toContain('lambdas/providers/plaid/catalog.ts');
+    expect(inputs).toContain('packages/events/src/plaid/catalog.ts');
   });
 
   it('the ingest function carries both catalogues and the Plaid verifier but loads them on first use', () => {
@@ -74,7 +74,10 @@ describe('what each function bundle carries and evaluates at cold start', () => 
     const atImport = evaluatedAtImport(ingest, 'lambdas/ingest/handler.ts');
     // Assess
     expect(Object.keys(ingest.inputs)).toEqual(
-      expect.arrayContaining(['lambdas/providers/plaid/catalog.ts', 'lambdas/providers/argyle/catalog.ts']),
+      expect.arrayContaining([
+        'packages/events/src/plaid/catalog.ts',
+        'packages/events/src/argyle/catalog.ts',
+      ]),
     );
     expect([...atImport].filter((p) => /providers\/(plaid|argyle)\/(catalog|webhooks\/)/.test(p))).toEqual(
       [],

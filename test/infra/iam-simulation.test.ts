@@ -1,11 +1,11 @@
 import { resolve } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { recordedSourcesDigest } from '../../lambdas/local/call-recorder.js';
 import { DECLARED_GRANTS } from '../../lib/iam/declared-grants.js';
 import { PREFLIGHT_TARGET } from '../../lib/preflight/resolve-template.js';
 import { parseStackSettings } from '../../lib/stack-settings.js';
 import { WebhookPipelineStack } from '../../lib/webhook-pipeline-stack.js';
+import { recordedSourcesDigest } from '../../local/call-recorder.js';
 import {
   type Account,
   arnOf,

@@ -1,6 +1,6 @@
+import { DETAIL_TYPES } from '@webhook-pipeline/events';
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { DETAIL_TYPES } from '../../lambdas/events/index.js';
 import { TABLE_LAYOUT } from '../../lambdas/shared/table-layout.js';
 import { ServiceName } from '../../lib/pipeline-metrics.js';
 import { CONSUMER_ACCOUNT, devProps, synthStack } from './synth.js';

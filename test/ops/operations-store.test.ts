@@ -1,6 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Emulator, startDynamoEmulator } from '../../lambdas/local/emulators.js';
 import {
   createOperationsStore,
   type OperationsRecord,
@@ -8,6 +7,7 @@ import {
   type ScanFilter,
   type SegmentPosition,
 } from '../../lambdas/shared/adapters/operations-store.js';
+import { type Emulator, startDynamoEmulator } from '../../local/emulators.js';
 import { createV2Table, putV2Record, type Seeded, type SeedRecord } from '../helpers/v2-table.js';
 
 let emulator: Emulator;

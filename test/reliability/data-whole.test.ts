@@ -2,10 +2,10 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DETAIL_TYPES } from '@webhook-pipeline/events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DETAIL_TYPES } from '../../lambdas/events/index.js';
-import { readDevKeys } from '../../lambdas/local/dev-keys.js';
-import { signArgyleBody, signPlaidBody } from '../../lambdas/local/signing.js';
+import { readDevKeys } from '../../local/dev-keys.js';
+import { signArgyleBody, signPlaidBody } from '../../local/signing.js';
 import { type DevProcess, startDevProcess, waitFor } from '../helpers/dev-process.js';
 
 // Issue 14 #9: whatever the provider sent reaches the event and the store unchanged. The bus is a

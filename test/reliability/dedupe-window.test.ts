@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { type IngestDeps, ingestWebhook } from '../../lambdas/ingest/ingest-webhook.js';
-import { generatePlaidSigningKey } from '../../lambdas/local/signing.js';
 import { createProviders } from '../../lambdas/providers/index.js';
 import { type RouterRecord, routeWebhooks } from '../../lambdas/router/route-webhooks.js';
 import { DEFAULT_DEDUPE_WINDOW_SECONDS } from '../../lambdas/shared/config.js';
 import type { EventEntry } from '../../lambdas/shared/webhook-record.js';
+import { generatePlaidSigningKey } from '../../local/signing.js';
 import {
   InMemoryRouterStore,
   InMemoryWebhookQueue,

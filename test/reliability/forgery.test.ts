@@ -4,8 +4,6 @@ import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIngestHandler } from '../../lambdas/ingest/create-handler.js';
-import { PLAID_KEY_PATH } from '../../lambdas/local/plaid-key-server.js';
-import { generatePlaidSigningKey, signArgyleBody, signPlaidBody } from '../../lambdas/local/signing.js';
 import { createProviders } from '../../lambdas/providers/index.js';
 import {
   createPlaidKeyCache,
@@ -15,6 +13,8 @@ import {
 import { routeWebhooks } from '../../lambdas/router/route-webhooks.js';
 import { createLogger, createMetrics } from '../../lambdas/shared/powertools.js';
 import type { EventEntry, EventPublisher, RouterStore } from '../../lambdas/shared/webhook-record.js';
+import { PLAID_KEY_PATH } from '../../local/plaid-key-server.js';
+import { generatePlaidSigningKey, signArgyleBody, signPlaidBody } from '../../local/signing.js';
 import { httpApiEvent, lambdaContext } from '../helpers/api-gateway-event.js';
 import { freePort } from '../helpers/dev-process.js';
 import {

@@ -1,20 +1,20 @@
 import { isUtf8 } from 'node:buffer';
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DETAIL_TYPES } from '@webhook-pipeline/events';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DETAIL_TYPES } from '../../lambdas/events/index.js';
 import { createIngestHandler } from '../../lambdas/ingest/create-handler.js';
 import type { handler as IngestHandler } from '../../lambdas/ingest/handler.js';
-import { type PlaidKeyServer, startPlaidKeyServer } from '../../lambdas/local/plaid-key-server.js';
-import { generatePlaidSigningKey, signArgyleBody, signPlaidBody } from '../../lambdas/local/signing.js';
 import { createProviders } from '../../lambdas/providers/index.js';
 import { routeWebhooks } from '../../lambdas/router/route-webhooks.js';
 import { MAX_JSON_DEPTH, scanJson } from '../../lambdas/shared/json-depth.js';
 import { createLogger, createMetrics } from '../../lambdas/shared/powertools.js';
 import type { EventEntry, EventPublisher, RouterStore } from '../../lambdas/shared/webhook-record.js';
+import { type PlaidKeyServer, startPlaidKeyServer } from '../../local/plaid-key-server.js';
+import { generatePlaidSigningKey, signArgyleBody, signPlaidBody } from '../../local/signing.js';
 import { httpApiEvent, lambdaContext } from '../helpers/api-gateway-event.js';
 import {
   InMemoryRouterStore,

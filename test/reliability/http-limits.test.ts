@@ -1,7 +1,7 @@
 import { request } from 'node:http';
 import type { Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signArgyleBody } from '../../lambdas/local/signing.js';
+import { signArgyleBody } from '../../local/signing.js';
 import { type DevProcess, startDevProcess, waitFor } from '../helpers/dev-process.js';
 
 const SECRET = 'whsec_http_limits';

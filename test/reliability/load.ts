@@ -1,8 +1,8 @@
 import { join } from 'node:path';
+import { DETAIL_TYPES, type DetailTypeInfo } from '@webhook-pipeline/events';
 import { sampleBody } from '../../cli/samples.js';
-import { DETAIL_TYPES, type DetailTypeInfo } from '../../lambdas/events/index.js';
-import { readDevKeys } from '../../lambdas/local/dev-keys.js';
-import { signArgyleBody, signPlaidBody } from '../../lambdas/local/signing.js';
+import { readDevKeys } from '../../local/dev-keys.js';
+import { signArgyleBody, signPlaidBody } from '../../local/signing.js';
 import type { DevProcess } from '../helpers/dev-process.js';
 
 /** Options of {@link runLoad}. */

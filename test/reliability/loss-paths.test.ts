@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { type IngestDeps, type IngestOutcome, ingestWebhook } from '../../lambdas/ingest/ingest-webhook.js';
-import { generatePlaidSigningKey } from '../../lambdas/local/signing.js';
 import { createProviders } from '../../lambdas/providers/index.js';
 import {
   DEFAULT_ROUTER_SETTINGS,
@@ -18,6 +17,7 @@ import {
   type WebhookRecord,
   WebhookStatus,
 } from '../../lambdas/shared/webhook-record.js';
+import { generatePlaidSigningKey } from '../../local/signing.js';
 import {
   InMemoryRouterStore,
   InMemoryWebhookQueue,

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readDevKeys } from '../../lambdas/local/dev-keys.js';
+import { readDevKeys } from '../../local/dev-keys.js';
 import {
   INVALID_API_KEYS_ANSWER,
   type PlaidKeyServer,
   startPlaidKeyServer,
-} from '../../lambdas/local/plaid-key-server.js';
-import { generatePlaidSigningKey, signPlaidBody } from '../../lambdas/local/signing.js';
+} from '../../local/plaid-key-server.js';
+import { generatePlaidSigningKey, signPlaidBody } from '../../local/signing.js';
 import {
   countScenario,
   deliverAll,

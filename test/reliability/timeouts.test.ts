@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { INGEST_BUDGET_MS } from '../../lambdas/ingest/budget.js';
-import { readDevKeys } from '../../lambdas/local/dev-keys.js';
-import { signArgyleBody, signPlaidBody } from '../../lambdas/local/signing.js';
+import { readDevKeys } from '../../local/dev-keys.js';
+import { signArgyleBody, signPlaidBody } from '../../local/signing.js';
 import {
   countScenario,
   type Delivery,

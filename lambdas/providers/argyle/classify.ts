@@ -1,8 +1,7 @@
-import type { CatalogEntry } from '../catalog-entry.js';
+import type { CatalogEntry } from '@webhook-pipeline/events';
+import { ARGYLE_CATALOG, ArgyleEnvelopeSchema } from '@webhook-pipeline/events/argyle';
 import { classifyAgainst, summariseIssues } from '../classify.js';
 import { type Classification, UNRECOGNISED_DETAIL_TYPE } from '../provider.js';
-import { ARGYLE_CATALOG } from './catalog.js';
-import { ArgyleEnvelopeSchema } from './common.js';
 
 // Argyle event names are `resource.action` in lower snake case.
 const EVENT = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/;

@@ -1,6 +1,7 @@
+import { ProviderName } from '@webhook-pipeline/events/sources';
 import { VerificationUnavailableError } from '../../shared/errors.js';
 import { lazyClassifier } from '../lazy-classifier.js';
-import { ProviderName, type WebhookProvider } from '../provider.js';
+import type { WebhookProvider } from '../provider.js';
 import { ARGYLE_SIGNATURE_HEADER, verifyArgyleSignature } from './verify-signature.js';
 
 /** Collaborators of the Argyle provider. */

@@ -1,7 +1,7 @@
-import type { CatalogEntry } from '../catalog-entry.js';
+import type { CatalogEntry } from '@webhook-pipeline/events';
+import { PLAID_CATALOG, PlaidEnvelopeSchema, plaidDetailType } from '@webhook-pipeline/events/plaid';
 import { classifyAgainst, summariseIssues } from '../classify.js';
 import { type Classification, UNRECOGNISED_DETAIL_TYPE } from '../provider.js';
-import { PLAID_CATALOG, PlaidEnvelopeSchema, plaidDetailType } from './catalog.js';
 
 // Plaid types and codes are upper snake case; anything else cannot become a sane detail-type.
 const NAME = /^[A-Z][A-Z0-9_]{0,63}$/;

@@ -1,5 +1,6 @@
+import { ProviderName } from '@webhook-pipeline/events/sources';
 import { lazyClassifier } from '../lazy-classifier.js';
-import { ProviderName, type WebhookProvider } from '../provider.js';
+import type { WebhookProvider } from '../provider.js';
 import type { PlaidKeyCache } from './verification-key-client.js';
 
 /** Collaborators of the Plaid provider. */

@@ -6,15 +6,12 @@ import {
   SignatureVerificationError,
   VerificationUnavailableError,
 } from '../../shared/errors.js';
+import type { PlaidCredentials } from '../../shared/provider-credentials.js';
 import type { KeyResponse, PlaidJwk } from './verification-key-schemas.js';
 
 export type { PlaidJwk } from './verification-key-schemas.js';
 
-/** Plaid API credentials, read from Secrets Manager (or the environment locally). */
-export interface PlaidCredentials {
-  readonly clientId: string;
-  readonly secret: string;
-}
+export type { PlaidCredentials };
 
 /** Fetches the JWK for one key id; throws `SignatureVerificationError` (unknown key) or `VerificationUnavailableError`. */
 export type PlaidKeyFetcher = (kid: string) => Promise<PlaidJwk>;

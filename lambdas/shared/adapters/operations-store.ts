@@ -7,7 +7,7 @@ import {
   QueryCommand,
   ScanCommand,
 } from '@aws-sdk/client-dynamodb';
-import type { ProviderName } from '../../providers/provider.js';
+import type { ProviderName } from '@webhook-pipeline/events/sources';
 import { ITEM_ATTRIBUTES as A, type ExceptionStatus, exceptionKeys, TABLE_LAYOUT } from '../table-layout.js';
 import { batchGetItems } from './batch-get.js';
 

@@ -1,7 +1,6 @@
 import * as z from 'zod';
-import type { PlaidCredentials } from '../../providers/plaid/verification-key-client.js';
 import { VerificationUnavailableError } from '../errors.js';
-import { splitSecrets } from './secrets.js';
+import { type PlaidCredentials, splitSecrets } from '../provider-credentials.js';
 
 // The values read from Secrets Manager, validated with zod. Kept apart from secrets.ts, which
 // imports this module when it first reads a secret, so that zod is not loaded at cold start.

@@ -1,13 +1,6 @@
-import type { PlaidCredentials } from '../../providers/plaid/verification-key-client.js';
 import { VerificationUnavailableError } from '../errors.js';
+import { type PlaidCredentials, splitSecrets } from '../provider-credentials.js';
 import { type ClientTimeouts, clientTimeoutConfig } from './client-timeouts.js';
-
-/** Splits a comma list, dropping blanks. */
-export const splitSecrets = (value: string): string[] =>
-  value
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
 
 /** Where provider secrets come from: Secrets Manager ARNs in AWS, plain values locally. */
 export interface SecretSourceOptions {

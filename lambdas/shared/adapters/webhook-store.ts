@@ -6,7 +6,7 @@ import {
   PutItemCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import type { ProviderName } from '../../providers/provider.js';
+import type { ProviderName } from '@webhook-pipeline/events/sources';
 import { exceptionKey, TABLE_LAYOUT } from '../table-layout.js';
 import {
   type AdoptResult,

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { runSimulation } from '@cloud-copilot/iam-simulate';
-import type { RecordedResource } from '../../../lambdas/local/call-recorder.js';
 import type { DeclaredGrant } from '../../../lib/iam/declared-grants.js';
 import {
   type DeploymentTarget,
   type Json,
   resolveTemplate,
 } from '../../../lib/preflight/resolve-template.js';
+import type { RecordedResource } from '../../../local/call-recorder.js';
 
 /** The account and region the stack is deployed to. */
 export type Account = Pick<DeploymentTarget, 'account' | 'region'>;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ARGYLE_EVENT_NAMES } from '../../../lambdas/events/index.js';
+import { ARGYLE_EVENT_NAMES } from '@webhook-pipeline/events';
 import { type HttpStub, type RecordedRequest, type StubReply, startHttpStub } from './http-stub.js';
 
 /** A subscription as the stub keeps it (the documented `Webhook` object). */

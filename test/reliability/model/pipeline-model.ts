@@ -1,13 +1,13 @@
 import { hash } from 'node:crypto';
+import { DETAIL_TYPES } from '@webhook-pipeline/events';
 import type { Scheduler } from 'fast-check';
-import { DETAIL_TYPES } from '../../../lambdas/events/index.js';
 import { type IngestDeps, ingestWebhook } from '../../../lambdas/ingest/ingest-webhook.js';
-import { generatePlaidSigningKey, signArgyleBody } from '../../../lambdas/local/signing.js';
 import { createProviders, type ProviderRegistry } from '../../../lambdas/providers/index.js';
 import { type RouterSettings, routeWebhooks } from '../../../lambdas/router/route-webhooks.js';
 import { buildQueueMessage, escapeForSqs } from '../../../lambdas/shared/queue-message.js';
 import { QueueMessageSchema } from '../../../lambdas/shared/queue-message-schema.js';
 import { type EventPublisher, WebhookStatus } from '../../../lambdas/shared/webhook-record.js';
+import { generatePlaidSigningKey, signArgyleBody } from '../../../local/signing.js';
 import { inMemoryKeyCache } from '../../helpers/plaid.js';
 import { SimQueue, VISIBILITY_TIMEOUT_MS } from './sim-queue.js';
 import { SimTable } from './sim-table.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readableChunk, readableFunctionLine } from '../../../cli/dev-log.js';
-import { describeFailures } from '../../../lambdas/local/dev-pipeline.js';
+import { describeFailures } from '../../../local/dev-pipeline.js';
 
 describe('the dev log', () => {
   it("turns a function's Powertools JSON line into one entry of the dev log's layout", () => {

@@ -1,8 +1,8 @@
+import { DETAIL_TYPES } from '@webhook-pipeline/events';
 import { describe, expect, it } from 'vitest';
 import { fitDescription, listCatalogue } from '../../../cli/commands/fire-list.js';
 import { findEntry } from '../../../cli/samples.js';
 import { editDistance, nearest } from '../../../cli/suggest.js';
-import { DETAIL_TYPES } from '../../../lambdas/events/index.js';
 import { runCli } from '../../ops/stubs/run-cli.js';
 
 describe('did you mean: the nearest catalogue names', () => {

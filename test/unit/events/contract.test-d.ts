@@ -1,6 +1,3 @@
-import type { EventPattern } from 'aws-cdk-lib/aws-events';
-import { describe, expectTypeOf, it } from 'vitest';
-import type { z } from 'zod';
 import {
   type AnyWebhookEvent,
   type ArgyleEventName,
@@ -11,7 +8,10 @@ import {
   type PlaidDetailType,
   type WebhookEvent,
   type WebhookEventDetail,
-} from '../../../lambdas/events/index.js';
+} from '@webhook-pipeline/events';
+import type { EventPattern } from 'aws-cdk-lib/aws-events';
+import { describe, expectTypeOf, it } from 'vitest';
+import type { z } from 'zod';
 
 declare const event: AnyWebhookEvent;
 

@@ -2,11 +2,6 @@ import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Ajv2020 from 'ajv/dist/2020.js';
-import { App, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
-import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
-import { describe, expect, it } from 'vitest';
 import {
   ARGYLE_EVENT_NAMES,
   DETAIL_TYPES,
@@ -17,7 +12,12 @@ import {
   PLAID_DETAIL_TYPES,
   SCHEMA_VERSION,
   type WebhookEventPattern,
-} from '../../../lambdas/events/index.js';
+} from '@webhook-pipeline/events';
+import Ajv2020 from 'ajv/dist/2020.js';
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
+import { describe, expect, it } from 'vitest';
 import { CATALOGUE_VERSION_FILE, compare, generate, SCHEMA_DIR } from '../../../scripts/generate-schemas.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));

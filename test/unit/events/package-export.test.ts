@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const PACKAGE = join(ROOT, 'packages/events');
 const TSC = join(ROOT, 'node_modules/typescript/bin/tsc');
 
 interface PackageJson {
@@ -18,7 +19,7 @@ interface PackageJson {
   scripts: Record<string, string>;
   dependencies: Record<string, string>;
 }
-const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as PackageJson;
+const pkg = JSON.parse(await readFile(join(PACKAGE, 'package.json'), 'utf8')) as PackageJson;
 
 /**
  * A consumer project with the package installed as npm would lay it out: the build output of
@@ -36,12 +37,11 @@ beforeAll(async () => {
   consumer = await mkdtemp(join(tmpdir(), 'events-consumer-'));
   installed = join(consumer, 'node_modules', pkg.name);
   await mkdir(join(consumer, 'node_modules', '@types'), { recursive: true });
+  await mkdir(installed, { recursive: true });
   await run(process.execPath, [TSC, '-p', 'tsconfig.build.json', '--outDir', join(installed, 'dist')], {
-    cwd: ROOT,
+    cwd: PACKAGE,
   });
-  await cp(join(ROOT, 'lambdas/events/schemas'), join(installed, 'lambdas/events/schemas'), {
-    recursive: true,
-  });
+  await cp(join(PACKAGE, 'schemas'), join(installed, 'schemas'), { recursive: true });
   const { name, type, exports, dependencies } = pkg;
   await writeFile(join(installed, 'package.json'), JSON.stringify({ name, type, exports, dependencies }));
   await symlink(join(ROOT, 'node_modules/zod'), join(consumer, 'node_modules/zod'), 'junction');
@@ -57,23 +57,23 @@ afterAll(async () => {
 });
 
 describe('package.json', () => {
-  it('exports ./events with types and ESM entry points, built by prepack', () => {
-    expect(pkg.exports['./events']).toEqual({
-      types: './dist/lambdas/events/index.d.ts',
-      import: './dist/lambdas/events/index.js',
-    });
-    expect(pkg.files).toEqual(expect.arrayContaining(['dist', 'lambdas']));
+  it('exports the contract with types and ESM entry points, built by prepack; zod is its one dependency', () => {
+    expect(pkg.name).toBe('@webhook-pipeline/events');
+    expect(pkg.exports['.']).toEqual({ types: './dist/index.d.ts', import: './dist/index.js' });
+    expect(pkg.files).toEqual(['dist', 'schemas']);
     expect(pkg.scripts.prepack).toBe('npm run build');
     expect(pkg.scripts.prepare).toBeUndefined();
-    expect(pkg.dependencies.zod).toBeDefined();
+    expect(Object.keys(pkg.dependencies)).toEqual(['zod']);
   });
 });
 
-describe('webhook-pipeline/events as a consumer installs it', () => {
+describe('@webhook-pipeline/events as a consumer installs it', () => {
   it('emits the entry points the exports map names', async () => {
     const files = await emittedFiles(installed);
-    const events = pkg.exports['./events'] as Record<string, string>;
-    for (const target of Object.values(events)) expect(files).toContain(join(installed, target));
+    for (const entry of Object.values(pkg.exports)) {
+      if (typeof entry === 'string') continue;
+      for (const target of Object.values(entry)) expect(files).toContain(join(installed, target));
+    }
   });
 
   it('imports nothing but zod from outside the package', async () => {
@@ -92,11 +92,11 @@ describe('webhook-pipeline/events as a consumer installs it', () => {
     const fixture = join(ROOT, 'test/fixtures/events/TRANSACTIONS.SYNC_UPDATES_AVAILABLE.v1.json');
     const script = `
       import { readFileSync } from 'node:fs';
-      const events = await import('webhook-pipeline/events');
+      const events = await import('@webhook-pipeline/events');
       const event = JSON.parse(readFileSync(process.argv[1], 'utf8'));
       const parsed = events.detailSchemaFor(event['detail-type']).safeParse(event.detail);
       const wrong = events.detailSchemaFor('ITEM.ERROR').safeParse(event.detail);
-      const schema = import.meta.resolve('webhook-pipeline/events/schemas/ITEM.ERROR.json');
+      const schema = import.meta.resolve('@webhook-pipeline/events/schemas/ITEM.ERROR.json');
       console.log(JSON.stringify({
         sources: events.EVENT_SOURCES,
         detailTypes: events.DETAIL_TYPES.length,
@@ -104,7 +104,7 @@ describe('webhook-pipeline/events as a consumer installs it', () => {
         itemId: parsed.data?.data.item_id,
         wrong: wrong.success,
         pattern: events.eventPattern({ provider: 'argyle', types: ['accounts.connected'] }),
-        schema: schema.endsWith('/lambdas/events/schemas/ITEM.ERROR.json'),
+        schema: schema.endsWith('/@webhook-pipeline/events/schemas/ITEM.ERROR.json'),
         zod: import.meta.resolve('zod').includes('/node_modules/zod/'),
       }));
     `;
@@ -126,7 +126,7 @@ describe('webhook-pipeline/events as a consumer installs it', () => {
   it('type-checks a consumer through the declarations', async () => {
     await writeFile(
       join(consumer, 'handler.ts'),
-      `import { type AnyWebhookEvent, eventPattern } from 'webhook-pipeline/events';
+      `import { type AnyWebhookEvent, eventPattern } from '@webhook-pipeline/events';
 export const itemOf = (event: AnyWebhookEvent): string | undefined => {
   if (event['detail-type'] === 'TRANSACTIONS.SYNC_UPDATES_AVAILABLE') return event.detail.data.item_id;
   if (event['detail-type'] === 'accounts.connected') return event.detail.data.data.account;

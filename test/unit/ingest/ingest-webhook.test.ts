@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { type IngestDeps, ingestWebhook } from '../../../lambdas/ingest/ingest-webhook.js';
-import { generatePlaidSigningKey, signArgyleBody } from '../../../lambdas/local/signing.js';
 import { CATALOGUE_VERSION } from '../../../lambdas/providers/catalogue-version.js';
 import { createProviders } from '../../../lambdas/providers/index.js';
 import {
@@ -13,6 +12,7 @@ import {
   UnknownProviderError,
 } from '../../../lambdas/shared/errors.js';
 import { QueueMessageSchema } from '../../../lambdas/shared/queue-message-schema.js';
+import { generatePlaidSigningKey, signArgyleBody } from '../../../local/signing.js';
 import {
   InMemoryWebhookQueue,
   InMemoryWebhookStore,

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { matchesEventPattern, parseEventPattern } from '../../../lambdas/local/event-pattern.js';
 import { InvalidEventPatternError } from '../../../lambdas/shared/errors.js';
+import { matchesEventPattern, parseEventPattern } from '../../../local/event-pattern/event-pattern.js';
 
 // Cases follow AWS's documented examples: the EventBridge user guide pages "Content filtering in
 // Amazon EventBridge event patterns" and "Comparison operators for use in event patterns", and the

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { refuseEntry, refuseRequest, wireEntrySize } from '../../../lambdas/local/eventbridge-limits.js';
 import { EVENTBRIDGE_MAX_ENTRY_BYTES } from '../../../lambdas/shared/aws-limits.js';
+import { refuseEntry, refuseRequest, wireEntrySize } from '../../../local/eventbridge-limits.js';
 
 const entry = (over: Record<string, unknown> = {}) => ({
   Source: 'webhooks.plaid',

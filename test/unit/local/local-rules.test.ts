@@ -4,13 +4,13 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createConsoleState } from '../../../lambdas/local/console/console-state.js';
+import { createConsoleState } from '../../../local/console/console-state.js';
 import {
   createRuleWorker,
   type Delivery,
   type RetryPolicy,
-} from '../../../lambdas/local/subscriptions/rule-delivery.js';
-import { parseRules, RulesFileError } from '../../../lambdas/local/subscriptions/rules-file.js';
+} from '../../../local/subscriptions/rule-delivery.js';
+import { parseRules, RulesFileError } from '../../../local/subscriptions/rules-file.js';
 
 const FAST: RetryPolicy = { firstDelayMs: 10, maxDelayMs: 40, maxAgeMs: 60_000, timeoutMs: 2000 };
 const servers: Server[] = [];

@@ -6,8 +6,8 @@ import {
   eventPatternOf,
   parseTypeGlobs,
 } from '../../../cli/ops/replay-filter.js';
-import { matchesEventPattern, parseEventPattern } from '../../../lambdas/local/event-pattern.js';
 import type { OperationsRecord } from '../../../lambdas/shared/adapters/operations-store.js';
+import { matchesEventPattern, parseEventPattern } from '../../../local/event-pattern/event-pattern.js';
 
 const window = { from: '2026-03-10T00:00:00.000Z', to: '2026-03-11T00:00:00.000Z' };
 const record = (overrides: Partial<OperationsRecord>): OperationsRecord => ({

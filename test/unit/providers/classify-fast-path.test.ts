@@ -1,11 +1,11 @@
+import { ARGYLE_CATALOG } from '@webhook-pipeline/events/argyle';
+import { PLAID_CATALOG } from '@webhook-pipeline/events/plaid';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ARGYLE_CATALOG } from '../../../lambdas/providers/argyle/catalog.js';
 import {
   classifyArgyleWebhook,
   classifyArgyleWebhookFully,
 } from '../../../lambdas/providers/argyle/classify.js';
-import { PLAID_CATALOG } from '../../../lambdas/providers/plaid/catalog.js';
 import {
   classifyPlaidWebhook,
   classifyPlaidWebhookFully,

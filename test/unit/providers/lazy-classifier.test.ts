@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { signArgyleBody } from '../../../lambdas/local/signing.js';
 import { createProviders } from '../../../lambdas/providers/index.js';
 import { lazyClassifier } from '../../../lambdas/providers/lazy-classifier.js';
 import type { Classification } from '../../../lambdas/providers/provider.js';
 import { SignatureVerificationError } from '../../../lambdas/shared/errors.js';
+import { signArgyleBody } from '../../../local/signing.js';
 import { inMemoryKeyCache } from '../../helpers/plaid.js';
 
 const SECRET = 'whsec_lazy';

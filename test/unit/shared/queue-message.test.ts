@@ -37,9 +37,11 @@ describe('queue message', () => {
     );
   });
 
-  it('stamps a classification with the catalogue version, and leaves both out without one', () => {
+  it('carries a classification with its catalogue version, and leaves both out without one', () => {
     const classified = QueueMessageSchema.parse(
-      JSON.parse(buildQueueMessage({ ...fields, detailType: 'accounts.added' }, '{}')),
+      JSON.parse(
+        buildQueueMessage({ ...fields, detailType: 'accounts.added', catalogue: CATALOGUE_VERSION }, '{}'),
+      ),
     );
     expect(classified).toMatchObject({ detailType: 'accounts.added', catalogue: CATALOGUE_VERSION });
     const plain = QueueMessageSchema.parse(JSON.parse(buildQueueMessage(fields, '{}')));

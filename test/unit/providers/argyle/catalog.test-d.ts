@@ -1,9 +1,5 @@
+import type { ArgyleEventName, ArgyleWebhook, ArgyleWebhookOf } from '@webhook-pipeline/events/argyle';
 import { describe, expectTypeOf, it } from 'vitest';
-import type {
-  ArgyleEventName,
-  ArgyleWebhook,
-  ArgyleWebhookOf,
-} from '../../../../lambdas/providers/argyle/catalog.js';
 
 describe('Types: Argyle catalogue', () => {
   it('types data.account of accounts.connected as a string', () => {

@@ -1,11 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ARGYLE_CATALOG, ARGYLE_EVENT_NAMES, ArgyleWebhookSchema } from '@webhook-pipeline/events/argyle';
 import { describe, expect, it } from 'vitest';
-import {
-  ARGYLE_CATALOG,
-  ARGYLE_EVENT_NAMES,
-  ArgyleWebhookSchema,
-} from '../../../../lambdas/providers/argyle/catalog.js';
 
 const SEEDS_DIR = join(import.meta.dirname, '../../../fixtures/seeds');
 

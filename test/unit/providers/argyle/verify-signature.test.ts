@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { signArgyleBody } from '../../../../lambdas/local/signing.js';
 import { verifyArgyleSignature } from '../../../../lambdas/providers/argyle/verify-signature.js';
 import { SignatureVerificationError } from '../../../../lambdas/shared/errors.js';
+import { signArgyleBody } from '../../../../local/signing.js';
 import { seed } from '../../../helpers/fixtures.js';
 
 const reasonOf = (fn: () => void): string => {

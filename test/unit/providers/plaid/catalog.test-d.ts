@@ -1,10 +1,10 @@
-import { describe, expectTypeOf, it } from 'vitest';
 import type {
   PlaidDetailType,
+  PlaidError,
   PlaidWebhook,
   PlaidWebhookOf,
-} from '../../../../lambdas/providers/plaid/catalog.js';
-import type { PlaidError } from '../../../../lambdas/providers/plaid/common.js';
+} from '@webhook-pipeline/events/plaid';
+import { describe, expectTypeOf, it } from 'vitest';
 
 describe('PlaidWebhookOf', () => {
   it('types item_id of SYNC_UPDATES_AVAILABLE as optional, since processor partners get account_id', () => {

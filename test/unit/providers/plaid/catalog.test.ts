@@ -1,7 +1,5 @@
 import { readdir, readFile } from 'node:fs/promises';
-import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
-import type { CatalogEntry } from '../../../../lambdas/providers/catalog-entry.js';
+import type { CatalogEntry } from '@webhook-pipeline/events';
 import {
   PLAID_CATALOG,
   PLAID_DETAIL_TYPES,
@@ -9,7 +7,9 @@ import {
   PlaidEnvelopeSchema,
   PlaidWebhookSchema,
   plaidDetailType,
-} from '../../../../lambdas/providers/plaid/catalog.js';
+} from '@webhook-pipeline/events/plaid';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 
 const SEEDS_DIR = new URL('../../../fixtures/seeds/', import.meta.url);
 const seedFiles = (await readdir(SEEDS_DIR)).filter((name) => /^plaid__.+\.json$/.test(name)).sort();

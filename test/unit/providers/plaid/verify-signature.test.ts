@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { generatePlaidSigningKey, signPlaidBody } from '../../../../lambdas/local/signing.js';
 import { verifyPlaidSignature } from '../../../../lambdas/providers/plaid/verify-signature.js';
 import { SignatureVerificationError } from '../../../../lambdas/shared/errors.js';
+import { generatePlaidSigningKey, signPlaidBody } from '../../../../local/signing.js';
 import { ManualClock } from '../../../helpers/fakes.js';
 import { seed } from '../../../helpers/fixtures.js';
 import { forgeToken, hs256WithPublicKey, inMemoryKeyCache } from '../../../helpers/plaid.js';
