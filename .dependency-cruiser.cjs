@@ -93,7 +93,8 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: '(^|/)(dist|cdk\\.out|\\.local)/' },
+    // Build output and local state, at the top or in a workspace package; never node_modules' dist.
+    exclude: { path: ['^dist/', '^packages/[a-z-]+/dist/', '^cdk[.]out/', '^[.]local/'] },
     parser: 'swc',
     tsConfig: { fileName: 'tsconfig.json' },
     enhancedResolveOptions: {
