@@ -31,7 +31,10 @@ const cruise = async (cwd: string, places: readonly string[]): Promise<Violation
 
 /** One planted violation per rule: the file that breaks it, and what that file holds. */
 const PLANTED: Record<string, { readonly file: string; readonly code: string }> = {
-  'no-circular': { file: 'lambdas/shared/loop-a.ts', code: "export { b } from './loop-b.js';\nexport const a = 1;" },
+  'no-circular': {
+    file: 'lambdas/shared/loop-a.ts',
+    code: "export { b } from './loop-b.js';\nexport const a = 1;",
+  },
   'lambda-stays-deployable': {
     file: 'lambdas/ingest/uses-local.ts',
     code: "import { devThing } from '../../local/dev-thing.js';\nexport const x = devThing;",
