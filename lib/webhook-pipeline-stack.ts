@@ -1,5 +1,3 @@
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { DETAIL_TYPES, EVENT_SOURCES, eventJsonSchemas } from '@webhook-pipeline/events';
 import {
   CfnOutput,
@@ -16,6 +14,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { type EventSchemaDefinition, WebhookEventBus } from './constructs/event-bus.js';
+import { functionCode } from './constructs/function-code.js';
 import { PipelineAlarms } from './constructs/pipeline-alarms.js';
 import { PipelineFunction, type PipelineFunctionDefaults } from './constructs/pipeline-function.js';
 import { ProviderSecrets } from './constructs/provider-secrets.js';
@@ -25,12 +24,8 @@ import { WebhookTable } from './constructs/webhook-table.js';
 import { guardRule } from './guard-validation.js';
 import { DEFAULT_METRICS_NAMESPACE, ServiceName } from './pipeline-metrics.js';
 
-/** The repository root: esbuild's project root and the base of the handler paths. */
 /** The oldest accepted Plaid token (300 s) plus 30 s of clock skew. */
 export const MIN_DEDUPE_WINDOW_SECONDS = 330;
-
-const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
-const handlerEntry = (name: 'ingest' | 'router') => join(PROJECT_ROOT, 'lambdas', name, 'handler.ts');
 
 /** Reserved concurrency per function. */
 export interface ReservedConcurrency {
@@ -225,7 +220,6 @@ export class WebhookPipelineStack extends Stack {
     const keep = production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     const metricsNamespace = props.metricsNamespace ?? DEFAULT_METRICS_NAMESPACE;
     const functionDefaults: PipelineFunctionDefaults = {
-      projectRoot: PROJECT_ROOT,
       logRetention: props.logRetention ?? RetentionDays.ONE_MONTH,
       logRemovalPolicy: keep,
       logLevel: props.logLevel ?? 'INFO',
@@ -255,7 +249,7 @@ export class WebhookPipelineStack extends Stack {
 
     this.ingest = new PipelineFunction(this, 'Ingest', {
       ...functionDefaults,
-      entry: handlerEntry('ingest'),
+      code: functionCode('ingest'),
       serviceName: ServiceName.Ingest,
       description: 'Verifies, stores and enqueues Plaid and Argyle webhooks',
       // Plaid counts a reply slower than 10 s as failed; a stuck call must end before that.
@@ -286,7 +280,7 @@ export class WebhookPipelineStack extends Stack {
 
     this.router = new PipelineFunction(this, 'Router', {
       ...functionDefaults,
-      entry: handlerEntry('router'),
+      code: functionCode('router'),
       serviceName: ServiceName.Router,
       description: 'Publishes queued webhooks to the event bus',
       timeout: routerTimeout,

@@ -1,6 +1,14 @@
 import { readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { basename, join } from 'node:path';
-import { type BuildOptions, buildSync, type Metafile } from 'esbuild';
+import type { BuildOptions, Metafile } from 'esbuild';
+
+/**
+ * esbuild, loaded when a bundle is built: in this repository, by the bench and by the build of the
+ * package. The installed package ships its bundles and has no esbuild, so nothing that runs there
+ * may import it at load time.
+ */
+const esbuild = (): typeof import('esbuild') => createRequire(import.meta.url)('esbuild');
 
 /**
  * Defines `require` in the ESM bundle: CommonJS dependencies bundled by esbuild call `require()` for
@@ -78,7 +86,7 @@ export const bundleFunction = (
   projectRoot: string,
   nodeMajor: number,
 ): FunctionBundle => {
-  const { metafile } = buildSync({
+  const { metafile } = esbuild().buildSync({
     ...functionBundleOptions(entry, outdir, projectRoot, nodeMajor),
     metafile: true,
   });

@@ -1,12 +1,10 @@
-import { relative, resolve } from 'node:path';
-import { AssetHashType, Duration, type ILocalBundling, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import {
   ApplicationLogLevel,
   Architecture,
-  Code,
+  type Code,
   LoggingFormat,
-  Runtime,
   SystemLogLevel,
   Tracing,
 } from 'aws-cdk-lib/aws-lambda';
@@ -15,17 +13,9 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { guardRule } from '../guard-validation.js';
 import { DEFAULT_METRICS_NAMESPACE } from '../pipeline-metrics.js';
-import { bundleFunction } from './function-bundle.js';
+import { PIPELINE_RUNTIME } from './pipeline-runtime.js';
 
-/**
- * The Lambda runtime of every function: the newest Node.js runtime aws-cdk-lib knows.
- * cdk-nag's AwsSolutions-L1 compares against the same list, so an upgrade of aws-cdk-lib that adds a
- * newer runtime shows up as a finding until this line moves.
- */
-export const PIPELINE_RUNTIME = Runtime.NODEJS_24_X;
-
-/** The runtime's Node.js major version, the target of the bundles (`nodejs24.x`: 24). */
-export const PIPELINE_NODE_MAJOR = Number(/^nodejs(\d+)/.exec(PIPELINE_RUNTIME.name)?.[1]);
+export { PIPELINE_NODE_MAJOR, PIPELINE_RUNTIME } from './pipeline-runtime.js';
 
 /**
  * The `NODE_OPTIONS` a function gets: source maps applied at run time only when asked for. The
@@ -33,24 +23,6 @@ export const PIPELINE_NODE_MAJOR = Number(/^nodejs(\d+)/.exec(PIPELINE_RUNTIME.n
  */
 export const functionNodeOptions = (runtimeSourceMaps: boolean): { NODE_OPTIONS?: string } =>
   runtimeSourceMaps ? { NODE_OPTIONS: '--enable-source-maps' } : {};
-
-/**
- * Builds a function's bundle on this machine (CDK's local bundling). `entry` is a field, not only
- * captured: CDK reuses a bundle for assets whose bundling options serialise alike, and a function
- * does not serialise, so without it every function would get the first one's bundle.
- */
-class LocalFunctionBundler implements ILocalBundling {
-  public constructor(
-    /** The entry, relative to the project root. */
-    public readonly entry: string,
-    private readonly projectRoot: string,
-  ) {}
-
-  public tryBundle(outputDir: string): boolean {
-    bundleFunction(resolve(this.projectRoot, this.entry), outputDir, this.projectRoot, PIPELINE_NODE_MAJOR);
-    return true;
-  }
-}
 
 /** The share of request INFO lines written by default (`LOG_SAMPLE_RATE`). */
 const DEFAULT_LOG_SAMPLE_RATE = 0.01;
@@ -64,10 +36,6 @@ const applicationLogLevel = (level = 'INFO'): ApplicationLogLevel => {
 
 /** Settings every pipeline function shares; the stack passes one object to all of them. */
 export interface PipelineFunctionDefaults {
-  /**
-   * Directory holding `package.json` and `node_modules`; esbuild resolves dependencies from here.
-   */
-  readonly projectRoot: string;
   /**
    * How long the function's logs are kept.
    * @default RetentionDays.ONE_MONTH
@@ -106,8 +74,8 @@ export interface PipelineFunctionDefaults {
 
 /** Properties of a {@link PipelineFunction}. */
 export interface PipelineFunctionProps extends PipelineFunctionDefaults {
-  /** Absolute path of the TypeScript module that exports `handler`. */
-  readonly entry: string;
+  /** The function's code: an ESM bundle whose `index.mjs` exports `handler` (function-code.ts). */
+  readonly code: Code;
   /** `POWERTOOLS_SERVICE_NAME`: the `service` dimension of the function's metrics and its log field. */
   readonly serviceName: string;
   /** What the function does, shown in the Lambda console. */
@@ -164,16 +132,9 @@ export class PipelineFunction extends Construct {
     this.logGroup.grantWrite(this.role);
 
     this.function = new NodejsFunction(this, 'Function', {
-      // Bundled here rather than by NodejsFunction's own bundling, which writes a single file
-      // (esbuild's --outfile) and so cannot split the bundle (function-bundle.ts says why it is).
-      code: Code.fromAsset(props.projectRoot, {
-        assetHashType: AssetHashType.OUTPUT,
-        bundling: {
-          // Never used: the bundle is built locally with the esbuild of the project's dependencies.
-          image: PIPELINE_RUNTIME.bundlingImage,
-          local: new LocalFunctionBundler(relative(props.projectRoot, props.entry), props.projectRoot),
-        },
-      }),
+      // Bundled by function-code.ts rather than by NodejsFunction's own bundling, which writes a
+      // single file (esbuild's --outfile) and so cannot split the bundle (function-bundle.ts says why).
+      code: props.code,
       // The `handler` export of the bundle's index.mjs.
       handler: 'index.handler',
       description: props.description,
