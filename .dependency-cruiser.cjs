@@ -43,9 +43,13 @@ module.exports = {
     {
       name: 'lambda-no-dev-packages',
       severity: 'error',
-      comment: 'Code that runs in Lambda imports no development-only package (type declarations aside).',
+      comment:
+        'Code that runs in Lambda imports no development-only package, but type declarations and the packages bundled into the functions at build time (Powertools, middy), which an installed package does not need.',
       from: { path: '^lambdas/' },
-      to: { dependencyTypes: ['npm-dev'], pathNot: 'node_modules/@types/' },
+      to: {
+        dependencyTypes: ['npm-dev'],
+        pathNot: ['node_modules/@types/', 'node_modules/@aws-lambda-powertools/', 'node_modules/@middy/'],
+      },
     },
     {
       name: 'lambda-no-tooling-packages',

@@ -1,14 +1,20 @@
 #!/usr/bin/env node
-// The package's command. The CLI and the local runtime are TypeScript; tsx loads them directly,
-// so the same sources run in Lambda bundles, in tests and here without a build step.
+// The package's command. Installed, it runs the compiled CLI in dist/. In this repository it runs
+// the TypeScript sources through tsx instead (with the project's tsconfig, whose paths map the
+// workspace package to its sources), so an edit is seen at once and no stale build ever runs.
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { register } from 'tsx/esm/api';
 
 // The SDK warns once per process that Node 20 support ends in 2027; the functions run on nodejs24.x.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-// The project's tsconfig (its paths map the workspace package to its sources), whatever the cwd.
-register({ tsconfig: fileURLToPath(new URL('../tsconfig.json', import.meta.url)) });
-const { exitQuietlyOnBrokenPipe } = await import('../cli/broken-pipe.ts');
+const fromSources = existsSync(fileURLToPath(new URL('../cli/main.ts', import.meta.url)));
+if (fromSources) {
+  const { register } = await import('tsx/esm/api');
+  register({ tsconfig: fileURLToPath(new URL('../tsconfig.json', import.meta.url)) });
+}
+const entry = (name) =>
+  new URL(fromSources ? `../cli/${name}.ts` : `../dist/cli/${name}.js`, import.meta.url).href;
+const { exitQuietlyOnBrokenPipe } = await import(entry('broken-pipe'));
 exitQuietlyOnBrokenPipe();
-const { main } = await import('../cli/main.ts');
+const { main } = await import(entry('main'));
 process.exitCode = await main(process.argv.slice(2));

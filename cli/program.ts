@@ -13,9 +13,21 @@ import { sendCommand } from './commands/send.js';
 import { unregisterCommand } from './commands/unregister.js';
 import { prose } from './options/help-sections.js';
 
-const version = (): string =>
-  (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
-    .version;
+/** The package's version: its package.json is one folder up from the sources, two from dist/cli. */
+const version = (): string => {
+  for (const up of ['../package.json', '../../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as {
+        name?: string;
+        version: string;
+      };
+      if (pkg.name === 'webhook-pipeline') return pkg.version;
+    } catch {
+      // Not at this level.
+    }
+  }
+  return 'unknown';
+};
 
 /** Every command below `command`, itself included. */
 const everyCommand = (command: Command): Command[] => [

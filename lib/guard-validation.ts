@@ -1,10 +1,6 @@
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 
-/** The plugin name the Guard acknowledgements are prefixed with. */
-export const GUARD_PLUGIN = 'cdk-validator-cfnguard';
-
-/** The acknowledgement id of a Guard rule: `cdk-validator-cfnguard::<rule name>`. */
-export const guardRule = (ruleName: string): string => `${GUARD_PLUGIN}::${ruleName}`;
+export { GUARD_PLUGIN, guardRule } from './guard-rules.js';
 
 /**
  * AWS's Guard rules (the Control Tower proactive controls bundled with cfn-guard) as a CDK policy

@@ -21,7 +21,7 @@ import { ProviderSecrets } from './constructs/provider-secrets.js';
 import { WebhookApi } from './constructs/webhook-api.js';
 import { WebhookQueue } from './constructs/webhook-queue.js';
 import { WebhookTable } from './constructs/webhook-table.js';
-import { guardRule } from './guard-validation.js';
+import { guardRule } from './guard-rules.js';
 import { DEFAULT_METRICS_NAMESPACE, ServiceName } from './pipeline-metrics.js';
 
 /** The oldest accepted Plaid token (300 s) plus 30 s of clock skew. */

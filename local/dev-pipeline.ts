@@ -121,6 +121,18 @@ const listen = (server: Server, port: number, host: string) =>
   });
 
 /**
+ * A function's handler module, as it deploys: from the installed package, the bundle `npm pack`
+ * built (dist/functions/<name>, the very code a stack deploys from this package); from the sources,
+ * its `handler.ts`, so an edit is seen at once.
+ */
+const functionModule = (name: 'ingest' | 'router'): Promise<{ handler: unknown }> =>
+  import.meta.url.endsWith('.ts')
+    ? name === 'ingest'
+      ? import('../lambdas/ingest/handler.js')
+      : import('../lambdas/router/handler.js')
+    : import(new URL(`../functions/${name}/index.mjs`, import.meta.url).href);
+
+/**
  * Starts the whole pipeline on this machine: embedded DynamoDB and SQS emulators (or the
  * endpoints named by DYNAMODB_ENDPOINT / SQS_ENDPOINT / EVENTBRIDGE_ENDPOINT), the ingest
  * endpoint with API Gateway's routes, a poller feeding the router like the event source mapping,
@@ -333,9 +345,9 @@ export const startDevPipeline = async (options: DevPipelineOptions): Promise<Dev
     // With WEBHOOK_PIPELINE_RECORD_CALLS set, each function's AWS calls are recorded (IAM simulation).
     const recorder = startCallRecorder(env);
     stops.push(recorder.stop);
-    ingest = (await recorder.importAs(ServiceName.Ingest, () => import('../lambdas/ingest/handler.js')))
+    ingest = (await recorder.importAs(ServiceName.Ingest, () => functionModule('ingest')))
       .handler as unknown as IngestHandler;
-    const router = (await recorder.importAs(ServiceName.Router, () => import('../lambdas/router/handler.js')))
+    const router = (await recorder.importAs(ServiceName.Router, () => functionModule('router')))
       .handler as unknown as SqsBatchHandler;
 
     const { tableName, rulesFile } = options;

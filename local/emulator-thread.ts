@@ -41,12 +41,15 @@ const CLOSE_TIMEOUT_MS = 5000;
  */
 export const startEmulatorThread = (request: EmulatorThreadRequest): Promise<EmulatorThread> =>
   new Promise<EmulatorThread>((resolveStart, rejectStart) => {
-    const entry = new URL('./emulator-worker.ts', import.meta.url).href;
-    const tsx = import.meta.resolve('tsx/esm/api');
-    const worker = new Worker(
-      `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`,
-      { eval: true, workerData: request },
-    );
+    // Compiled (the installed package) the worker is JavaScript; from the sources it loads through tsx.
+    const compiled = import.meta.url.endsWith('.js');
+    const entry = new URL(compiled ? './emulator-worker.js' : './emulator-worker.ts', import.meta.url);
+    const worker = compiled
+      ? new Worker(entry, { workerData: request })
+      : new Worker(
+          `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); });`,
+          { eval: true, workerData: request },
+        );
     let started = false;
     const exited = new Promise<void>((resolveExit) => worker.once('exit', () => resolveExit()));
     const close = async () => {

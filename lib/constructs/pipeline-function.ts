@@ -11,7 +11,7 @@ import {
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { guardRule } from '../guard-validation.js';
+import { guardRule } from '../guard-rules.js';
 import { DEFAULT_METRICS_NAMESPACE } from '../pipeline-metrics.js';
 import { PIPELINE_RUNTIME } from './pipeline-runtime.js';
 

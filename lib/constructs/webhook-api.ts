@@ -12,7 +12,7 @@ import type { ICertificate } from 'aws-cdk-lib/aws-certificatemanager';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { guardRule } from '../guard-validation.js';
+import { guardRule } from '../guard-rules.js';
 import { acknowledgeLogGroupRules } from './pipeline-function.js';
 
 /** A custom domain for the webhook endpoints. */
