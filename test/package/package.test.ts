@@ -232,7 +232,7 @@ describe('webhook-pipeline installed in a user app', () => {
     }
   }, 180_000);
 
-  it('runs the CLI from the installed package: npx webhook-pipeline dev, and a fired webhook becomes an event', async () => {
+  it('runs the CLI from the installed package: dev, fire and send become events; events, replay, requeue, redrive-dlq run; register and reconcile answer', async () => {
     const port = 3900 + Math.floor(Math.random() * 90);
     let dev: ChildProcess | undefined;
     try {
@@ -265,6 +265,31 @@ describe('webhook-pipeline installed in a user app', () => {
         if (!found) await new Promise((r) => setTimeout(r, 250));
       }
       expect(found).toBe(true);
+      // The operations commands run from the installed package against the same local pipeline.
+      const cli = (args: string[]) =>
+        run('npx', ['webhook-pipeline', ...args], { cwd: app, env: { ...process.env, PORT: String(port) } });
+      writeFileSync(
+        join(app, 'captured.json'),
+        '{"event":"items.removed","name":"n","data":{"item":"item_9"}}',
+      );
+      expect((await cli(['send', 'argyle', '--file', 'captured.json'])).stdout).toContain(
+        '"status":"accepted"',
+      );
+      expect((await cli(['events', 'tail', '--json'])).stdout).toContain(webhookId as string);
+      const reports = join(app, 'reports');
+      for (const args of [
+        ['replay', '--local', '--from', '1h', '--dry-run', '--report', join(reports, 'replay.json')],
+        ['requeue', '--local', '--dry-run', '--report', join(reports, 'requeue.json')],
+        ['redrive-dlq', '--local', '--dry-run', '--report', join(reports, 'redrive.json')],
+      ])
+        await expect(cli(args), args.join(' ')).resolves.toMatchObject({ stdout: expect.any(String) });
+      for (const [command, usage] of [
+        [['register', 'plaid'], 'webhook-pipeline register plaid'],
+        [['register', 'argyle'], 'webhook-pipeline register argyle'],
+        [['reconcile', 'plaid'], 'webhook-pipeline reconcile plaid'],
+        [['unregister', 'argyle'], 'webhook-pipeline unregister'],
+      ] as const)
+        expect((await cli([...command, '--help'])).stdout).toContain(usage);
     } finally {
       if (dev?.pid) process.kill(-dev.pid, 'SIGINT');
     }
