@@ -3,6 +3,7 @@ import { WebhookSubscriptionError } from '@webhook-pipeline/events';
 import { WebhookSubscription } from '@webhook-pipeline/events/cdk';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { EventBus } from 'aws-cdk-lib/aws-events';
 import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { describe, expect, it } from 'vitest';
@@ -73,15 +74,23 @@ const resources = (template: Json, type: string): [string, Json][] =>
   Object.entries(template.Resources as Json).filter(([, r]) => r.Type === type) as [string, Json][];
 const rulesOf = (template: Json) =>
   resources(template, 'AWS::Events::Rule').map(([id, r]) => ({ id, ...r.Properties }));
-/** The consumer's bus, the one the forwarding rules target: its name and the ARN EventBridge gives it. */
-const [[consumerBusId, consumerBus]] = resources(built.consumer, 'AWS::Events::EventBus') as [[string, Json]];
-const CONSUMER_BUS_ARN = `arn:aws:events:${REGION}:${CONSUMER}:event-bus/${consumerBus.Properties.Name}`;
+/** The consumer's buses, the ones the forwarding rules target: the ARN EventBridge gives each, by logical id. */
+const consumerBuses = new Map(
+  resources(built.consumer, 'AWS::Events::EventBus').map(
+    ([id, bus]) => [id, `arn:aws:events:${REGION}:${CONSUMER}:event-bus/${bus.Properties.Name}`] as const,
+  ),
+);
 
 /** Rule ARNs on the pipeline's bus, as EventBridge names rules created on it by any account. */
 const pipelineRuleArn = (name: string) => `arn:aws:events:${REGION}:${PIPELINE}:rule/webhooks/${name}`;
 
 const forwardingRules = rulesOf(built.consumer).filter((r) => r.EventBusName === BUS_ARN);
-const deliveryRules = rulesOf(built.consumer).filter((r) => r.EventBusName?.Ref === consumerBusId);
+const deliveryRules = rulesOf(built.consumer).filter((r) => consumerBuses.has(r.EventBusName?.Ref));
+/** The logical id of the bus a forwarding rule delivers to, and its ARN. */
+const busOf = (rule: Json): { id: string; arn: string } => {
+  const id = rule.Targets[0].Arn['Fn::GetAtt'][0] as string;
+  return { id, arn: consumerBuses.get(id) as string };
+};
 
 /** The statements of the bus policies of a template (AWS::Events::EventBusPolicy), partitions resolved. */
 const busPolicy = (template: Json): Json => ({
@@ -93,13 +102,21 @@ const busPolicy = (template: Json): Json => ({
           /\{"Fn::Join":\["",\["arn:",\{"Ref":"AWS::Partition"\},":iam::(\d{12}):root"\]\]\}/g,
           '"arn:aws:iam::$1:root"',
         )
-        .replace(
-          new RegExp(`\\{"Fn::GetAtt":\\["${consumerBusId}","Arn"\\]\\}`, 'g'),
-          `"${CONSUMER_BUS_ARN}"`,
+        .replace(/\{"Fn::GetAtt":\["([A-Za-z0-9]+)","Arn"\]\}/g, (ref, id: string) =>
+          consumerBuses.has(id) ? `"${consumerBuses.get(id)}"` : ref,
         ),
     ),
   ),
 });
+
+/** The bus policy of one bus of a template. */
+const busPolicyOf = (template: Json, busId: string): Json => {
+  const all = busPolicy(template);
+  const ofBus = resources(template, 'AWS::Events::EventBusPolicy').map(
+    ([, r]) => r.Properties.EventBusName?.Ref === busId,
+  );
+  return { ...all, Statement: (all.Statement as Json[]).filter((_, i) => ofBus[i]) };
+};
 
 const ADMIN = [
   {
@@ -136,7 +153,7 @@ const decide = async (
 };
 
 describe('WebhookSubscription from another account', () => {
-  it('puts one rule per subscription on the pipeline’s bus, named by the consumer account, forwarding to a bus of its own', () => {
+  it('puts one rule per subscription on the pipeline’s bus, named by the consumer account, forwarding to a bus of the subscription’s own', () => {
     expect(forwardingRules.map((r) => r.EventPattern)).toEqual([
       { source: ['webhooks.plaid'], 'detail-type': [...SYNC_TYPES] },
       { source: ['webhooks.plaid'], 'detail-type': ['ITEM.LOGIN_REPAIRED'] },
@@ -147,28 +164,34 @@ describe('WebhookSubscription from another account', () => {
       expect(rule.Targets).toHaveLength(1);
       const [target] = rule.Targets;
       // The consumer's own bus; no role (the bus policy names the pipeline account) and no input rewrite.
-      expect(target.Arn).toEqual({ 'Fn::GetAtt': [consumerBusId, 'Arn'] });
+      expect(consumerBuses.has(target.Arn['Fn::GetAtt'][0])).toBe(true);
       expect(Object.keys(target).sort()).toEqual(['Arn', 'DeadLetterConfig', 'Id']);
     }
+    // One bus each: a detail-type two subscriptions share would otherwise reach each target twice.
+    expect(new Set(forwardingRules.map((r) => busOf(r).id)).size).toBe(forwardingRules.length);
     expect(built.sync.forwardingRule).toBeDefined();
     expect(built.sync.pipelineBus).toMatchObject({ account: PIPELINE, crossAccount: true, name: 'webhooks' });
   });
 
-  it('lets only its own forwarding rules put events on its bus, one statement each', () => {
-    const statements = busPolicy(built.consumer).Statement as Json[];
-    expect(statements).toEqual(
-      forwardingRules.map((rule) => ({
-        Effect: 'Allow',
-        Principal: { AWS: `arn:aws:iam::${PIPELINE}:root` },
-        Action: 'events:PutEvents',
-        Resource: CONSUMER_BUS_ARN,
-        Condition: { ArnEquals: { 'aws:SourceArn': pipelineRuleArn(rule.Name) } },
-      })),
-    );
+  it('lets only the subscription’s forwarding rule put events on its bus', () => {
+    for (const rule of forwardingRules) {
+      const bus = busOf(rule);
+      expect(busPolicyOf(built.consumer, bus.id).Statement).toEqual([
+        {
+          Effect: 'Allow',
+          Principal: { AWS: `arn:aws:iam::${PIPELINE}:root` },
+          Action: 'events:PutEvents',
+          Resource: bus.arn,
+          Condition: { ArnEquals: { 'aws:SourceArn': pipelineRuleArn(rule.Name) } },
+        },
+      ]);
+    }
   });
 
   it('delivers from its bus to each target with a dead-letter queue and a retry policy', () => {
-    expect(deliveryRules.map((r) => r.EventPattern)).toEqual(forwardingRules.map((r) => r.EventPattern));
+    expect(deliveryRules.map((r) => [r.EventBusName.Ref, r.EventPattern])).toEqual(
+      forwardingRules.map((r) => [busOf(r).id, r.EventPattern]),
+    );
     const [toQueue, toFunction] = deliveryRules.map((r) => r.Targets[0]);
     expect(toQueue.RetryPolicy).toEqual({ MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86_400 });
     expect(toFunction.RetryPolicy).toEqual({ MaximumRetryAttempts: 10, MaximumEventAgeInSeconds: 7200 });
@@ -211,7 +234,7 @@ describe('WebhookSubscription from another account', () => {
       expect(await decide(CONSUMER, 'events:PutRule', arn, policy, putRule), rule.Name).toBe('Allowed');
       expect(
         await decide(CONSUMER, 'events:PutTargets', arn, policy, {
-          'events:TargetArn': CONSUMER_BUS_ARN,
+          'events:TargetArn': busOf(rule).arn,
           'events:creatorAccount': CONSUMER,
         }),
       ).toBe('Allowed');
@@ -256,24 +279,41 @@ describe('WebhookSubscription from another account', () => {
     }
   });
 
-  it('takes events on its bus only from its own forwarding rules', async () => {
-    const policy = busPolicy(built.consumer);
-    for (const rule of forwardingRules) {
-      const context = { 'aws:SourceArn': pipelineRuleArn(rule.Name) };
-      expect(await decide(PIPELINE, 'events:PutEvents', CONSUMER_BUS_ARN, policy, context)).toBe('Allowed');
+  it('takes events on each bus only from that subscription’s forwarding rule', async () => {
+    const [sync, repaired] = forwardingRules.map((rule) => ({ rule, bus: busOf(rule) }));
+    if (!sync || !repaired) throw new Error('two forwarding rules expected');
+    for (const { rule, bus } of [sync, repaired]) {
+      const policy = busPolicyOf(built.consumer, bus.id);
+      const own = { 'aws:SourceArn': pipelineRuleArn(rule.Name) };
+      expect(await decide(PIPELINE, 'events:PutEvents', bus.arn, policy, own)).toBe('Allowed');
     }
-    // Another rule on the pipeline's bus (another consumer's, or the pipeline's own), another account.
-    const other = { 'aws:SourceArn': pipelineRuleArn(`${OTHER_CONSUMER}-Theirs`) };
-    expect(await decide(PIPELINE, 'events:PutEvents', CONSUMER_BUS_ARN, policy, other)).not.toBe('Allowed');
-    const elsewhere = { 'aws:SourceArn': `arn:aws:events:${REGION}:${OTHER_CONSUMER}:rule/b/r` };
-    expect(await decide(OTHER_CONSUMER, 'events:PutEvents', CONSUMER_BUS_ARN, policy, elsewhere)).not.toBe(
-      'Allowed',
-    );
+    // The other subscription's rule, another consumer's rule on the pipeline's bus, another account.
+    const policy = busPolicyOf(built.consumer, sync.bus.id);
+    const refused = [
+      [PIPELINE, pipelineRuleArn(repaired.rule.Name)],
+      [PIPELINE, pipelineRuleArn(`${OTHER_CONSUMER}-Theirs`)],
+      [OTHER_CONSUMER, `arn:aws:events:${REGION}:${OTHER_CONSUMER}:rule/b/r`],
+    ] as const;
+    for (const [account, sourceArn] of refused) {
+      const context = { 'aws:SourceArn': sourceArn };
+      expect(await decide(account, 'events:PutEvents', sync.bus.arn, policy, context), sourceArn).not.toBe(
+        'Allowed',
+      );
+    }
   });
 
-  it('shares one bus among the stack’s subscriptions to the same pipeline', () => {
-    expect(resources(built.consumer, 'AWS::Events::EventBus')).toHaveLength(1);
-    expect(built.sync.eventBus).toBe(built.repaired.eventBus);
+  it('takes a bus of the consumer’s choosing, and refuses one for a subscription in the pipeline’s account', () => {
+    expect(built.sync.eventBus).not.toBe(built.repaired.eventBus);
+    const app = new App();
+    const own = new Stack(app, 'Own', { env: { account: PIPELINE, region: REGION } });
+    const other = new Stack(app, 'Other', { env: { account: CONSUMER, region: REGION } });
+    const shared = new EventBus(other, 'Shared');
+    const props = { eventBusArn: BUS_ARN, provider: 'plaid', eventBus: shared } as const;
+    const subscription = new WebhookSubscription(other, 'S', { ...props, target: new Queue(other, 'Q') });
+    expect(subscription.eventBus).toBe(shared);
+    expect(() => new WebhookSubscription(own, 'S', { ...props, target: new Queue(own, 'Q') })).toThrow(
+      "eventBus is for a subscription from another account; the pipeline's bus is in this stack's account",
+    );
   });
 });
 
@@ -292,7 +332,7 @@ describe('what the producer side’s policy needs, shown on plainer forms of it'
     };
     delete plain.Condition['ForAllValues:ArnLike'];
     delete plain.Condition.Null;
-    const context = { 'events:TargetArn': CONSUMER_BUS_ARN };
+    const context = { 'events:TargetArn': busOf(forwardingRules[0] as Json).arn };
     expect(await decide(CONSUMER, 'events:PutTargets', arn, withStatements([plain]), context)).not.toBe(
       'Allowed',
     );

@@ -53,8 +53,10 @@ export interface WebhookSubscriptionProps<P extends ProviderName = ProviderName>
   readonly maxEventAge?: Duration;
   /**
    * From another account only: the bus of this account that the rule on the pipeline's bus forwards
-   * to, and on which the rule to `target` is.
-   * @default - one bus per stack and pipeline bus, created by the stack's first subscription
+   * to, and on which the rule to `target` is. Share one only between subscriptions whose
+   * detail-types do not overlap: each forwarding rule puts its copy of an event on the bus, and every
+   * rule there that matches it delivers each copy.
+   * @default - a bus of the subscription's own
    */
   readonly eventBus?: IEventBus;
 }
@@ -120,7 +122,6 @@ export class WebhookSubscription<P extends ProviderName = ProviderName> extends 
 
   public constructor(scope: Construct, id: string, props: WebhookSubscriptionProps<P>) {
     super(scope, id);
-    const stack = Stack.of(this);
     this.pipelineBus = pipelineBusOf(this, props.eventBusArn);
     checkProps(this, props);
 
@@ -138,7 +139,13 @@ export class WebhookSubscription<P extends ProviderName = ProviderName> extends 
 
     let deliveryBus: IEventBus;
     if (this.pipelineBus.crossAccount) {
-      this.eventBus = props.eventBus ?? consumerBusOf(stack, this.pipelineBus);
+      // A bus of its own: events forwarded by another subscription's rule would reach this one's
+      // target too, twice where their detail-types overlap.
+      this.eventBus =
+        props.eventBus ??
+        new EventBus(this, 'EventBus', {
+          description: `webhook-pipeline events forwarded from ${this.pipelineBus.arn}`.slice(0, 512),
+        });
       this.forwardingRule = this.forwardToThisAccount(this.eventBus, description);
       deliveryBus = this.eventBus;
     } else {
@@ -212,16 +219,6 @@ export class WebhookSubscription<P extends ProviderName = ProviderName> extends 
   }
 }
 
-/** The stack's bus for the events of one pipeline bus, created on first use. */
-const consumerBusOf = (stack: Stack, pipelineBus: PipelineBus): IEventBus => {
-  const id = `WebhookEvents-${pipelineBus.account}-${pipelineBus.name}`;
-  const existing = stack.node.tryFindChild(id);
-  if (existing) return existing as EventBus;
-  return new EventBus(stack, id, {
-    description: `webhook-pipeline events forwarded from ${pipelineBus.arn}`.slice(0, 512),
-  });
-};
-
 const checkProps = <P extends ProviderName>(
   scope: WebhookSubscription<P>,
   props: WebhookSubscriptionProps<P>,
@@ -240,6 +237,11 @@ const checkProps = <P extends ProviderName>(
   if (age && !Token.isUnresolved(age.toSeconds()) && (age.toSeconds() < 60 || age.toSeconds() > 86_400)) {
     throw new WebhookSubscriptionError(
       `${where}: maxEventAge is ${age.toSeconds()} s; EventBridge takes 60 s to 24 h`,
+    );
+  }
+  if (props.eventBus && !scope.pipelineBus.crossAccount) {
+    throw new WebhookSubscriptionError(
+      `${where}: eventBus is for a subscription from another account; the pipeline's bus is in this stack's account`,
     );
   }
   if (props.deadLetterQueue?.fifo) {
