@@ -76,9 +76,18 @@ module.exports = {
     {
       name: 'event-contract-stands-alone',
       severity: 'error',
-      comment: 'The event contract (packages/events) imports nothing outside itself but zod.',
-      from: { path: '^packages/events/src/' },
-      to: { pathNot: ['^packages/events/src/', '(^|node_modules/)zod/'] },
+      comment:
+        'The event contract (packages/events/src, its cdk/ folder aside) imports nothing outside itself but zod, and never cdk/: a consumer that imports it loads no CDK.',
+      from: { path: '^packages/events/src/', pathNot: '^packages/events/src/cdk/' },
+      to: { pathNot: ['^packages/events/src/(?!cdk/)', '(^|node_modules/)zod/'] },
+    },
+    {
+      name: 'event-subscription-construct-stays-small',
+      severity: 'error',
+      comment:
+        'The subscription construct (packages/events/src/cdk, the ./cdk subpath) imports the contract, zod, aws-cdk-lib and constructs, nothing else.',
+      from: { path: '^packages/events/src/cdk/' },
+      to: { pathNot: ['^packages/events/src/', '(^|node_modules/)(zod|aws-cdk-lib|constructs)/'] },
     },
     {
       name: 'local-runtime-is-not-deployed',

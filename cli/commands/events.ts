@@ -11,6 +11,7 @@ import type { CliContext } from '../cli-context.js';
 import { UsageError } from '../cli-error.js';
 import { localDirOption, portOption, repeatableOption } from '../options/shared-options.js';
 import { requireSubcommand } from '../options/subcommands.js';
+import { findDetailType, SAMPLE_TIME, sampleEvent } from '../sample-event.js';
 import { tailEvents } from './events-tail.js';
 
 /** A `--pattern` or `--event` value: JSON text, or `@path` for a file's content. */
@@ -93,14 +94,47 @@ false and exits 0 either way; an invalid pattern exits 2 with the reason PutRule
       ctx.out(String(matchesEventPattern(pattern, event)));
     });
 
-/** `webhook-pipeline events tail|test-pattern`. */
+/** `events sample`: a ready event of a detail-type, for a consumer's unit tests. */
+const sampleCommand = (ctx: CliContext) =>
+  new Command('sample')
+    .summary('Print the event a rule target receives for a catalogue sample (for unit tests)')
+    .description(
+      `Prints the event a rule target receives for a detail-type of the catalogue: EventBridge's
+envelope, the pipeline's metadata, and the catalogue sample as detail.data, with --set applied to
+it as fire applies it. The same arguments print the same event (ids and dedupeKey are digests of
+the body), so the output can be kept as a test fixture; parseWebhookEvent accepts it.
+
+  webhook-pipeline events sample ITEM.ERROR --set item_id=item-1 > test/events/item-error.json
+  webhook-pipeline events sample accounts.connected --set data.account=acc_123`,
+    )
+    .argument('<detail-type>', 'A detail-type of the catalogue, e.g. TRANSACTIONS.SYNC_UPDATES_AVAILABLE')
+    .addOption(
+      repeatableOption(
+        '--set <path=value>',
+        'Set a field of the provider payload (repeatable); the value is JSON when it parses, else a string',
+      ),
+    )
+    .option('--time <iso>', `When the pipeline received the webhook (default ${SAMPLE_TIME})`)
+    .option('--compact', 'One line, as in the events log')
+    .action((name, options) => {
+      const event = sampleEvent(findDetailType(name), {
+        set: options.set,
+        ...(options.time ? { time: options.time } : {}),
+      });
+      ctx.out(options.compact ? JSON.stringify(event) : JSON.stringify(event, null, 2));
+    });
+
+/** `webhook-pipeline events tail|test-pattern|sample`. */
 export const eventsCommand = (ctx: CliContext) =>
   requireSubcommand(
     new Command('events')
-      .summary("Print the local bus's events (tail), or test an event pattern (test-pattern)")
-      .description('The events the local bus received, and EventBridge event patterns.')
-      .usage('tail|test-pattern [options]')
+      .summary(
+        "Print the local bus's events (tail), test an event pattern (test-pattern), or print a sample event (sample)",
+      )
+      .description('The events the local bus received, EventBridge event patterns, and sample events.')
+      .usage('tail|test-pattern|sample [options]')
       .addCommand(tailCommand(ctx))
-      .addCommand(testPatternCommand(ctx)),
+      .addCommand(testPatternCommand(ctx))
+      .addCommand(sampleCommand(ctx)),
     'events command',
   );

@@ -1,5 +1,6 @@
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { invokeLambdaTarget } from './lambda-target.js';
 import type { RuleTarget } from './rules-file.js';
 
 /** One try at handing an event to a target. */
@@ -38,6 +39,8 @@ export interface RetryPolicy {
   readonly maxAgeMs: number;
   /** One try's time limit, ms (API destinations allow 5 s). */
   readonly timeoutMs: number;
+  /** One invocation's time limit for a Lambda handler target, ms. */
+  readonly handlerTimeoutMs: number;
 }
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
@@ -45,14 +48,25 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   maxDelayMs: 10_000,
   maxAgeMs: 24 * 60 * 60 * 1000,
   timeoutMs: 5000,
+  handlerTimeoutMs: 30_000,
 };
 
 type TryResult =
   | { ok: true; status?: number }
   | { ok: false; retry: boolean; status?: number; error: string };
 
-/** Sends one event line to a target. HTTP: POST as JSON; 2xx is delivered, 4xx other than 408/429 is final. */
-const tryDeliver = async (target: RuleTarget, line: string, timeoutMs: number): Promise<TryResult> => {
+/**
+ * Sends one event line to a target. HTTP: POST as JSON; 2xx is delivered, 4xx other than 408/429 is
+ * final. Lambda: the handler is invoked with the event; a throw is retried.
+ */
+const tryDeliver = async (
+  rule: string,
+  target: RuleTarget,
+  line: string,
+  policy: RetryPolicy,
+): Promise<TryResult> => {
+  const timeoutMs = policy.timeoutMs;
+  if (target.kind === 'lambda') return invokeLambdaTarget(target, rule, line, policy.handlerTimeoutMs);
   if (target.kind === 'file') {
     try {
       await mkdir(dirname(target.path), { recursive: true });
@@ -137,7 +151,7 @@ export const createRuleWorker = ({
       const head = queue[0] as { delivery: Delivery; line: string };
       const { delivery, line } = head;
       const attempt = delivery.attempts.length + 1;
-      const result = await tryDeliver(target, line, retry.timeoutMs);
+      const result = await tryDeliver(rule, target, line, retry);
       if (stopped) break;
       const at = new Date(now()).toISOString();
       if (result.ok) {

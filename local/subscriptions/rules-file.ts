@@ -4,6 +4,7 @@ import * as z from 'zod';
 import { InvalidEventPatternError } from '../../lambdas/shared/errors.js';
 import { type EventPattern, parseEventPattern } from '../event-pattern/event-pattern.js';
 import { parseJsonExact } from '../event-pattern/event-pattern-values.js';
+import { consumerTsx, type LambdaTarget, lambdaTargetProblem } from './lambda-target.js';
 
 /** One rule of a rules file, as written. */
 export const LocalRuleSchema = z.strictObject({
@@ -11,16 +12,26 @@ export const LocalRuleSchema = z.strictObject({
     .string()
     .regex(/^[.\-_A-Za-z0-9]{1,64}$/, 'a rule name is 1 to 64 letters, digits, dots, dashes or underscores'),
   eventPattern: z.unknown(),
-  target: z.string().refine((t) => /^https?:\/\/[^\s]+$/.test(t) || /^file:[^\s]+$/.test(t), {
-    message: 'a target is "http://…", "https://…" or "file:relative/path.ndjson"',
-  }),
+  target: z
+    .string()
+    .refine(
+      (t) =>
+        /^https?:\/\/[^\s]+$/.test(t) ||
+        /^file:[^\s]+$/.test(t) ||
+        /^lambda:[^\s#]+(#[A-Za-z_$][\w$]*)?$/.test(t),
+      {
+        message:
+          'a target is "http://…", "https://…", "file:relative/path.ndjson" or "lambda:./src/handler.ts#handler"',
+      },
+    ),
 });
 export type LocalRuleInput = z.infer<typeof LocalRuleSchema>;
 
-/** Where a rule delivers: an HTTP endpoint, or a file that gets one event per line. */
+/** Where a rule delivers: an HTTP endpoint, a file that gets one event per line, or a Lambda handler. */
 export type RuleTarget =
   | { readonly kind: 'http'; readonly url: string }
-  | { readonly kind: 'file'; readonly path: string };
+  | { readonly kind: 'file'; readonly path: string }
+  | LambdaTarget;
 
 /** A checked rule, ready to match and deliver. */
 export interface LocalRule {
@@ -42,6 +53,11 @@ export class RulesFileError extends Error {
 }
 
 const targetOf = (text: string, baseDir: string): RuleTarget => {
+  if (text.startsWith('lambda:')) {
+    const [path = '', exportName = 'handler'] = text.slice('lambda:'.length).split('#');
+    const modulePath = isAbsolute(path) ? path : resolve(baseDir, path);
+    return { kind: 'lambda', modulePath, exportName, tsxApi: consumerTsx(baseDir) };
+  }
   if (!text.startsWith('file:')) return { kind: 'http', url: text };
   const path = text.slice('file:'.length);
   return { kind: 'file', path: isAbsolute(path) ? path : resolve(baseDir, path) };
@@ -49,7 +65,8 @@ const targetOf = (text: string, baseDir: string): RuleTarget => {
 
 /**
  * Checks the text of a rules file: a JSON array of `{ name, eventPattern, target }`, names unique,
- * every pattern valid as `PutRule` would have it. File targets are relative to the file's folder.
+ * every pattern valid as `PutRule` would have it. File and handler module paths are relative to the
+ * file's folder; a handler module must exist, and a TypeScript one needs tsx installed there.
  */
 export const parseRules = (text: string, file: string): LocalRule[] => {
   let json: unknown;
@@ -78,13 +95,11 @@ export const parseRules = (text: string, file: string): LocalRule[] => {
         throw new RulesFileError(`${file}: rule "${rule.name}": ${error.message}`);
       throw error;
     }
-    return {
-      name: rule.name,
-      pattern,
-      eventPattern: rule.eventPattern,
-      targetText: rule.target,
-      target: targetOf(rule.target, dirname(resolve(file))),
-    };
+    const baseDir = dirname(resolve(file));
+    const target = targetOf(rule.target, baseDir);
+    const problem = target.kind === 'lambda' ? lambdaTargetProblem(target, baseDir) : undefined;
+    if (problem) throw new RulesFileError(`${file}: rule "${rule.name}": ${problem}`);
+    return { name: rule.name, pattern, eventPattern: rule.eventPattern, targetText: rule.target, target };
   });
 };
 

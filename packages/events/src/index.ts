@@ -1,21 +1,42 @@
 /**
  * The public contract of webhook-pipeline: what lands on the bus, for every team that subscribes.
- * Importable as `webhook-pipeline/events`. Pure constants, zod schemas and types; no AWS SDK.
+ * Importable as `@webhook-pipeline/events`. Pure constants, zod schemas, types and
+ * `parseWebhookEvent`; no AWS SDK, no CDK (the subscription construct is the `./cdk` subpath).
  */
-import * as z from 'zod';
-import { ARGYLE_CATALOG, ARGYLE_EVENT_NAMES, type ArgyleEventName } from './argyle/catalog.js';
-import type { CatalogEntry } from './catalog-entry.js';
-import { type EventMetadata, eventDetailSchema } from './envelope.js';
-import { PLAID_CATALOG, PLAID_DETAIL_TYPES, type PlaidDetailType } from './plaid/catalog.js';
-import { EVENT_SOURCES, type ProviderName } from './sources.js';
 
+export { ARGYLE_EVENT_NAMES, type ArgyleEventName } from './argyle/catalog.js';
 export type { CatalogEntry } from './catalog-entry.js';
+export {
+  type AnyWebhookEvent,
+  DETAIL_TYPES,
+  type DetailType,
+  type DetailTypeInfo,
+  type DetailTypeOf,
+  detailSchemaFor,
+  detailTypeInfo,
+  isDetailType,
+  type ProviderOf,
+  type WebhookData,
+  type WebhookEvent,
+  type WebhookEventDetail,
+} from './detail-types.js';
 export {
   type EventMetadata,
   EventMetadataSchema,
   eventDetailSchema,
   metadataSchemaFor,
 } from './envelope.js';
+export {
+  InvalidWebhookEventError,
+  UnknownDetailTypeError,
+  WebhookEventError,
+  type WebhookEventIssue,
+  WebhookSubscriptionError,
+} from './errors.js';
+export { type EventPatternOptions, eventPattern, type WebhookEventPattern } from './event-pattern.js';
+export { eventJsonSchemas, type JsonSchemaTarget } from './json-schemas.js';
+export { parseWebhookEvent } from './parse-webhook-event.js';
+export { PLAID_DETAIL_TYPES, type PlaidDetailType } from './plaid/catalog.js';
 export {
   EVENT_SOURCES,
   type EventSource,
@@ -24,134 +45,3 @@ export {
   ProviderName,
   SCHEMA_VERSION,
 } from './sources.js';
-export type { ArgyleEventName, PlaidDetailType };
-export { ARGYLE_EVENT_NAMES, PLAID_DETAIL_TYPES };
-
-/** Every detail-type the catalogue defines, by provider. */
-export type DetailTypeOf<P extends ProviderName> = P extends 'plaid' ? PlaidDetailType : ArgyleEventName;
-/** Every detail-type the catalogue defines. */
-export type DetailType = PlaidDetailType | ArgyleEventName;
-
-type CatalogOf<T extends DetailType> = T extends PlaidDetailType
-  ? (typeof PLAID_CATALOG)[T]
-  : T extends ArgyleEventName
-    ? (typeof ARGYLE_CATALOG)[T]
-    : never;
-
-/** The provider payload (`detail.data`) of a detail-type. */
-export type WebhookData<T extends DetailType> = z.infer<CatalogOf<T>['schema']>;
-
-/** The provider whose events carry a detail-type. */
-export type ProviderOf<T extends DetailType> = T extends PlaidDetailType ? 'plaid' : 'argyle';
-
-/** The `detail` of an event of type `T`. */
-export interface WebhookEventDetail<T extends DetailType> {
-  readonly metadata: EventMetadata & { readonly provider: ProviderOf<T> };
-  readonly data: WebhookData<T>;
-}
-
-/** An event as a rule target receives it, narrowed to one detail-type. */
-export interface WebhookEvent<T extends DetailType = DetailType> {
-  readonly version: '0';
-  readonly id: string;
-  readonly 'detail-type': T;
-  readonly source: (typeof EVENT_SOURCES)[ProviderOf<T>];
-  readonly account: string;
-  readonly time: string;
-  readonly region: string;
-  readonly resources: readonly string[];
-  readonly detail: WebhookEventDetail<T>;
-}
-
-/**
- * Any event of the catalogue, a union discriminated by `detail-type`:
- * `if (e['detail-type'] === 'TRANSACTIONS.SYNC_UPDATES_AVAILABLE') e.detail.data.item_id` is typed.
- */
-export type AnyWebhookEvent = { [T in DetailType]: WebhookEvent<T> }[DetailType];
-
-/** One catalogue entry with its provider, for tooling (docs, CLI, schema generation). */
-export interface DetailTypeInfo {
-  readonly provider: ProviderName;
-  readonly source: string;
-  readonly detailType: DetailType;
-  readonly entry: CatalogEntry;
-}
-
-/** Every detail-type with its catalogue entry, Plaid first. */
-export const DETAIL_TYPES: readonly DetailTypeInfo[] = [
-  ...PLAID_DETAIL_TYPES.map((detailType) => ({
-    provider: 'plaid' as const,
-    source: EVENT_SOURCES.plaid,
-    detailType,
-    entry: PLAID_CATALOG[detailType] as CatalogEntry,
-  })),
-  ...ARGYLE_EVENT_NAMES.map((detailType) => ({
-    provider: 'argyle' as const,
-    source: EVENT_SOURCES.argyle,
-    detailType,
-    entry: ARGYLE_CATALOG[detailType] as CatalogEntry,
-  })),
-];
-
-const byDetailType = new Map(DETAIL_TYPES.map((info) => [info.detailType as string, info]));
-
-/** True for a detail-type of the catalogue. */
-export const isDetailType = (value: string): value is DetailType => byDetailType.has(value);
-
-/** The zod schema of the `detail` of a detail-type (metadata + the provider payload schema). */
-export const detailSchemaFor = <T extends DetailType>(detailType: T) => {
-  const info = byDetailType.get(detailType);
-  if (!info) throw new Error(`unknown detail-type ${detailType}`);
-  return eventDetailSchema(info.entry.schema, info.provider) as unknown as z.ZodType<WebhookEventDetail<T>>;
-};
-
-/** JSON Schema dialects the generator writes. EventBridge's Schema Registry takes only draft-04. */
-export type JsonSchemaTarget = 'draft-2020-12' | 'draft-04';
-
-/** The JSON Schema of every detail, by detail-type, generated from the zod schemas. */
-export const eventJsonSchemas = (
-  target: JsonSchemaTarget = 'draft-2020-12',
-): Record<string, Record<string, unknown>> =>
-  Object.fromEntries(
-    DETAIL_TYPES.map(({ provider, detailType, source, entry }) => [
-      detailType,
-      {
-        ...z.toJSONSchema(eventDetailSchema(entry.schema, provider), {
-          target,
-          unrepresentable: 'any',
-          io: 'input',
-        }),
-        title: `${source} ${detailType}`,
-        description: entry.description,
-      },
-    ]),
-  );
-
-/** Options of {@link eventPattern}. */
-export interface EventPatternOptions<P extends ProviderName> {
-  readonly provider: P;
-  /** Detail-types to match; all of the provider's when omitted. Unknown names do not compile. */
-  readonly types?: readonly DetailTypeOf<P>[];
-}
-
-/** An EventBridge rule pattern (as `events.EventPattern` or JSON). */
-export interface WebhookEventPattern {
-  readonly source: string[];
-  readonly 'detail-type'?: string[];
-}
-
-/**
- * Builds the rule pattern for some of our events.
- * @example
- * new events.Rule(this, 'Sync', {
- *   eventBus,
- *   eventPattern: eventPattern({ provider: 'plaid', types: ['TRANSACTIONS.SYNC_UPDATES_AVAILABLE'] }),
- * });
- */
-export const eventPattern = <P extends ProviderName>({
-  provider,
-  types,
-}: EventPatternOptions<P>): WebhookEventPattern => ({
-  source: [EVENT_SOURCES[provider]],
-  ...(types?.length ? { 'detail-type': [...types] } : {}),
-});

@@ -38,7 +38,11 @@ const documentedLines = (): DocumentedLine[] => {
     for (const block of text.matchAll(/```sh\n([\s\S]*?)```/g)) {
       const lines = (block[1] ?? '').replace(/\\\n\s*/g, ' ').split('\n');
       for (const raw of lines) {
-        const line = raw.replace(/\s+#.*$/, '').trim();
+        // Without a trailing comment, and without the redirection of the output to a file.
+        const line = raw
+          .replace(/\s+#.*$/, '')
+          .replace(/\s+>\s*\S+$/, '')
+          .trim();
         const cli = /(?:^|\s)(?:npx )?webhook-pipeline (.*)$/.exec(line);
         const dev = /(?:^|\s|&& )npm run dev(?: -- (.*))?$/.exec(line);
         if (cli) found.push({ where: file, text: line, argv: words(cli[1] ?? '') });

@@ -18,6 +18,9 @@ interface PackageJson {
   files: string[];
   scripts: Record<string, string>;
   dependencies: Record<string, string>;
+  peerDependencies: Record<string, string>;
+  peerDependenciesMeta: Record<string, { optional?: boolean }>;
+  sideEffects: boolean;
 }
 const pkg = JSON.parse(await readFile(join(PACKAGE, 'package.json'), 'utf8')) as PackageJson;
 
@@ -64,6 +67,16 @@ describe('package.json', () => {
     expect(pkg.scripts.prepack).toBe('npm run build');
     expect(pkg.scripts.prepare).toBeUndefined();
     expect(Object.keys(pkg.dependencies)).toEqual(['zod']);
+    expect(pkg.sideEffects).toBe(false);
+  });
+
+  it('has the subscription construct as ./cdk, with aws-cdk-lib and constructs as optional peers', () => {
+    expect(pkg.exports['./cdk']).toEqual({ types: './dist/cdk/index.d.ts', import: './dist/cdk/index.js' });
+    expect(Object.keys(pkg.peerDependencies).sort()).toEqual(['aws-cdk-lib', 'constructs']);
+    expect(pkg.peerDependenciesMeta).toEqual({
+      'aws-cdk-lib': { optional: true },
+      constructs: { optional: true },
+    });
   });
 });
 
@@ -76,16 +89,23 @@ describe('@webhook-pipeline/events as a consumer installs it', () => {
     }
   });
 
-  it('imports nothing but zod from outside the package', async () => {
-    const bare = new Set<string>();
+  it('imports nothing but zod from outside the package, the ./cdk subpath aside', async () => {
+    const bare = { contract: new Set<string>(), cdk: new Set<string>() };
     for (const file of await emittedFiles(join(installed, 'dist'))) {
       if (!file.endsWith('.js')) continue;
       const code = await readFile(file, 'utf8');
+      const place = file.startsWith(join(installed, 'dist', 'cdk')) ? bare.cdk : bare.contract;
       for (const [, specifier] of code.matchAll(/(?:from|import)\s*\(?\s*['"]([^'"]+)['"]/g)) {
-        if (specifier && !specifier.startsWith('.')) bare.add(specifier);
+        if (specifier && !specifier.startsWith('.')) place.add(specifier);
       }
+      // Nothing outside cdk/ reaches into it.
+      if (place === bare.contract) expect(code, file).not.toMatch(/['"][./]+cdk\//);
     }
-    expect([...bare]).toEqual(['zod']);
+    expect([...bare.contract]).toEqual(['zod']);
+    expect(
+      [...bare.cdk].every((s) => /^(aws-cdk-lib(\/[a-z0-9-]+)?|constructs)$/.test(s)),
+      [...bare.cdk].join(),
+    ).toBe(true);
   });
 
   it('loads in Node by its subpath, resolves zod and parses a fixture', async () => {

@@ -12,7 +12,13 @@ import {
 } from '../../../local/subscriptions/rule-delivery.js';
 import { parseRules, RulesFileError } from '../../../local/subscriptions/rules-file.js';
 
-const FAST: RetryPolicy = { firstDelayMs: 10, maxDelayMs: 40, maxAgeMs: 60_000, timeoutMs: 2000 };
+const FAST: RetryPolicy = {
+  firstDelayMs: 10,
+  maxDelayMs: 40,
+  maxAgeMs: 60_000,
+  timeoutMs: 2000,
+  handlerTimeoutMs: 2000,
+};
 const servers: Server[] = [];
 afterEach(async () => {
   for (const s of servers.splice(0)) await new Promise((r) => s.close(r));
