@@ -1,56 +1,13 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { STACK_OUTPUT_KEYS } from '../../cli/ops/target.js';
+import { outputsNamedIn } from '../docs/doc-outputs.js';
+import { DOCUMENTED_FILES } from '../docs/markdown-commands.js';
 import { devProps, productionProps, synthStack } from './synth.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
-const DOCS = [
-  'README.md',
-  'CONTRIBUTING.md',
-  ...readdirSync(join(ROOT, 'docs'))
-    .filter((f) => f.endsWith('.md'))
-    .map((f) => `docs/${f}`),
-];
-
-/** A name in backticks that reads like a stack output (`PlaidWebhookUrl`, `SchemaRegistryNames`). */
-const OUTPUT_LIKE = /`([A-Z][a-z][A-Za-z0-9]*(?:Url|Arn|Name|Names|Target))`/g;
-
-/**
- * The stack outputs a doc names: output-like names in a paragraph, list or table row that speaks of
- * outputs, and the first column of the table under a heading "Outputs".
- */
-export const outputsNamedIn = (file: string, markdown: string): { name: string; where: string }[] => {
-  const named: { name: string; where: string }[] = [];
-  let underOutputsHeading = false;
-  let line = 1;
-  for (const [i, block] of markdown.split(/(\n\s*\n)/).entries()) {
-    // Odd pieces are the blank lines between blocks.
-    if (i % 2 === 1) {
-      line += block.split('\n').length - 1;
-      continue;
-    }
-    const heading = /^#+\s+(.*)$/m.exec(block);
-    if (heading) underOutputsHeading = /^outputs?$/i.test(heading[1]?.trim() ?? '');
-    const rows = underOutputsHeading
-      ? block
-          .split('\n')
-          .filter((r) => r.startsWith('|'))
-          .map((r) => r.split('|')[1] ?? '')
-      : [];
-    const texts = /\boutputs?\b/i.test(block) ? [block] : [];
-    for (const text of texts)
-      for (const m of text.matchAll(OUTPUT_LIKE))
-        named.push({ name: m[1] ?? '', where: `${file} (near line ${line})` });
-    // The Outputs table names nothing else: every name of its first column counts.
-    for (const row of rows)
-      for (const m of row.matchAll(/`([A-Z][A-Za-z0-9]+)`/g))
-        if (!named.some((n) => n.name === m[1] && n.where.endsWith(`line ${line})`)))
-          named.push({ name: m[1] ?? '', where: `${file} (near line ${line})` });
-    line += block.split('\n').length - 1;
-  }
-  return named;
-};
+const DOCS = DOCUMENTED_FILES(ROOT);
 
 /** The outputs of the template in each shape: defaults, and with every optional part switched on. */
 const templateOutputs = (): Set<string> =>
