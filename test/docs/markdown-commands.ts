@@ -177,7 +177,7 @@ export const markdownCommands = (file: string, markdown: string): DocCommand[] =
 };
 
 /** The docs whose commands are checked: README.md, CONTRIBUTING.md and docs/*.md. */
-export const DOCUMENTED_FILES = (root: string): string[] => [
+export const documentedFiles = (root: string): string[] => [
   'README.md',
   'CONTRIBUTING.md',
   ...readdirSync(join(root, 'docs'))
@@ -187,5 +187,5 @@ export const DOCUMENTED_FILES = (root: string): string[] => [
 ];
 
 /** Every command of the docs under `root`. */
-export const documentedCommands = (root: string, files = DOCUMENTED_FILES(root)): DocCommand[] =>
+export const documentedCommands = (root: string, files = documentedFiles(root)): DocCommand[] =>
   files.flatMap((file) => markdownCommands(file, readFileSync(join(root, file), 'utf8')));

@@ -3,11 +3,11 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { STACK_OUTPUT_KEYS } from '../../cli/ops/target.js';
 import { outputsNamedIn } from '../docs/doc-outputs.js';
-import { DOCUMENTED_FILES } from '../docs/markdown-commands.js';
+import { documentedFiles } from '../docs/markdown-commands.js';
 import { devProps, productionProps, synthStack } from './synth.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
-const DOCS = DOCUMENTED_FILES(ROOT);
+const DOCS = documentedFiles(ROOT);
 
 /** The outputs of the template in each shape: defaults, and with every optional part switched on. */
 const templateOutputs = (): Set<string> =>
