@@ -81,7 +81,7 @@ const deployDocProblems = (doc: string): string[] => {
     const actual = finding ? measured(finding, quote.unit) : { value: 0, percent: 0 };
     if (quote.value !== actual.value || (quote.percent !== undefined && quote.percent !== actual.percent))
       wrong.push(
-        `${row}: the doc says "${cell}", measured ${[actual.value, quote.unit].filter(Boolean).join(' ')} (${actual.percent} %)`,
+        `${row}: the doc says "${cell}", measured ${actual.value}${quote.unit ? ` ${quote.unit}` : ''} (${actual.percent} %)`,
       );
   };
   for (const [label, id] of Object.entries(DOC_ROWS)) {
