@@ -4,8 +4,8 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commandProblems } from './command-checks.js';
 import { type CliLine, docsPlan, planOf } from './command-plan.js';
-import { writeDocFixtures } from './doc-fixtures.js';
-import { type DocCommand, documentedCommands, where } from './markdown-commands.js';
+import { documentedJsonFiles, writeDocFixtures } from './doc-fixtures.js';
+import { type DocCommand, documentedCommands, documentedFiles, where } from './markdown-commands.js';
 import { type CommandRun, type DocsPipeline, describeRun, startDocsPipeline } from './run-doc-commands.js';
 
 // Every command of README.md, CONTRIBUTING.md and docs/*.md (CONTRIBUTING.md says how to write one):
@@ -83,12 +83,13 @@ describe('the commands of the docs', () => {
 
   describe('the local ones, run as written against npm run dev in a temporary folder', () => {
     let pipeline: DocsPipeline | undefined;
-    const fixtureProblems: string[] = [];
+    // The JSON files the docs show (console.md's rules.json, consumers.md's pattern.json) are used as shown.
+    const documented = documentedJsonFiles(ROOT, documentedFiles(ROOT));
+    const fixtureProblems: string[] = [...documented.problems];
     beforeAll(async () => {
       pipeline = await startDocsPipeline(plan.dev.slice(1), (dir) => {
-        fixtureProblems.push(
-          ...writeDocFixtures(dir, [plan.dev, ...[...plan.run, ...plan.follow].map((l) => l.argv)]),
-        );
+        const argvs = [plan.dev, ...[...plan.run, ...plan.follow].map((l) => l.argv)];
+        fixtureProblems.push(...writeDocFixtures(dir, argvs, documented.contents));
       });
     }, 60_000);
     afterAll(async () => {
