@@ -18,6 +18,31 @@ const OFFLINE_CDK = new Set([
   'docs',
   'doc',
   'doctor',
+  'init',
+  'metadata',
+  'notices',
+  'acknowledge',
+  'ack',
+]);
+/** Programs of the shell around the project's commands (`cd`, `| head -1`): neither run nor checked. */
+const SHELL_UTILITIES = new Set([
+  'cd',
+  'export',
+  'git',
+  'mkdir',
+  'cp',
+  'mv',
+  'rm',
+  'cat',
+  'echo',
+  'ls',
+  'touch',
+  'head',
+  'tail',
+  'grep',
+  'jq',
+  'sort',
+  'wc',
 ]);
 
 /** What a documented command is, once `npx`, `npm run` and the package's scripts are seen through. */
@@ -40,6 +65,8 @@ export type CommandPlan =
   | { readonly tool: 'aws'; readonly argv: readonly string[] }
   | { readonly tool: 'curl'; readonly argv: readonly string[] }
   | { readonly tool: 'node'; readonly argv: readonly string[] }
+  /** A shell utility around the project's commands (`cd`, `| head -1`). */
+  | { readonly tool: 'shell'; readonly program: string }
   /** A program this test does not know: a mistake in a block (teach the test, or use another). */
   | { readonly tool: 'unknown'; readonly problem: string };
 
@@ -71,6 +98,7 @@ export const planOf = (command: DocCommand): CommandPlan => {
   if (program === 'webhook-pipeline') return { tool: 'cli', argv: args };
   if (program === 'cdk') return { tool: 'cdk', argv: args };
   if (program === 'aws' || program === 'curl' || program === 'node') return { tool: program, argv: args };
+  if (SHELL_UTILITIES.has(program)) return { tool: 'shell', program };
   if (program === 'npx') {
     const [bin = '', ...rest] = args;
     if (bin === 'webhook-pipeline') return { tool: 'cli', argv: rest };

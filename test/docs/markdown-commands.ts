@@ -116,13 +116,20 @@ const splitCommands = (text: string): { commands: LineCommand[]; needs?: string 
     }
     current = [];
   };
+  let redirected = false;
   for (const word of words) {
-    if (typeof word === 'string') current.push(word);
-    else if ('comment' in word) {
+    if (typeof word === 'string') {
+      // The file of a redirection (`> out.txt`, `2>&1`) is not an argument.
+      if (redirected) redirected = false;
+      else current.push(word);
+    } else if ('comment' in word) {
       if (NEEDS.test(word.comment)) needs = word.comment.trim();
     } else if (word.op === 'glob') current.push(word.pattern);
-    else if (word.op === '&&' || word.op === ';' || word.op === '||') flush();
-    else current.push(word.op);
+    else if (['&&', '||', ';', '|', '|&', '&'].includes(word.op)) flush();
+    else if (['>', '>>', '<', '>&', '<&', '>|'].includes(word.op)) {
+      if (/^\d$/.test(current.at(-1) ?? '')) current.pop();
+      redirected = true;
+    } else current.push(word.op);
   }
   flush();
   return needs ? { commands, needs } : { commands };
