@@ -8,7 +8,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     typecheck: { enabled: true, include: ['test/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
     setupFiles: ['test/setup.ts'],
-    globalSetup: ['test/reliability/global-setup.ts'],
+    // The worktree guard first: global teardowns run in reverse, so it checks after every other one.
+    globalSetup: ['test/worktree-guard.ts', 'test/reliability/global-setup.ts'],
     // The JSON report lets CI print one plain closing line (see .ci/run).
     reporters: ['default', ['json', { outputFile: 'reports/vitest.json' }]],
     testTimeout: 30_000,

@@ -15,7 +15,17 @@ import { costPerMillion, loadPrices, type MeasuredSizes } from './lib/cost-model
 import { markdownTable } from './lib/markdown-table.js';
 import { median, round } from './lib/stats.js';
 
-const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: { quick: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } },
+});
+if (values.help) {
+  console.log(`npm run bench [-- --quick]
+
+Measures every figure against a baseline in the same run (about 4 minutes), prints the table and
+writes bench/results/latest.json and latest.md.
+  --quick  fewer rounds and a short hold, for trying things out; not for the results file`);
+  process.exit(0);
+}
 const quick = values.quick === true;
 const ROUNDS = quick ? 1 : 3;
 const started = performance.now();

@@ -13,11 +13,14 @@ const STATIC_FILES: Record<string, string> = {
   '/console/': 'index.html',
   '/console/console.js': 'console.js',
   '/console/console.css': 'console.css',
+  // Declared by the page (<link rel="icon">), so the browser asks for no /favicon.ico.
+  '/console/favicon.svg': 'favicon.svg',
 };
 const CONTENT_TYPES: Record<string, string> = {
   html: 'text/html; charset=utf-8',
   js: 'text/javascript; charset=utf-8',
   css: 'text/css; charset=utf-8',
+  svg: 'image/svg+xml',
 };
 
 /** What the console's HTTP side needs. */

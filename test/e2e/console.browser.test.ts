@@ -18,6 +18,8 @@ const evidence: { test: string; saw: Record<string, unknown>; screenshot: string
 let dev: DevProcess;
 let browser: Awaited<ReturnType<typeof launchBrowser>>;
 let page: Page;
+/** Every request of the page that failed or was answered 4xx/5xx, and every error the page logged. */
+const failures: string[] = [];
 
 const fireFromCli = async (args: string[]): Promise<string> => {
   const { stdout } = await run(process.execPath, [CLI, 'fire', ...args], { env: dev.env });
@@ -44,6 +46,13 @@ beforeAll(async () => {
   dev = await startDevProcess();
   browser = await launchBrowser();
   page = await browser.context.newPage();
+  page.on('requestfailed', (r) => failures.push(`${r.method()} ${r.url()}: ${r.failure()?.errorText}`));
+  page.on('response', (r) => {
+    if (r.status() >= 400) failures.push(`${r.request().method()} ${r.url()}: ${r.status()}`);
+  });
+  page.on('console', (m) => {
+    if (m.type() === 'error') failures.push(`console: ${m.text()}`);
+  });
   await page.goto(`${dev.url}/console`);
   await page.locator('#live.on').waitFor({ timeout: 45_000 });
 }, 90_000);
@@ -213,5 +222,14 @@ describe('the console in a browser', () => {
     // Assert
     expect([crossSite, rebound, simpleForm, reboundRead]).toEqual([403, 403, 403, 403]);
     expect(after).toBe(before);
+  });
+
+  it('loads its icon, and no request of the page failed or was refused, nor did the page log an error', async () => {
+    expect(failures).toEqual([]);
+    // A page without an icon of its own makes the browser ask for /favicon.ico: a 404 in its console.
+    const href = await page.locator('link[rel="icon"]').getAttribute('href', { timeout: 1000 });
+    const icon = await fetch(new URL(href ?? '/favicon.ico', dev.url));
+    expect(href).toBe('/console/favicon.svg');
+    expect([icon.status, icon.headers.get('content-type')]).toEqual([200, 'image/svg+xml']);
   });
 });

@@ -35,14 +35,18 @@ export const devEnvironment = (vars: Record<string, string>): NodeJS.ProcessEnv 
   return { ...env, ...vars };
 };
 
-/** Spawns `webhook-pipeline dev` with `env` and waits for its banner; its output is collected. */
+/**
+ * Spawns `webhook-pipeline dev` with `env` in `cwd` (the project unless told) and waits for its
+ * banner; its output is collected.
+ */
 export const spawnDev = async (
   env: NodeJS.ProcessEnv,
   timeoutMs = 60_000,
   args: readonly string[] = [],
+  cwd = ROOT,
 ): Promise<{ child: ChildProcess; output: () => string }> => {
   const child = spawn(process.execPath, [CLI, 'dev', ...args], {
-    cwd: ROOT,
+    cwd,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -244,26 +245,34 @@ export const deliverAll = async (
   return outcomes;
 };
 
+/** The dedupe key ingest gives a delivery: `<provider>#<sha256 of the raw body>`. */
+const dedupeKeyOf = (delivery: Delivery): string =>
+  `${delivery.info.provider}#${createHash('sha256').update(delivery.body).digest('hex')}`;
+
 /**
- * Counts a scenario: every webhook answered 2xx, and every stored record that is not quarantined,
- * must have an event; waits up to `settleMs` for the pipeline to catch up first.
+ * Counts a scenario's deliveries: every one answered 2xx, and every stored record of one of them that
+ * is not quarantined, must have an event; waits up to `settleMs` for the pipeline to catch up first.
+ * Only the records and events of `deliveries` count, so a row never shows more events than webhooks
+ * sent (a probe sent before them, answered 503 but adopted by the router, is not one of them).
  */
 export const countScenario = async (
-  env: FaultEnvironment,
+  env: Pick<FaultEnvironment, 'records' | 'events'>,
   name: string,
   deliveries: readonly Delivery[],
   outcomes: readonly DeliveryOutcome[],
   settleMs = 45_000,
 ): Promise<FaultResult & { missing: string[] }> => {
   const acceptedIds = new Set(outcomes.flatMap((o) => (o.acceptedId ? [o.acceptedId] : [])));
+  const keys = new Set(deliveries.map(dedupeKeyOf));
   const deadline = Date.now() + settleMs;
   let expected = new Set<string>();
   let eventCounts = new Map<string, number>();
   for (;;) {
-    const stored = (await env.records()).filter((r) => r.status !== 'quarantined');
+    const stored = (await env.records()).filter((r) => r.status !== 'quarantined' && keys.has(r.dedupeKey));
     expected = new Set([...acceptedIds, ...stored.map((r) => r.webhookId)]);
     eventCounts = new Map();
-    for (const e of env.events()) eventCounts.set(e.webhookId, (eventCounts.get(e.webhookId) ?? 0) + 1);
+    for (const e of env.events())
+      if (expected.has(e.webhookId)) eventCounts.set(e.webhookId, (eventCounts.get(e.webhookId) ?? 0) + 1);
     if ([...expected].every((id) => eventCounts.has(id)) || Date.now() > deadline) break;
     await new Promise((r) => setTimeout(r, 250));
   }
@@ -272,7 +281,7 @@ export const countScenario = async (
     name,
     sent: deliveries.length,
     accepted: acceptedIds.size,
-    events: [...expected].filter((id) => eventCounts.has(id)).length,
+    events: eventCounts.size,
     lost: missing.length,
     duplicateEvents: [...eventCounts.values()].reduce((n, c) => n + c - 1, 0),
     missing,
