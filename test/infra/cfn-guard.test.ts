@@ -25,7 +25,7 @@ const guardAcknowledgements = (root: IConstruct) =>
 
 // The default stack (no alarm target), a dev stack and a production stack, checked as bin/app.ts does.
 const app = testApp({ context: IN_MEMORY });
-new WebhookPipelineStack(app, 'WebhookPipeline-default', { stage: 'default' });
+new WebhookPipelineStack(app, 'WebhookPipeline-default', { stage: 'default', production: false });
 new WebhookPipelineStack(app, 'WebhookPipeline-dev', devProps);
 new WebhookPipelineStack(app, 'WebhookPipeline-prod', productionProps);
 Validations.of(app).addPlugins(pipelineGuardValidator());
