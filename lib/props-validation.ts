@@ -2,7 +2,7 @@ import { Duration, Token } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { parseSourceIpAllowlist } from '../lambdas/ingest/source-ip.js';
 import { MAX_STORABLE_BODY_BYTES } from '../lambdas/shared/aws-limits.js';
-import { type ConsumerGrant, normalizeConsumers } from './constructs/consumer-access.js';
+import { type ConsumerGrant, checkBusPolicySize, normalizeConsumers } from './constructs/consumer-access.js';
 import { visibilityTimeoutSeconds } from './constructs/webhook-queue.js';
 import { WebhookPipelineError } from './errors.js';
 import {
@@ -102,6 +102,7 @@ export const resolvePipelineProps = (
   pattern('name', props.name, PIPELINE_NAME, 'letters, digits and "-", starting with a letter, 64 at most');
 
   const consumers = normalizeConsumers(props.consumers, props.consumerAccountIds, problems);
+  checkBusPolicySize(props.consumers ? 'consumers' : 'consumerAccountIds', name, consumers, problems);
 
   if (props.plaidEnv !== undefined && props.plaidEnv !== 'sandbox' && props.plaidEnv !== 'production') {
     problems.push(`plaidEnv must be sandbox or production, got ${JSON.stringify(props.plaidEnv)}`);

@@ -2,6 +2,7 @@ import { DETAIL_TYPES, EVENT_SOURCES } from '@webhook-pipeline/events';
 import { ArnFormat, Aws, Stack } from 'aws-cdk-lib';
 import { AccountPrincipal, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IConstruct } from 'constructs';
+import { AWS_LIMITS } from '../preflight/aws-limits.js';
 import { ACCOUNT_ID, MAX_CONSUMER_ACCOUNTS } from '../value-patterns.js';
 import type { ConsumerAccess, WebhookEventSource } from '../webhook-pipeline-props.js';
 
@@ -100,6 +101,24 @@ export const normalizeConsumers = (
   return grants;
 };
 
+/** Pushes a problem when the consumers' statements would not fit the bus policy. */
+export const checkBusPolicySize = (
+  prop: string,
+  busName: string,
+  grants: readonly ConsumerGrant[],
+  problems: string[],
+): void => {
+  const size = estimateBusPolicyCharacters(busName, grants);
+  const max = AWS_LIMITS.busPolicySize.limit;
+  if (size > max) {
+    problems.push(
+      `${prop}: the bus policy would be ${size} characters, over EventBridge's ${max}: each distinct ` +
+        'set of sources and detail-types adds a statement, so give accounts that need the same events ' +
+        'the same sources and detailTypes (or fewer detail-types)',
+    );
+  }
+};
+
 /** IAM replaces this with the account of the caller: one statement serves every account of a group. */
 // biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable, not a JavaScript template
 export const PRINCIPAL_ACCOUNT_VARIABLE = '${aws:PrincipalAccount}';
@@ -117,7 +136,7 @@ export const CONSUMER_RULE_MANAGEMENT_ACTIONS = [
   'events:UntagResource',
 ] as const;
 
-/** Consumers with the same access, so that one set of statements serves them all. */
+/** Consumers with the same sources and detail-types, so that one statement serves them all. */
 const groupsOf = (grants: readonly ConsumerGrant[]): ConsumerGrant[][] => {
   const groups = new Map<string, ConsumerGrant[]>();
   for (const grant of grants) {
@@ -130,76 +149,115 @@ const groupsOf = (grants: readonly ConsumerGrant[]): ConsumerGrant[][] => {
   return [...groups.values()];
 };
 
+/** How the statements name things: CDK tokens in the template, literals for the size estimate. */
+interface StatementNames {
+  /** The ARN pattern of every rule of this bus. */
+  readonly rules: string;
+  /** The ARN pattern of every event bus of the caller's account in this region. */
+  readonly ownBuses: string;
+  /** The principal ARN of an account. */
+  readonly principal: (account: string) => string;
+}
+
 /**
- * The bus policy statements for the consumers. Three per group of accounts with the same access:
+ * The bus policy statements for the consumers, as policy JSON:
  *
- * - `PutRule` only with a `source` among the group's sources (`ForAllValues:StringEquals
- *   events:source` and `Null events:source false`, so a pattern without a source is refused) and,
- *   when detail-types are given, a `detail-type` among them (the same pair of conditions);
- * - `PutTargets` only to an event bus of the caller's own account in this region
- *   (`ForAllValues:ArnLike events:TargetArn`: the key holds every target of the call). Another
- *   account's rule on this bus can only target an event bus anyway (research.md B2); this keeps it
- *   to the consumer's own;
- * - the other rule actions.
+ * - per group of accounts with the same access, `PutRule` only with a `source` among the group's
+ *   sources (`ForAllValues:StringEquals events:source` and `Null events:source false`, so a pattern
+ *   without a source is refused) and, when detail-types are given, a `detail-type` among them (the
+ *   same pair of conditions);
+ * - for every consumer, the other actions on its rules, with `PutTargets` only to an event bus of the
+ *   caller's own account in this region (`ForAllValues:ArnLike events:TargetArn`: the key holds
+ *   every target of the call, so a plain `ArnLike` would pass a call with one good target among
+ *   others). Another account's rule on this bus can only target an event bus anyway (research.md
+ *   B2); this keeps it to the consumer's own.
  *
  * Each names the rules of this bus only and carries `StringEqualsIfExists events:creatorAccount =
  * ${aws:PrincipalAccount}`: an account manages only the rules it created. The caller's account is a
- * policy variable rather than one statement per account, so 100 accounts fit the bus policy's
- * 10,240 characters (the quota preflight measures it); the principals of a group are its accounts.
+ * policy variable rather than statements per account, and the accounts are listed twice only, so
+ * 100 accounts fit the bus policy's 10,240 characters (checked at synth by
+ * {@link estimateBusPolicyCharacters}, and on every shape by the quota preflight).
  */
+const statementDocuments = (
+  grants: readonly ConsumerGrant[],
+  names: StatementNames,
+): Record<string, unknown>[] => {
+  if (grants.length === 0) return [];
+  const ownRules = { 'events:creatorAccount': PRINCIPAL_ACCOUNT_VARIABLE };
+  const principalsOf = (group: readonly ConsumerGrant[]) => {
+    const arns = group.map((g) => names.principal(g.account));
+    return { AWS: arns.length === 1 ? arns[0] : arns };
+  };
+  const createRules = groupsOf(grants).map((group, i) => {
+    const { sources, detailTypes } = group[0] as ConsumerGrant;
+    return {
+      Sid: `ConsumersCreateRules${i + 1}`,
+      Effect: 'Allow',
+      Principal: principalsOf(group),
+      Action: 'events:PutRule',
+      Resource: names.rules,
+      Condition: {
+        StringEqualsIfExists: ownRules,
+        'ForAllValues:StringEquals': {
+          'events:source': [...sources],
+          ...(detailTypes ? { 'events:detail-type': [...detailTypes] } : {}),
+        },
+        Null: { 'events:source': 'false', ...(detailTypes ? { 'events:detail-type': 'false' } : {}) },
+      },
+    };
+  });
+  return [
+    ...createRules,
+    {
+      Sid: 'ConsumersManageTheirRules',
+      Effect: 'Allow',
+      Principal: principalsOf(grants),
+      Action: ['events:PutTargets', ...CONSUMER_RULE_MANAGEMENT_ACTIONS],
+      Resource: names.rules,
+      Condition: {
+        StringEqualsIfExists: ownRules,
+        // Only PutTargets carries the key (always: a call has at least one target); for the other
+        // actions ForAllValues over no value holds, so one statement serves them all.
+        'ForAllValues:ArnLike': { 'events:TargetArn': names.ownBuses },
+      },
+    },
+  ];
+};
+
+/** The bus policy statements for the consumers (see {@link statementDocuments}). */
 export const consumerBusStatements = (
   scope: IConstruct,
   busName: string,
   grants: readonly ConsumerGrant[],
 ): PolicyStatement[] => {
   const stack = Stack.of(scope);
-  const rules = stack.formatArn({
-    service: 'events',
-    resource: 'rule',
-    resourceName: `${busName}/*`,
-    arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+  const documents = statementDocuments(grants, {
+    rules: stack.formatArn({
+      service: 'events',
+      resource: 'rule',
+      resourceName: `${busName}/*`,
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    }),
+    ownBuses: `arn:${Aws.PARTITION}:events:${stack.region}:${PRINCIPAL_ACCOUNT_VARIABLE}:event-bus/*`,
+    principal: (account) => new AccountPrincipal(account).arn,
   });
-  const ownBuses = `arn:${Aws.PARTITION}:events:${stack.region}:${PRINCIPAL_ACCOUNT_VARIABLE}:event-bus/*`;
-  const ownRules = { 'events:creatorAccount': PRINCIPAL_ACCOUNT_VARIABLE };
-  return groupsOf(grants).flatMap((group, i) => {
-    const principals = group.map((g) => new AccountPrincipal(g.account));
-    const { sources, detailTypes } = group[0] as ConsumerGrant;
-    const n = i + 1;
-    return [
-      new PolicyStatement({
-        sid: `ConsumersCreateRules${n}`,
-        principals,
-        actions: ['events:PutRule'],
-        resources: [rules],
-        conditions: {
-          StringEqualsIfExists: ownRules,
-          'ForAllValues:StringEquals': {
-            'events:source': [...sources],
-            ...(detailTypes ? { 'events:detail-type': [...detailTypes] } : {}),
-          },
-          Null: { 'events:source': 'false', ...(detailTypes ? { 'events:detail-type': 'false' } : {}) },
-        },
-      }),
-      new PolicyStatement({
-        sid: `ConsumersTargetTheirOwnBus${n}`,
-        principals,
-        actions: ['events:PutTargets'],
-        resources: [rules],
-        conditions: {
-          StringEqualsIfExists: ownRules,
-          'ForAllValues:ArnLike': { 'events:TargetArn': ownBuses },
-          Null: { 'events:TargetArn': 'false' },
-        },
-      }),
-      new PolicyStatement({
-        sid: `ConsumersManageTheirRules${n}`,
-        principals,
-        actions: [...CONSUMER_RULE_MANAGEMENT_ACTIONS],
-        resources: [rules],
-        conditions: { StringEqualsIfExists: ownRules },
-      }),
-    ];
+  return documents.map((document) => PolicyStatement.fromJson(document));
+};
+
+/**
+ * The size the consumers' statements give the bus policy, with names at their longest (partition
+ * `aws-us-gov`, the longest region name): the synth-time check that the policy fits, before the
+ * quota preflight measures the real template.
+ */
+export const estimateBusPolicyCharacters = (busName: string, grants: readonly ConsumerGrant[]): number => {
+  const partition = 'aws-us-gov';
+  const region = 'ap-southeast-5';
+  const documents = statementDocuments(grants, {
+    rules: `arn:${partition}:events:${region}:123456789012:rule/${busName}/*`,
+    ownBuses: `arn:${partition}:events:${region}:${PRINCIPAL_ACCOUNT_VARIABLE}:event-bus/*`,
+    principal: (account) => `arn:${partition}:iam::${account}:root`,
   });
+  return documents.length ? JSON.stringify({ Version: '2012-10-17', Statement: documents }).length : 0;
 };
 
 /** The accounts that may read the schemas of a source: those given that source. */
