@@ -3,7 +3,6 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { parseSourceIpAllowlist } from '../lambdas/ingest/source-ip.js';
 import { MAX_STORABLE_BODY_BYTES } from '../lambdas/shared/aws-limits.js';
 import { type ConsumerGrant, checkBusPolicySize, normalizeConsumers } from './constructs/consumer-access.js';
-import { visibilityTimeoutSeconds } from './constructs/webhook-queue.js';
 import { WebhookPipelineError } from './errors.js';
 import {
   CERTIFICATE_ARN,
@@ -155,12 +154,7 @@ export const resolvePipelineProps = (
   }
   const routerTimeout = props.routerTimeout ?? Duration.seconds(PIPELINE_DEFAULTS.routerTimeoutSeconds);
   range('routerTimeout', seconds(props.routerTimeout), 1, 900, ' s');
-  const visibility = visibilityTimeoutSeconds(routerTimeout, props.routerMaxBatchingWindow);
-  if (known(visibility) && visibility > 43_200) {
-    problems.push(
-      `routerTimeout and routerMaxBatchingWindow need a visibility timeout of ${visibility} s (6 × timeout + window), over the SQS maximum of 43200 s`,
-    );
-  }
+  // With these bounds the visibility timeout (6 × timeout + window) stays under SQS's 12 hours.
 
   range('archiveRetention', days(props.archiveRetention), 0, 36_500, ' days');
   range('throttleRateLimit', props.throttleRateLimit, 1, 10_000);

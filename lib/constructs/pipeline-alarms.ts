@@ -1,4 +1,4 @@
-import { Aws, Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import {
   Alarm,
@@ -295,7 +295,7 @@ export class PipelineAlarms extends Construct {
     };
 
     // Dashboards are account-wide: the region keeps the same pipeline in two regions apart.
-    this.dashboardName = `${props.namePrefix}-${Aws.REGION}`;
+    this.dashboardName = `${props.namePrefix}-${Stack.of(this).region}`;
     this.buildDashboard(props);
   }
 

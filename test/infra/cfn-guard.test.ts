@@ -55,7 +55,7 @@ describe('AWS Guard rules (Control Tower proactive controls) at synth', () => {
       ...new Set(
         acknowledgements.filter((a) => a.rule === 'cloudwatch_alarm_action_check').map((a) => a.path),
       ),
-    ]).toEqual(['WebhookPipeline-default/Alarms']);
+    ]).toEqual(['WebhookPipeline-default/Default/Alarms']);
     // A year of logs passes the retention rule: the production stack needs no acknowledgement for it.
     expect(
       acknowledgements.filter(
