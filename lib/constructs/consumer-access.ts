@@ -167,9 +167,8 @@ interface StatementNames {
  *   without a source is refused) and, when detail-types are given, a `detail-type` among them (the
  *   same pair of conditions);
  * - for every consumer, the other actions on its rules, with `PutTargets` only to an event bus of the
- *   caller's own account in this region (`ForAllValues:ArnLike events:TargetArn`: the key holds
- *   every target of the call, so a plain `ArnLike` would pass a call with one good target among
- *   others). Another account's rule on this bus can only target an event bus anyway (research.md
+ *   caller's own account in this region (`ForAllValues:StringLike events:TargetArn`: the key holds
+ *   every target of the call, and each must be such a bus). Another account's rule on this bus can only target an event bus anyway (research.md
  *   B2); this keeps it to the consumer's own.
  *
  * Each names the rules of this bus only and carries `StringEqualsIfExists events:creatorAccount =
@@ -217,8 +216,11 @@ const statementDocuments = (
       Condition: {
         StringEqualsIfExists: ownRules,
         // Only PutTargets carries the key (always: a call has at least one target); for the other
-        // actions ForAllValues over no value holds, so one statement serves them all.
-        'ForAllValues:ArnLike': { 'events:TargetArn': names.ownBuses },
+        // actions ForAllValues over no value holds, so one statement serves them all. StringLike
+        // rather than ArnLike: with the partition, region and account spelled out and one trailing
+        // `*` they match the same ARNs, and the IAM simulator that proves this statement splits an
+        // ARN pattern at its colons before it substitutes `${aws:PrincipalAccount}` (whose name has one).
+        'ForAllValues:StringLike': { 'events:TargetArn': names.ownBuses },
       },
     },
   ];
