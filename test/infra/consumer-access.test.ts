@@ -1,6 +1,10 @@
 import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { describe, expect, it } from 'vitest';
-import { estimateBusPolicyCharacters, normalizeConsumers } from '../../lib/constructs/consumer-access.js';
+import {
+  estimateBusPolicyCharacters,
+  normalizeConsumers,
+  PRINCIPAL_ACCOUNT_VARIABLE,
+} from '../../lib/constructs/consumer-access.js';
 import { measureTemplate } from '../../lib/preflight/quota-preflight.js';
 import { resolveTemplate } from '../../lib/preflight/resolve-template.js';
 import type { ConsumerAccess } from '../../lib/webhook-pipeline-props.js';
@@ -99,9 +103,8 @@ describe('the bus policy', () => {
     ]);
     for (const statement of busPolicy.Statement) {
       expect(statement.Resource).toBe(`${RULES}/*`);
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable
       expect(statement.Condition.StringEqualsIfExists).toEqual({
-        'events:creatorAccount': '${aws:PrincipalAccount}',
+        'events:creatorAccount': PRINCIPAL_ACCOUNT_VARIABLE,
       });
     }
   });
@@ -131,8 +134,7 @@ describe('the bus policy', () => {
       [EVERYTHING, PLAID_ONLY, TWO_TYPES].map((a) => `arn:aws:iam::${a}:root`),
     );
     expect(manage.Condition['ForAllValues:StringLike']).toEqual({
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable
-      'events:TargetArn': 'arn:aws:events:eu-west-1:${aws:PrincipalAccount}:event-bus/*',
+      'events:TargetArn': `arn:aws:events:eu-west-1:${PRINCIPAL_ACCOUNT_VARIABLE}:event-bus/*`,
     });
   });
 
