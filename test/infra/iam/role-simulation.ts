@@ -180,21 +180,19 @@ export const grantsOf = (fn: DeployedFunction): { action: string; resource: stri
   );
 
 /**
- * Granted (action, resource) pairs that no call uses and no declared grant explains. A grant is
- * used when a call with its action is allowed by that statement alone.
+ * Granted (action, resource) pairs of `policies` that no call uses and `explained` does not list. A
+ * grant is used when a call with its action is allowed by that statement alone.
  */
-export const unusedGrants = async (
-  fn: DeployedFunction,
+export const unusedGrantsOf = async (
+  policies: readonly { name: string; policy: Json }[],
+  principal: string,
   calls: readonly SimulatedCall[],
-  declared: readonly DeclaredGrant[],
-  target: Account,
+  explained: readonly string[],
+  account: string,
 ): Promise<string[]> => {
-  const explained = new Set(
-    declared.filter((d) => d.functions === '*' || d.functions.includes(fn.service)).flatMap((d) => d.actions),
-  );
   const unused: string[] = [];
-  for (const grant of grantsOf(fn)) {
-    if (explained.has(grant.action)) continue;
+  for (const grant of grantsOf({ policies } as DeployedFunction)) {
+    if (explained.includes(grant.action)) continue;
     const single = [
       {
         name: 'one-grant',
@@ -206,7 +204,7 @@ export const unusedGrants = async (
     ];
     let used = false;
     for (const call of calls.filter((c) => c.action === grant.action)) {
-      if ((await decide(call, single, sessionOf(fn, target.account), target.account)) === 'Allowed') {
+      if ((await decide(call, single, principal, account)) === 'Allowed') {
         used = true;
         break;
       }
@@ -215,3 +213,21 @@ export const unusedGrants = async (
   }
   return unused;
 };
+
+/**
+ * Granted (action, resource) pairs of a function's role that no call uses and no declared grant
+ * explains.
+ */
+export const unusedGrants = async (
+  fn: DeployedFunction,
+  calls: readonly SimulatedCall[],
+  declared: readonly DeclaredGrant[],
+  target: Account,
+): Promise<string[]> =>
+  unusedGrantsOf(
+    fn.policies,
+    sessionOf(fn, target.account),
+    calls,
+    declared.filter((d) => d.functions === '*' || d.functions.includes(fn.service)).flatMap((d) => d.actions),
+    target.account,
+  );
