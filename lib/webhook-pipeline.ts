@@ -297,7 +297,9 @@ export class WebhookPipeline extends Construct {
    * (DescribeStacks of its stack, DescribeTable and Scan, SendMessage to the queue) and with
    * `--archive` (DescribeEventBus, ListArchives, DescribeArchive, ListTargetsByRule on the bus's
    * rules, its temporary `wp-replay-*` rules created, given targets and deleted, StartReplay,
-   * DescribeReplay and CancelReplay of `wp-replay-*` replays).
+   * DescribeReplay and CancelReplay of `wp-replay-*` replays). A replay can only be started from
+   * this pipeline's archive to its bus; replays are named per account, not per bus, so the grant
+   * can describe or cancel any `wp-replay-*` replay of the account.
    */
   public grantReplay(grantee: IGrantable): Grant {
     return grantOperator(grantee, 'replay', this.operatorResources());
