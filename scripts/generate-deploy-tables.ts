@@ -350,7 +350,55 @@ const iam = (): string => {
   );
 };
 
+/** The settings the stack fixes, as the default stack has them. */
+const fixedChoices = (): string => {
+  const { template } = synth({});
+  const fn = (service: string) =>
+    one(
+      template,
+      'AWS::Lambda::Function',
+      (r) => r.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME === service,
+    ).Properties;
+  const queue = one(template, 'AWS::SQS::Queue', (r) => r.Properties.RedrivePolicy).Properties;
+  const dlq = one(template, 'AWS::SQS::Queue', (r) => !r.Properties.RedrivePolicy).Properties;
+  const mapping = one(template, 'AWS::Lambda::EventSourceMapping').Properties;
+  const ingest = fn('webhook-ingest');
+  const router = fn('webhook-router');
+  return table(
+    ['what', 'value'],
+    [
+      ['ingest function', `${ingest.Timeout} s timeout, ${ingest.MemorySize} MB`],
+      ['router function', `${router.Timeout} s timeout, ${router.MemorySize} MB`],
+      [
+        'queue visibility timeout',
+        `${queue.VisibilityTimeout} s (6 × ${router.Timeout} s + the batching window)`,
+      ],
+      ['receives before the DLQ', `${queue.RedrivePolicy.maxReceiveCount}`],
+      [
+        'queue / DLQ retention',
+        `${queue.MessageRetentionPeriod / 86_400} / ${dlq.MessageRetentionPeriod / 86_400} days`,
+      ],
+      ['router event source', `batches of ${mapping.BatchSize}, ${mapping.FunctionResponseTypes.join(', ')}`],
+    ],
+  );
+};
+
+/** The schema registries and how many schemas each holds. */
+const registries = (): string => {
+  const { template } = synth({});
+  const schemas = resourcesOf(template, 'AWS::EventSchemas::Schema');
+  const rows = Object.entries(template.Resources as Record<string, Json>)
+    .filter(([, r]) => r.Type === 'AWS::EventSchemas::Registry')
+    .map(([id, r]) => [
+      `\`${r.Properties.RegistryName}\``,
+      n(schemas.filter((s) => s.Properties.RegistryName['Fn::GetAtt']?.[0] === id).length),
+    ]);
+  return table(['registry', 'schemas'], [...rows, ['all', n(schemas.length)]]);
+};
+
 const BLOCKS = {
+  'fixed-choices': fixedChoices,
+  registries,
   'production-checklist': productionChecklist,
   'consumer-policy': consumerPolicy,
   alarms,
