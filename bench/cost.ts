@@ -47,7 +47,10 @@ const stackSettings = async () => {
     const context = (JSON.parse(readFileSync(join(ROOT, 'cdk.json'), 'utf8')) as { context?: object })
       .context;
     const app = new App({ context: { ...context, 'aws:cdk:bundling-stacks': [] } });
-    const stack = new WebhookPipelineStack(app, 'WebhookPipeline-bench', { stage: 'bench' });
+    const stack = new WebhookPipelineStack(app, 'WebhookPipeline-bench', {
+      stage: 'bench',
+      production: false,
+    });
     const resources = Object.values(
       Template.fromStack(stack).toJSON().Resources as Record<string, { Type: string; Properties: never }>,
     );

@@ -1,8 +1,53 @@
 import { Duration } from 'aws-cdk-lib';
-import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { parseSourceIpAllowlist } from '../lambdas/ingest/source-ip.js';
 import { MAX_STORABLE_BODY_BYTES } from '../lambdas/shared/aws-limits.js';
+import { normalizeConsumers } from './constructs/consumer-access.js';
+import { SettingsError } from './errors.js';
+import {
+  ACCOUNT_ID,
+  CERTIFICATE_ARN,
+  DOMAIN_NAME,
+  EMAIL,
+  HTTPS_URL,
+  KMS_KEY_ARN,
+  LOG_LEVELS,
+  LOG_RETENTION_DAYS,
+  MAX_ALLOWLIST_LENGTH,
+  MAX_URL_LENGTH,
+  NAMESPACE,
+  SECRET_ARN,
+  TOPIC_ARN,
+} from './value-patterns.js';
+import type { ConsumerAccess } from './webhook-pipeline-props.js';
 import type { WebhookPipelineStackProps } from './webhook-pipeline-stack.js';
+
+export { SettingsError } from './errors.js';
+export { MAX_ALLOWLIST_LENGTH, MAX_CONSUMER_ACCOUNTS, MAX_URL_LENGTH } from './value-patterns.js';
+
+/**
+ * Stage names the app takes as production when the `production` setting is not given. Only these
+ * and {@link NON_PRODUCTION_STAGES} are inferred; any other stage must say `production=true` or
+ * `production=false`, so a stage named `prd-eu` or `live2` never gets a table deleted with its
+ * stack by a guess.
+ */
+export const PRODUCTION_STAGES: readonly string[] = ['prod', 'production', 'prd', 'live'];
+/** Stage names the app takes as not production when the `production` setting is not given. */
+export const NON_PRODUCTION_STAGES: readonly string[] = [
+  'dev',
+  'development',
+  'test',
+  'testing',
+  'qa',
+  'staging',
+  'stage',
+  'stg',
+  'sandbox',
+  'demo',
+  'preview',
+  'bench',
+  'ci',
+];
 
 /**
  * The CDK context keys the app reads (`cdk.json` "context" or `cdk deploy -c key=value`), with what
@@ -10,10 +55,15 @@ import type { WebhookPipelineStackProps } from './webhook-pipeline-stack.js';
  */
 export const SETTINGS = {
   stage: 'Stage name, part of the stack and resource names (default dev)',
-  production: 'true keeps table, secrets and logs on delete (default: true for stage prod or production)',
+  production:
+    'true retains every stateful resource, protects the stack, keeps logs a year and needs an alarm destination (default: from the stage name, refused when the stage is not a known one)',
+  terminationProtection: 'Termination protection of the stack (default: production)',
   account: 'AWS account to deploy to (default: the CLI credentials’ account)',
   region: 'AWS region to deploy to (default: the CLI credentials’ region)',
-  consumerAccountIds: 'Accounts allowed to create rules on the bus: JSON array or comma list',
+  consumers:
+    'Accounts whose rules may match the events: JSON array of account ids or {"account", "sources", "detailTypes"}',
+  consumerAccountIds:
+    'Deprecated (use consumers): accounts allowed rules for every source, JSON array or comma list',
   alarmEmail: 'Email address notified of alarms',
   alarmTopicArn: 'Existing SNS topic notified of alarms',
   plaidEnv: 'sandbox or production (default: production for a production stage, else sandbox)',
@@ -26,7 +76,7 @@ export const SETTINGS = {
   reservedConcurrency: 'A number for the ingest function, or {"ingest": n, "router": n}',
   routerBatchSize: 'Messages per router invocation, 1-10000 (default 10)',
   routerMaxBatchingWindowSeconds: 'Seconds to gather a router batch, 0-300 (default 0)',
-  routerMaxConcurrency: 'Most concurrent router invocations, 2-1000 (default: unlimited)',
+  routerMaxConcurrency: 'Most concurrent router invocations, 2-1000 (default 10)',
   archiveRetentionDays: 'Days the bus archive keeps events, 0 = forever (default 90)',
   throttleRateLimit: 'API requests per second (default 100)',
   throttleBurstLimit: 'API burst requests (default 200)',
@@ -37,10 +87,17 @@ export const SETTINGS = {
   plaidKeyFetchesPerMinute: 'Plaid key fetches per ingest instance per minute, 1-600 (default 20)',
   plaidAllowedSourceIps:
     'Accept Plaid webhooks only from these addresses: "plaid" (its published ones) or a list of IPs/CIDRs (default: off)',
-  logRetentionDays: 'Days logs are kept, a CloudWatch retention value (default 30)',
+  logRetentionDays:
+    'Days every log group is kept, a CloudWatch retention value (default 365 in production, else 30)',
   logLevel: 'POWERTOOLS_LOG_LEVEL: DEBUG, INFO, WARN or ERROR (default INFO)',
-  metricsNamespace: 'CloudWatch namespace of the custom metrics (default WebhookPipeline)',
+  metricsNamespace:
+    'CloudWatch namespace of the custom metrics (default WebhookPipeline/webhook-pipeline-<stage>)',
   signatureFailureThreshold: 'Refused signatures in 5 minutes that raise the alarm (default 10)',
+  serverErrorAlarmPercent:
+    'Share of 5xx answers, in percent, that raises Ingest5xx over 15 minutes (default 5)',
+  latencyAlarmThresholdSeconds: 'p99 API latency, 1-29 s, that raises ApiLatency over 15 minutes (default 5)',
+  throttledRequestsAlarmThreshold:
+    '429 answers in 5 minutes that raise ApiThrottled, 2 periods of 3 (default 10)',
 } as const;
 export type SettingKey = keyof typeof SETTINGS;
 
@@ -50,34 +107,8 @@ export interface StackSettings {
   readonly props: WebhookPipelineStackProps;
 }
 
-/** Context values that do not make a valid stack; the message lists every problem at once. */
-export class SettingsError extends Error {
-  public constructor(public readonly problems: readonly string[]) {
-    super(`invalid CDK context:\n  - ${problems.join('\n  - ')}`);
-    this.name = 'SettingsError';
-  }
-}
-
-const LOG_RETENTION_DAYS = new Set(
-  Object.values(RetentionDays).filter((v): v is number => typeof v === 'number' && v > 0),
-);
-const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w/+=.@-]+-[A-Za-z0-9]{6}$/;
-const CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[\w-]+$/;
-const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[a-zA-Z0-9-]{1,128}$/;
-const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/;
-const ACCOUNT_ID = /^\d{12}$/;
-const DOMAIN_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const STAGE = /^[a-z][a-z0-9-]{0,19}$/;
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
-const NAMESPACE = /^[A-Za-z0-9._/#:-]{1,255}$/;
-/** Most consumer accounts: the bus and registry policies list each one. */
-export const MAX_CONSUMER_ACCOUNTS = 100;
-/** Longest plaidBaseUrl: it is a function environment variable (4 KB for all of them). */
-export const MAX_URL_LENGTH = 1024;
-/** Longest plaidAllowedSourceIps, joined with commas: a function environment variable too. */
-export const MAX_ALLOWLIST_LENGTH = 512;
-const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT'];
 
 /**
  * Validates the context values and turns them into the stack's properties. Unknown camelCase keys
@@ -140,20 +171,15 @@ export const parseStackSettings = (context: Readonly<Record<string, unknown>>): 
 
   const stage =
     text('stage', STAGE, 'lower-case letters, digits and "-", starting with a letter, 20 at most') ?? 'dev';
-  const production = bool('production') ?? (stage === 'prod' || stage === 'production');
+  const production = bool('production') ?? inferProduction(stage, problems);
+  const terminationProtection = bool('terminationProtection');
   const account = text('account', ACCOUNT_ID, 'a 12-digit account id');
   const region = text('region', REGION, 'a region name such as eu-west-1');
 
   const consumerAccountIds = list('consumerAccountIds');
-  // 100 accounts fill 38 % of the bus policy's 10,240 characters (quota preflight).
-  if ((consumerAccountIds?.length ?? 0) > MAX_CONSUMER_ACCOUNTS) {
-    problems.push(
-      `consumerAccountIds: at most ${MAX_CONSUMER_ACCOUNTS} accounts, got ${consumerAccountIds?.length}`,
-    );
-  }
-  for (const id of consumerAccountIds ?? []) {
-    if (!ACCOUNT_ID.test(id)) problems.push(`consumerAccountIds: "${id}" is not a 12-digit account id`);
-  }
+  const consumers = consumerList(present('consumers'), problems);
+  // The construct's own check, so that every problem is listed at once with the others.
+  normalizeConsumers(consumers, consumerAccountIds, problems);
 
   const plaidEnvValue = present('plaidEnv');
   let plaidEnv: 'sandbox' | 'production' | undefined;
@@ -161,7 +187,7 @@ export const parseStackSettings = (context: Readonly<Record<string, unknown>>): 
   else if (plaidEnvValue !== undefined) {
     problems.push(`plaidEnv: sandbox or production, got ${JSON.stringify(plaidEnvValue)}`);
   }
-  const plaidBaseUrl = text('plaidBaseUrl', /^https:\/\/[^\s/]+(\/\S*)?$/, 'an https URL');
+  const plaidBaseUrl = text('plaidBaseUrl', HTTPS_URL, 'an https URL');
   if (plaidBaseUrl && plaidBaseUrl.length > MAX_URL_LENGTH) {
     problems.push(`plaidBaseUrl: at most ${MAX_URL_LENGTH} characters, got ${plaidBaseUrl.length}`);
   }
@@ -235,6 +261,9 @@ export const parseStackSettings = (context: Readonly<Record<string, unknown>>): 
     }
   }
   const signatureFailureThreshold = integer('signatureFailureThreshold', 1, 1_000_000);
+  const serverErrorAlarmPercent = integer('serverErrorAlarmPercent', 1, 100);
+  const latencyAlarmThresholdSeconds = integer('latencyAlarmThresholdSeconds', 1, 29);
+  const throttledRequestsAlarmThreshold = integer('throttledRequestsAlarmThreshold', 1, 1_000_000);
 
   const logRetentionDays = integer('logRetentionDays', 1, 3653);
   if (logRetentionDays !== undefined && !LOG_RETENTION_DAYS.has(logRetentionDays)) {
@@ -244,7 +273,10 @@ export const parseStackSettings = (context: Readonly<Record<string, unknown>>): 
   }
   const logLevelValue = present('logLevel');
   const logLevel = typeof logLevelValue === 'string' ? logLevelValue.toUpperCase() : undefined;
-  if (logLevelValue !== undefined && (logLevel === undefined || !LOG_LEVELS.includes(logLevel))) {
+  if (
+    logLevelValue !== undefined &&
+    (logLevel === undefined || !(LOG_LEVELS as readonly string[]).includes(logLevel))
+  ) {
     problems.push(`logLevel: one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(logLevelValue)}`);
   }
   const metricsNamespace = text('metricsNamespace', NAMESPACE, 'a CloudWatch namespace');
@@ -260,8 +292,10 @@ export const parseStackSettings = (context: Readonly<Record<string, unknown>>): 
     props: {
       stage,
       production,
+      ...(terminationProtection !== undefined ? { terminationProtection } : {}),
       ...(account || region ? { env: { account, region } } : {}),
       description: `Plaid and Argyle webhooks to EventBridge (${stage})`,
+      consumers,
       consumerAccountIds,
       plaidEnv,
       plaidBaseUrl,
@@ -286,8 +320,61 @@ export const parseStackSettings = (context: Readonly<Record<string, unknown>>): 
       logLevel,
       metricsNamespace,
       signatureFailureThreshold,
+      serverErrorAlarmPercent,
+      latencyAlarmThreshold: seconds(latencyAlarmThresholdSeconds),
+      throttledRequestsAlarmThreshold,
       alarmEmail,
       alarmTopicArn,
     },
   };
+};
+
+/** `production` from the stage name, when the stage is one the app knows; a problem otherwise. */
+const inferProduction = (stage: string, problems: string[]): boolean => {
+  if (PRODUCTION_STAGES.includes(stage)) return true;
+  if (NON_PRODUCTION_STAGES.includes(stage)) return false;
+  problems.push(
+    `production: stage "${stage}" is neither a production stage (${PRODUCTION_STAGES.join(', ')}) nor a known ` +
+      'other one (dev, test, staging…): set production=true or production=false',
+  );
+  return false;
+};
+
+const CONSUMER_KEYS = new Set(['account', 'sources', 'detailTypes']);
+
+/**
+ * The `consumers` setting: a JSON array (a string on the command line) of account ids and
+ * `{"account", "sources", "detailTypes"}` objects. Its shape is checked here; what the accounts,
+ * sources and detail-types may be, by the construct's check (consumer-access.ts).
+ */
+const consumerList = (value: unknown, problems: string[]): (string | ConsumerAccess)[] | undefined => {
+  if (value === undefined) return undefined;
+  let parsed: unknown = value;
+  if (typeof value === 'string') {
+    try {
+      parsed = JSON.parse(value);
+    } catch {
+      parsed = undefined;
+    }
+  }
+  const list = (x: unknown) => x === undefined || (Array.isArray(x) && x.every((i) => typeof i === 'string'));
+  const valid =
+    Array.isArray(parsed) &&
+    parsed.every(
+      (entry) =>
+        typeof entry === 'string' ||
+        (typeof entry === 'object' &&
+          entry !== null &&
+          !Array.isArray(entry) &&
+          Object.keys(entry).every((k) => CONSUMER_KEYS.has(k)) &&
+          list((entry as Record<string, unknown>).sources) &&
+          list((entry as Record<string, unknown>).detailTypes)),
+    );
+  if (!valid) {
+    problems.push(
+      `consumers: a JSON array of account ids and {"account", "sources", "detailTypes"} objects, got ${JSON.stringify(value)}`,
+    );
+    return undefined;
+  }
+  return parsed as (string | ConsumerAccess)[];
 };

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { type Archive, type CfnArchive, EventBus } from 'aws-cdk-lib/aws-events';
 import { CfnRegistry, CfnRegistryPolicy, CfnSchema } from 'aws-cdk-lib/aws-eventschemas';
 import {
@@ -10,6 +10,7 @@ import {
   PolicyStatement,
 } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { type ConsumerGrant, consumerBusStatements, schemaReadersOf } from './consumer-access.js';
 
 /** One published event type and the JSON Schema (draft-04) of its `detail`. */
 export interface EventSchemaDefinition {
@@ -36,10 +37,17 @@ export interface WebhookEventBusProps {
    */
   readonly archiveRetention?: Duration;
   /**
-   * Accounts allowed to create and manage their own rules on the bus (and to read the schemas).
+   * Accounts allowed to create and manage their own rules on the bus, each for its sources (and
+   * detail-types), targeting only its own event buses, and to read the schemas of its sources.
    * @default - none
    */
-  readonly consumerAccountIds?: readonly string[];
+  readonly consumers?: readonly ConsumerGrant[];
+  /**
+   * What happens to the bus and its archive when they leave the stack or the stack is deleted. The
+   * archive holds the events for replay and the bus the rules consumers made on it.
+   * @default RemovalPolicy.DESTROY
+   */
+  readonly removalPolicy?: RemovalPolicy;
   /**
    * The event contract, published to a schema registry (one schema per detail-type).
    * @default - no registry
@@ -113,21 +121,6 @@ export const groupSchemasIntoRegistries = (
   return groups;
 };
 
-/** Actions a consumer account needs to run its own rules on the bus. */
-const CONSUMER_RULE_ACTIONS = [
-  'events:PutRule',
-  'events:PutTargets',
-  'events:DeleteRule',
-  'events:RemoveTargets',
-  'events:DisableRule',
-  'events:EnableRule',
-  'events:DescribeRule',
-  'events:ListTargetsByRule',
-  'events:TagResource',
-  'events:UntagResource',
-  'events:ListTagsForResource',
-];
-
 /** Read-only registry actions for consumer accounts (download schemas, generate code bindings locally). */
 const CONSUMER_SCHEMA_ACTIONS = [
   'schemas:DescribeRegistry',
@@ -138,10 +131,6 @@ const CONSUMER_SCHEMA_ACTIONS = [
   'schemas:ExportSchema',
 ];
 
-/** IAM replaces this with the account of the caller; one statement serves every consumer account. */
-// biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable, not a JavaScript template
-export const PRINCIPAL_ACCOUNT_VARIABLE = '${aws:PrincipalAccount}';
-
 /** The largest schema document the registry takes, in characters. */
 const MAX_SCHEMA_CONTENT = 100_000;
 const SCHEMA_NAME = /^[A-Za-z0-9._@-]{1,385}$/;
@@ -151,8 +140,9 @@ export const schemaName = (source: string, detailType: string): string => `${sou
 
 /**
  * The custom bus the router publishes to: an archive of every webhook event (for replay), a resource
- * policy that lets consumer accounts manage the rules they create on it, and the JSON Schemas of the
- * event contract in an EventBridge schema registry.
+ * policy that lets consumer accounts manage the rules they create on it, each within the sources and
+ * detail-types it is given and with targets in its own account (consumer-access.ts), and the JSON
+ * Schemas of the event contract in EventBridge schema registries.
  */
 export class WebhookEventBus extends Construct {
   /** The bus. */
@@ -165,7 +155,8 @@ export class WebhookEventBus extends Construct {
   public constructor(scope: Construct, id: string, props: WebhookEventBusProps) {
     super(scope, id);
     if (props.eventSources.length === 0) throw new Error('WebhookEventBus needs at least one event source');
-    const consumers = [...new Set(props.consumerAccountIds ?? [])];
+    const consumers = props.consumers ?? [];
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
 
     this.eventBus = new EventBus(this, 'EventBus', {
       eventBusName: props.eventBusName,
@@ -181,26 +172,11 @@ export class WebhookEventBus extends Construct {
     // key identifier that some regions refuse on create. Without the property, EventBridge uses
     // its AWS owned key, which is what an empty value was meant to say.
     (this.archive.node.defaultChild as CfnArchive).addPropertyDeletionOverride('KmsKeyIdentifier');
+    this.eventBus.applyRemovalPolicy(removalPolicy);
+    this.archive.applyRemovalPolicy(removalPolicy);
 
-    if (consumers.length > 0) {
-      const stack = Stack.of(this);
-      this.eventBus.addToResourcePolicy(
-        new PolicyStatement({
-          sid: 'ConsumerAccountsManageTheirRules',
-          principals: consumers.map((account) => new AccountPrincipal(account)),
-          actions: CONSUMER_RULE_ACTIONS,
-          resources: [
-            stack.formatArn({
-              service: 'events',
-              resource: 'rule',
-              resourceName: `${this.eventBus.eventBusName}/*`,
-              arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
-            }),
-          ],
-          // Each account manages only the rules it created itself.
-          conditions: { StringEqualsIfExists: { 'events:creatorAccount': PRINCIPAL_ACCOUNT_VARIABLE } },
-        }),
-      );
+    for (const statement of consumerBusStatements(this, this.eventBus.eventBusName, consumers)) {
+      this.eventBus.addToResourcePolicy(statement);
     }
 
     const registries = new Map<string, CfnRegistry>();
@@ -242,7 +218,7 @@ export class WebhookEventBus extends Construct {
   private publishSchemas(
     group: SchemaRegistryGroup,
     namePrefix: string | undefined,
-    consumers: readonly string[],
+    consumers: readonly ConsumerGrant[],
     earlier: readonly CfnSchema[],
   ): { registry: CfnRegistry; schemas: CfnSchema[] } {
     const id = `SchemaRegistry-${group.key}`;
@@ -269,7 +245,9 @@ export class WebhookEventBus extends Construct {
       created.push(schema);
     }
 
-    if (consumers.length > 0) {
+    // Only the accounts given this registry's source read it.
+    const readers = schemaReadersOf(consumers, group.schemas[0]?.source ?? '');
+    if (readers.length > 0) {
       const stack = Stack.of(this);
       const registryArn = stack.formatArn({
         service: 'schemas',
@@ -289,7 +267,7 @@ export class WebhookEventBus extends Construct {
           statements: [
             new PolicyStatement({
               sid: 'ConsumerAccountsReadSchemas',
-              principals: consumers.map((account) => new AccountPrincipal(account)),
+              principals: readers.map((account) => new AccountPrincipal(account)),
               actions: CONSUMER_SCHEMA_ACTIONS,
               resources: [registryArn, schemaArns],
             }),

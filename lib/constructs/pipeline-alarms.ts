@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import {
   Alarm,
@@ -12,6 +12,7 @@ import {
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { BillingMode, type ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { FilterPattern, type ILogGroup, MetricFilter } from 'aws-cdk-lib/aws-logs';
 import { type ITopic, Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
@@ -27,10 +28,15 @@ import {
 
 /** Properties of {@link PipelineAlarms}. */
 export interface PipelineAlarmsProps {
-  /** Prefix of every alarm name and the dashboard name, e.g. the stack name. */
+  /**
+   * Prefix of every alarm name and of the dashboard name (`<prefix>-<region>`: dashboards are
+   * account-wide, so the region keeps the same pipeline in two regions apart).
+   */
   readonly namePrefix: string;
   /** The webhook HTTP API. */
   readonly httpApi: IHttpApi;
+  /** The API stage's access log group: a metric filter counts its 429 answers. */
+  readonly accessLogGroup: ILogGroup;
   /** The ingest function. */
   readonly ingestFunction: IFunction;
   /** The router function. */
@@ -58,6 +64,21 @@ export interface PipelineAlarmsProps {
    */
   readonly oldestMessageAgeThreshold?: Duration;
   /**
+   * Share of requests answered 5xx, in percent, that raises `Ingest5xx` over three periods in a row.
+   * @default 5
+   */
+  readonly serverErrorAlarmPercent?: number;
+  /**
+   * p99 API latency that raises `ApiLatency` over three periods in a row.
+   * @default Duration.seconds(5)
+   */
+  readonly latencyAlarmThreshold?: Duration;
+  /**
+   * 429 answers in five minutes that raise `ApiThrottled` in two periods of three.
+   * @default 10
+   */
+  readonly throttledRequestsAlarmThreshold?: number;
+  /**
    * An email address subscribed to a new alarm topic.
    * @default - no subscription
    */
@@ -71,14 +92,21 @@ export interface PipelineAlarmsProps {
 
 const FIVE_MINUTES = Duration.minutes(5);
 
+/** The metric the access-log filter writes for each request the stage throttled (429). */
+export const API_THROTTLED_METRIC = 'ApiThrottled';
+
 /**
  * The pipeline's alarms and its CloudWatch dashboard.
  *
- * Alarms: dead-letter queue not empty, webhooks quarantined, ingest 5xx, signature failures above a
- * threshold, router errors, records the router failed (a batch whose every record failed does not
- * make the function fail), webhooks marked `failed`, and age of the oldest queued message. Counts emitted with varying dimensions (provider, reason) are summed by
- * a Metrics Insights query, so a provider or reason added later is covered without a change here.
- * Alarms notify an SNS topic when one is configured, on ALARM and on OK.
+ * Alarms: dead-letter queue not empty, webhooks quarantined, the share of 5xx answers over three
+ * periods, 429 answers (counted from the access log: HTTP APIs have no 429 metric), p99 latency
+ * near the providers' timeouts, signature failures above a threshold, Plaid's key endpoint failing,
+ * router errors, records the router failed (a batch whose every record failed does not make the
+ * function fail), webhooks marked `failed`, age of the oldest queued message, and Lambda throttles
+ * of either function. Counts emitted with varying dimensions (provider, reason) are summed by a
+ * Metrics Insights query of the pipeline's own namespace, so a provider or reason added later is
+ * covered without a change here and another pipeline's metrics never count. Alarms notify an SNS
+ * topic when one is configured, on ALARM and on OK.
  *
  * The dashboard is built with cdk-monitoring-constructs: the alarm states, the API, the two
  * functions, the queue with its DLQ, the table, and the webhook outcomes by provider.
@@ -90,6 +118,8 @@ export class PipelineAlarms extends Construct {
   public readonly topic?: ITopic;
   /** The name of the dashboard. */
   public readonly dashboardName: string;
+  /** Counts the stage's 429 answers from its access log, into the pipeline's namespace. */
+  public readonly throttledRequests: MetricFilter;
 
   private readonly namespace: string;
 
@@ -98,6 +128,17 @@ export class PipelineAlarms extends Construct {
     this.namespace = props.metricsNamespace ?? DEFAULT_METRICS_NAMESPACE;
     const signatureThreshold = props.signatureFailureThreshold ?? 10;
     const ageThreshold = props.oldestMessageAgeThreshold ?? Duration.minutes(10);
+    const serverErrorPercent = props.serverErrorAlarmPercent ?? 5;
+    const latencyThreshold = props.latencyAlarmThreshold ?? Duration.seconds(5);
+    const throttledThreshold = props.throttledRequestsAlarmThreshold ?? 10;
+    // HTTP APIs have no 429 metric (research.md D): each throttled request's access log line is counted.
+    this.throttledRequests = new MetricFilter(this, 'ApiThrottledFilter', {
+      logGroup: props.accessLogGroup,
+      filterPattern: FilterPattern.stringValue('$.status', '=', '429'),
+      metricNamespace: this.namespace,
+      metricName: API_THROTTLED_METRIC,
+      metricValue: '1',
+    });
     if (!Number.isInteger(signatureThreshold) || signatureThreshold < 1) {
       throw new Error(`signatureFailureThreshold must be a positive integer, got ${signatureThreshold}`);
     }
@@ -117,7 +158,7 @@ export class PipelineAlarms extends Construct {
       name: string,
       metric: IMetric,
       description: string,
-      options: { threshold?: number; evaluationPeriods?: number } = {},
+      options: { threshold?: number; evaluationPeriods?: number; datapointsToAlarm?: number } = {},
     ): Alarm => {
       const created = new Alarm(this, name, {
         alarmName: `${props.namePrefix}-${name}`,
@@ -125,6 +166,7 @@ export class PipelineAlarms extends Construct {
         metric,
         threshold: options.threshold ?? 1,
         evaluationPeriods: options.evaluationPeriods ?? 1,
+        ...(options.datapointsToAlarm ? { datapointsToAlarm: options.datapointsToAlarm } : {}),
         comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         treatMissingData: TreatMissingData.NOT_BREACHING,
       });
@@ -154,9 +196,40 @@ export class PipelineAlarms extends Construct {
       ),
       ingest5xx: alarm(
         'Ingest5xx',
-        props.httpApi.metricServerError({ statistic: Stats.SUM, period: FIVE_MINUTES }),
-        'The webhook endpoint answered 5xx: the table, the queue or a provider key endpoint failed, or ' +
-          'the ingest function crashed or was throttled. Providers retry; check the ingest logs.',
+        new MathExpression({
+          // No request in a period: no datapoint, which is not breaching.
+          expression: '100 * FILL(errors, 0) / requests',
+          usingMetrics: {
+            errors: props.httpApi.metricServerError({ statistic: Stats.SUM, period: FIVE_MINUTES }),
+            requests: props.httpApi.metricCount({ period: FIVE_MINUTES }),
+          },
+          period: FIVE_MINUTES,
+          label: '5xx share of requests (%)',
+        }),
+        `At least ${serverErrorPercent} % of the webhook requests were answered 5xx for 15 minutes: the ` +
+          'table, the queue or a provider key endpoint is failing, or the ingest function crashes or is ' +
+          'throttled. Providers retry a 503 (nothing is lost yet); check the ingest logs. A single 503 ' +
+          'is part of the design and never raises this alarm.',
+        { threshold: serverErrorPercent, evaluationPeriods: 3, datapointsToAlarm: 3 },
+      ),
+      apiThrottled: alarm(
+        'ApiThrottled',
+        this.throttledRequests.metric({ statistic: Stats.SUM, period: FIVE_MINUTES }),
+        `The API stage answered 429 to at least ${throttledThreshold} requests in five minutes, in two ` +
+          'periods of three: webhooks arrive faster than throttleRateLimit / throttleBurstLimit allow ' +
+          '(or someone floods the endpoint). Providers retry; raise the throttle if the traffic is ' +
+          'theirs. API Gateway may not log every 429 when there are very many, so Lambda throttles and ' +
+          'the 5xx share are alarmed too.',
+        { threshold: throttledThreshold, evaluationPeriods: 3, datapointsToAlarm: 2 },
+      ),
+      apiLatency: alarm(
+        'ApiLatency',
+        props.httpApi.metricLatency({ statistic: 'p99', period: FIVE_MINUTES }),
+        `The p99 latency of the webhook endpoint was at least ${latencyThreshold.toHumanString()} for 15 ` +
+          'minutes. Plaid counts an answer after 10 s as failed and ingest answers 503 at 6 s: a ' +
+          'dependency (the table, the queue, Plaid key fetches, Secrets Manager) or cold starts are ' +
+          'eating that budget. Check the ingest logs and traces.',
+        { threshold: latencyThreshold.toMilliseconds(), evaluationPeriods: 3, datapointsToAlarm: 3 },
       ),
       signatureFailures: alarm(
         'SignatureFailures',
@@ -205,9 +278,24 @@ export class PipelineAlarms extends Construct {
         'A webhook failed on its last receive: its record is marked failed (terminal) and its message ' +
           'is in the DLQ. Fix the cause, then bring it back (webhook-pipeline requeue or redrive-dlq).',
       ),
+      ingestThrottles: alarm(
+        'IngestThrottles',
+        props.ingestFunction.metricThrottles({ statistic: Stats.SUM, period: FIVE_MINUTES }),
+        'Lambda throttled the ingest function: no concurrency was left (its reserved concurrency, or ' +
+          "the account's unreserved pool, e.g. taken by another function). Those webhooks were answered " +
+          '5xx and providers retry; raise reservedConcurrency.ingest or the account quota.',
+      ),
+      routerThrottles: alarm(
+        'RouterThrottles',
+        props.routerFunction.metricThrottles({ statistic: Stats.SUM, period: FIVE_MINUTES }),
+        'Lambda throttled the router function. A throttled batch uses up a receive of each message, so ' +
+          'throttling sends messages to the DLQ without their records marked failed. Keep ' +
+          'reservedConcurrency.router at least routerMaxConcurrency and check the account pool.',
+      ),
     };
 
-    this.dashboardName = `${props.namePrefix}-Dashboard`;
+    // Dashboards are account-wide: the region keeps the same pipeline in two regions apart.
+    this.dashboardName = `${props.namePrefix}-${Stack.of(this).region}`;
     this.buildDashboard(props);
   }
 

@@ -182,7 +182,7 @@ export class PipelineFunction extends Construct {
 
 /**
  * Acknowledges the Guard log group rules the pipeline's log groups do not follow by default, with
- * the reasons: retention is a setting (`logRetentionDays`, one year and more passes the rule), and
+ * the reasons: retention is a setting (`logRetentionDays`; a year, the production default, passes), and
  * CloudWatch Logs encrypts every log group at rest with its own keys.
  */
 export const acknowledgeLogGroupRules = (logGroup: LogGroup, retention: RetentionDays): void => {
@@ -190,9 +190,9 @@ export const acknowledgeLogGroupRules = (logGroup: LogGroup, retention: Retentio
     Validations.of(logGroup).acknowledge({
       id: guardRule('cloudwatch_log_group_retention_period_check'),
       reason:
-        'Retention is the logRetentionDays setting (30 days by default, to keep the cost of a dev stage ' +
-        'low). The logs hold no webhook body or secret; the table and the bus archive keep the webhooks. ' +
-        'Set logRetentionDays to 365 or more where the Control Tower control is enforced.',
+        'Retention is the logRetentionDays setting (logRetention prop): a year in production, 30 days ' +
+        'otherwise to keep the cost of a dev stage low. The logs hold no webhook body or secret; the ' +
+        'table and the bus archive keep the webhooks. Set 365 or more where the control is enforced.',
     });
   }
   Validations.of(logGroup).acknowledge({

@@ -33,8 +33,8 @@ export interface ProviderSecretsProps {
 /**
  * The provider secrets: Plaid API credentials (to fetch Plaid's webhook verification keys) and the
  * Argyle webhook secrets. Each is imported by ARN or created here. A created secret starts with a
- * value the ingest function reads as "not configured": Plaid webhooks are answered 503 (Plaid
- * retries) and Argyle webhooks 401 until the real value is put. Only the ARNs reach the functions.
+ * value the ingest function reads as "not configured": webhooks of either provider are answered 503
+ * (the provider retries, nothing is lost) until the real value is put. Only the ARNs reach the functions.
  */
 export class ProviderSecrets extends Construct {
   /** The Plaid API credentials. */

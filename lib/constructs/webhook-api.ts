@@ -25,6 +25,11 @@ export interface WebhookApiDomain {
 
 /** Properties of a {@link WebhookApi}. */
 export interface WebhookApiProps {
+  /**
+   * Name of the HTTP API.
+   * @default - the construct's id
+   */
+  readonly apiName?: string;
   /** The ingest function; every route integrates with it (payload format 2.0). */
   readonly ingestFunction: IFunction;
   /** One `POST /webhooks/<provider>` route per name. */
@@ -79,6 +84,7 @@ export class WebhookApi extends Construct {
     if (props.providers.length === 0) throw new Error('WebhookApi needs at least one provider');
 
     this.httpApi = new HttpApi(this, 'HttpApi', {
+      ...(props.apiName ? { apiName: props.apiName } : {}),
       description: 'Plaid and Argyle webhooks',
       createDefaultStage: false,
     });

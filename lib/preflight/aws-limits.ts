@@ -157,7 +157,7 @@ export const AWS_LIMITS = {
     source: EVENTS,
     read: READ,
     measured: true,
-    note: 'grows with consumerAccountIds',
+    note: 'grows with consumers: one statement per distinct set of sources and detail-types',
   },
   lambdaEnvironment: {
     name: 'Lambda environment variables, total size of keys and values',

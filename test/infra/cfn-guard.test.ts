@@ -25,7 +25,7 @@ const guardAcknowledgements = (root: IConstruct) =>
 
 // The default stack (no alarm target), a dev stack and a production stack, checked as bin/app.ts does.
 const app = testApp({ context: IN_MEMORY });
-new WebhookPipelineStack(app, 'WebhookPipeline-default', { stage: 'default' });
+new WebhookPipelineStack(app, 'WebhookPipeline-default', { stage: 'default', production: false });
 new WebhookPipelineStack(app, 'WebhookPipeline-dev', devProps);
 new WebhookPipelineStack(app, 'WebhookPipeline-prod', productionProps);
 Validations.of(app).addPlugins(pipelineGuardValidator());
@@ -55,7 +55,7 @@ describe('AWS Guard rules (Control Tower proactive controls) at synth', () => {
       ...new Set(
         acknowledgements.filter((a) => a.rule === 'cloudwatch_alarm_action_check').map((a) => a.path),
       ),
-    ]).toEqual(['WebhookPipeline-default/Alarms']);
+    ]).toEqual(['WebhookPipeline-default/Default/Alarms']);
     // A year of logs passes the retention rule: the production stack needs no acknowledgement for it.
     expect(
       acknowledgements.filter(

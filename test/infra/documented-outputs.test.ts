@@ -12,7 +12,7 @@ const DOCS = documentedFiles(ROOT);
 /** The outputs of the template in each shape: defaults, and with every optional part switched on. */
 const templateOutputs = (): Set<string> =>
   new Set(
-    [{ stage: 'dev' }, devProps, productionProps].flatMap((props) =>
+    [{ stage: 'dev', production: false }, devProps, productionProps].flatMap((props) =>
       Object.keys(
         (synthStack(props).template.toJSON() as { Outputs?: Record<string, unknown> }).Outputs ?? {},
       ),

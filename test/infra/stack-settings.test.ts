@@ -1,6 +1,11 @@
 import { Duration } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
-import { parseStackSettings, SettingsError } from '../../lib/stack-settings.js';
+import {
+  NON_PRODUCTION_STAGES,
+  PRODUCTION_STAGES,
+  parseStackSettings,
+  SettingsError,
+} from '../../lib/stack-settings.js';
 
 const problemsOf = (context: Record<string, unknown>): readonly string[] => {
   try {
@@ -20,11 +25,59 @@ describe('parseStackSettings', () => {
     expect(props.env).toBeUndefined();
   });
 
-  it('treats prod and production stages as production unless told otherwise', () => {
-    expect(parseStackSettings({ stage: 'prod' }).props.production).toBe(true);
-    expect(parseStackSettings({ stage: 'production' }).props.production).toBe(true);
+  it('infers production from the stage names it knows, and is told otherwise', () => {
+    for (const stage of PRODUCTION_STAGES) expect(parseStackSettings({ stage }).props.production).toBe(true);
+    for (const stage of NON_PRODUCTION_STAGES)
+      expect(parseStackSettings({ stage }).props.production).toBe(false);
+    expect(PRODUCTION_STAGES).toEqual(['prod', 'production', 'prd', 'live']);
     expect(parseStackSettings({ stage: 'prod', production: 'false' }).props.production).toBe(false);
     expect(parseStackSettings({ stage: 'staging', production: true }).props.production).toBe(true);
+  });
+
+  it('refuses to guess production for a stage it does not know', () => {
+    expect(problemsOf({ stage: 'prd-eu' })).toEqual([
+      'production: stage "prd-eu" is neither a production stage (prod, production, prd, live) nor a known other one (dev, test, staging…): set production=true or production=false',
+    ]);
+    expect(parseStackSettings({ stage: 'prd-eu', production: 'true' }).props.production).toBe(true);
+    expect(parseStackSettings({ stage: 'feature-42', production: 'false' }).props.production).toBe(false);
+  });
+
+  it('reads the consumers with their sources and detail-types, from the command line or cdk.json', () => {
+    const consumers = [
+      '111111111111',
+      { account: '222222222222', sources: ['webhooks.plaid'], detailTypes: ['ITEM.ERROR'] },
+    ];
+    expect(parseStackSettings({ consumers: JSON.stringify(consumers) }).props.consumers).toEqual(consumers);
+    expect(parseStackSettings({ consumers }).props.consumers).toEqual(consumers);
+    expect(problemsOf({ consumers: '111111111111' })[0]).toMatch(/^consumers: a JSON array of account ids/);
+    expect(problemsOf({ consumers: [{ account: '111111111111', source: ['webhooks.plaid'] }] })[0]).toMatch(
+      /^consumers: a JSON array/,
+    );
+    expect(problemsOf({ consumers: [{ account: '111111111111', sources: ['webhooks.stripe'] }] })).toEqual([
+      'consumers: account 111111111111 sources must be some of webhooks.plaid, webhooks.argyle, got ["webhooks.stripe"]',
+    ]);
+    expect(problemsOf({ consumers: ['111111111111'], consumerAccountIds: '222222222222' })).toEqual([
+      'consumers and consumerAccountIds: set one (consumerAccountIds is the deprecated form)',
+    ]);
+  });
+
+  it('reads termination protection and the alarm thresholds', () => {
+    const { props } = parseStackSettings({
+      stage: 'prod',
+      terminationProtection: 'false',
+      serverErrorAlarmPercent: '10',
+      latencyAlarmThresholdSeconds: '7',
+      throttledRequestsAlarmThreshold: '25',
+    });
+    expect(props).toMatchObject({
+      terminationProtection: false,
+      serverErrorAlarmPercent: 10,
+      throttledRequestsAlarmThreshold: 25,
+    });
+    expect(props.latencyAlarmThreshold?.toSeconds()).toBe(7);
+    expect(problemsOf({ latencyAlarmThresholdSeconds: 30 })).toEqual([
+      'latencyAlarmThresholdSeconds: an integer from 1 to 29, got 30',
+    ]);
   });
 
   it('reads command-line strings and cdk.json values alike', () => {

@@ -30,6 +30,7 @@ export const CERTIFICATE_ARN =
 /** A dev stage with consumer accounts and an alarm email. */
 export const devProps: WebhookPipelineStackProps = {
   stage: 'dev',
+  production: false,
   consumerAccountIds: [CONSUMER_ACCOUNT],
   alarmEmail: 'ops@example.com',
 };
@@ -44,7 +45,7 @@ export const productionProps: WebhookPipelineStackProps = {
   argyleSecretArn: ARGYLE_SECRET_ARN,
   domainName: 'webhooks.example.com',
   certificateArn: CERTIFICATE_ARN,
-  reservedConcurrency: { ingest: 50, router: 10 },
+  reservedConcurrency: { ingest: 50, router: 20 },
   routerBatchSize: 100,
   routerMaxBatchingWindow: Duration.seconds(5),
   routerMaxConcurrency: 20,

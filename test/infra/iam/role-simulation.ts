@@ -36,15 +36,31 @@ export interface DeployedFunction {
   readonly environment: Readonly<Record<string, string>>;
 }
 
-/** Every function of a template, keyed by `POWERTOOLS_SERVICE_NAME`, as deployed to `target`. */
-export const deployedFunctions = (
+/** The policies of a role of the template, resolved as deployed: inline and attached. */
+export const rolePolicies = (
   template: Json,
+  roleId: string,
   target: DeploymentTarget,
-): Map<string, DeployedFunction> => {
+): { name: string; policy: Json }[] => {
   const resolved = resolveTemplate(template, target);
   const resources = template.Resources as Record<string, Json>;
-  const functions = new Map<string, DeployedFunction>();
-  for (const [id, fn] of Object.entries(resources)) {
+  const inline = (resources[roleId]?.Properties.Policies ?? []).map((p: Json) => ({
+    name: p.PolicyName,
+    policy: resolved.resolve(p.PolicyDocument),
+  }));
+  const attached = Object.entries(resources)
+    .filter(([, p]) => p.Type === 'AWS::IAM::Policy')
+    .filter(([, p]) => (p.Properties.Roles as Json[]).some((r) => r.Ref === roleId))
+    .map(([policyId, p]) => ({ name: policyId, policy: resolved.resolve(p.Properties.PolicyDocument) }));
+  return [...inline, ...attached];
+};
+
+/** Every function of a template as deployed to `target`, in template order (several may share a service). */
+export const deployedFunctionList = (template: Json, target: DeploymentTarget): DeployedFunction[] => {
+  const resolved = resolveTemplate(template, target);
+  const resources = template.Resources as Record<string, Json>;
+  const functions: DeployedFunction[] = [];
+  for (const fn of Object.values(resources)) {
     if (fn.Type !== 'AWS::Lambda::Function') continue;
     const environment = resolved.resolve(fn.Properties.Environment?.Variables ?? {}) as Record<
       string,
@@ -53,25 +69,19 @@ export const deployedFunctions = (
     const service = environment.POWERTOOLS_SERVICE_NAME;
     if (!service) continue;
     const roleId = fn.Properties.Role['Fn::GetAtt'][0] as string;
-    const roleName = resolved.physicalName(roleId);
-    const inline = (resources[roleId]?.Properties.Policies ?? []).map((p: Json) => ({
-      name: p.PolicyName,
-      policy: resolved.resolve(p.PolicyDocument),
-    }));
-    const attached = Object.entries(resources)
-      .filter(([, p]) => p.Type === 'AWS::IAM::Policy')
-      .filter(([, p]) => (p.Properties.Roles as Json[]).some((r) => r.Ref === roleId))
-      .map(([policyId, p]) => ({ name: policyId, policy: resolved.resolve(p.Properties.PolicyDocument) }));
-    functions.set(service, {
+    functions.push({
       service,
       roleArn: resolved.arnOf(roleId),
-      policies: [...inline, ...attached],
-      environment: { ...environment, ROLE_NAME: roleName },
+      policies: rolePolicies(template, roleId, target),
+      environment: { ...environment, ROLE_NAME: resolved.physicalName(roleId) },
     });
-    void id;
   }
   return functions;
 };
+
+/** Every function of a template, keyed by `POWERTOOLS_SERVICE_NAME`, as deployed to `target`. */
+export const deployedFunctions = (template: Json, target: DeploymentTarget): Map<string, DeployedFunction> =>
+  new Map(deployedFunctionList(template, target).map((fn) => [fn.service, fn]));
 
 /**
  * The ARN the deployed function's call names: built from the function's own environment variable
@@ -170,21 +180,19 @@ export const grantsOf = (fn: DeployedFunction): { action: string; resource: stri
   );
 
 /**
- * Granted (action, resource) pairs that no call uses and no declared grant explains. A grant is
- * used when a call with its action is allowed by that statement alone.
+ * Granted (action, resource) pairs of `policies` that no call uses and `explained` does not list. A
+ * grant is used when a call with its action is allowed by that statement alone.
  */
-export const unusedGrants = async (
-  fn: DeployedFunction,
+export const unusedGrantsOf = async (
+  policies: readonly { name: string; policy: Json }[],
+  principal: string,
   calls: readonly SimulatedCall[],
-  declared: readonly DeclaredGrant[],
-  target: Account,
+  explained: readonly string[],
+  account: string,
 ): Promise<string[]> => {
-  const explained = new Set(
-    declared.filter((d) => d.functions === '*' || d.functions.includes(fn.service)).flatMap((d) => d.actions),
-  );
   const unused: string[] = [];
-  for (const grant of grantsOf(fn)) {
-    if (explained.has(grant.action)) continue;
+  for (const grant of grantsOf({ policies } as DeployedFunction)) {
+    if (explained.includes(grant.action)) continue;
     const single = [
       {
         name: 'one-grant',
@@ -196,7 +204,7 @@ export const unusedGrants = async (
     ];
     let used = false;
     for (const call of calls.filter((c) => c.action === grant.action)) {
-      if ((await decide(call, single, sessionOf(fn, target.account), target.account)) === 'Allowed') {
+      if ((await decide(call, single, principal, account)) === 'Allowed') {
         used = true;
         break;
       }
@@ -205,3 +213,21 @@ export const unusedGrants = async (
   }
   return unused;
 };
+
+/**
+ * Granted (action, resource) pairs of a function's role that no call uses and no declared grant
+ * explains.
+ */
+export const unusedGrants = async (
+  fn: DeployedFunction,
+  calls: readonly SimulatedCall[],
+  declared: readonly DeclaredGrant[],
+  target: Account,
+): Promise<string[]> =>
+  unusedGrantsOf(
+    fn.policies,
+    sessionOf(fn, target.account),
+    calls,
+    declared.filter((d) => d.functions === '*' || d.functions.includes(fn.service)).flatMap((d) => d.actions),
+    target.account,
+  );

@@ -7,7 +7,10 @@ import { EventBus } from 'aws-cdk-lib/aws-events';
 import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { describe, expect, it } from 'vitest';
+import { PREFLIGHT_TARGET, resolveTemplate } from '../../../lib/preflight/resolve-template.js';
+import { testApp } from '../synth.js';
 import { ProducerStandIn } from './producer-stand-in.js';
+import { realProducer } from './real-producer.js';
 
 // Two accounts, as a consumer team meets them: the pipeline's (111111111111) with its bus and the
 // policy of the producer side's `consumers` contract, and a consumer's (222222222222) subscribing
@@ -25,8 +28,23 @@ const SYNC_TYPES = ['TRANSACTIONS.SYNC_UPDATES_AVAILABLE', 'ITEM.ERROR'] as cons
 type Json = Record<string, any>;
 
 const build = () => {
-  const app = new App();
-  const producer = new ProducerStandIn(app, 'Pipeline', {
+  const app = testApp();
+  const consumers = [
+    {
+      account: CONSUMER,
+      sources: ['webhooks.plaid'] as const,
+      detailTypes: [...SYNC_TYPES, 'ITEM.LOGIN_REPAIRED'],
+    },
+    OTHER_CONSUMER,
+  ];
+  // The policy the WebhookPipeline construct writes, and a plain stand-in of it (below, to show
+  // what each of its conditions is for).
+  const standIn = new ProducerStandIn(app, 'StandIn', {
+    env: { account: PIPELINE, region: REGION },
+    eventBusName: 'webhooks',
+    consumers,
+  });
+  const producer = realProducer(app, 'Pipeline', {
     env: { account: PIPELINE, region: REGION },
     eventBusName: 'webhooks',
     consumers: [
@@ -61,7 +79,8 @@ const build = () => {
   const ownQueue = new Queue(own, 'Everything');
   new WebhookSubscription(own, 'AllArgyle', { eventBusArn: BUS_ARN, provider: 'argyle', target: ownQueue });
   return {
-    producer: Template.fromStack(producer).toJSON() as Json,
+    producer: Template.fromStack(producer.stack).toJSON() as Json,
+    standIn: Template.fromStack(standIn).toJSON() as Json,
     consumer: Template.fromStack(consumer).toJSON() as Json,
     own: Template.fromStack(own).toJSON() as Json,
     sync,
@@ -109,6 +128,22 @@ const busPolicy = (template: Json): Json => ({
   ),
 });
 
+/** The pipeline's bus policy as deployed to its account: every intrinsic resolved. */
+const pipelinePolicy = (template: Json): Json => {
+  const resolved = resolveTemplate(template, {
+    ...PREFLIGHT_TARGET,
+    account: PIPELINE,
+    region: REGION,
+    stackName: 'Pipeline',
+  });
+  return {
+    Version: '2012-10-17',
+    Statement: resources(template, 'AWS::Events::EventBusPolicy').map(([, r]) =>
+      resolved.resolve(r.Properties.Statement),
+    ),
+  };
+};
+
 /** The bus policy of one bus of a template. */
 const busPolicyOf = (template: Json, busId: string): Json => {
   const all = busPolicy(template);
@@ -139,7 +174,8 @@ const decide = async (
         principal: `arn:aws:sts::${account}:assumed-role/cdk-deploy/session`,
         action,
         resource: { resource, accountId: resource.split(':')[4] ?? '' },
-        contextVariables: context,
+        // IAM sets the caller's account on every request; the simulator takes it as given.
+        contextVariables: { 'aws:PrincipalAccount': account, ...context },
       },
       identityPolicies: ADMIN,
       serviceControlPolicies: [],
@@ -224,7 +260,7 @@ describe('WebhookSubscription from another account', () => {
   });
 
   it('is allowed by the pipeline’s bus policy to create, target and manage exactly these rules', async () => {
-    const policy = busPolicy(built.producer);
+    const policy = pipelinePolicy(built.producer);
     for (const rule of forwardingRules) {
       const arn = pipelineRuleArn(rule.Name);
       const putRule = {
@@ -247,7 +283,7 @@ describe('WebhookSubscription from another account', () => {
   });
 
   it('would be refused anything else by that policy: the simulation can fail', async () => {
-    const policy = busPolicy(built.producer);
+    const policy = pipelinePolicy(built.producer);
     const arn = pipelineRuleArn('222222222222-Anything');
     const refused = [
       // Another source, a detail-type the pipeline did not grant, no source at all.
@@ -318,7 +354,7 @@ describe('WebhookSubscription from another account', () => {
 });
 
 describe('what the producer side’s policy needs, shown on plainer forms of it', () => {
-  const policy = busPolicy(built.producer);
+  const policy = busPolicy(built.standIn);
   const statements = policy.Statement as Json[];
   const sid = (suffix: string) => statements.find((st) => st.Sid.endsWith(`${CONSUMER}${suffix}`)) as Json;
   const arn = pipelineRuleArn(forwardingRules[0]?.Name);
