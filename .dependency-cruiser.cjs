@@ -97,6 +97,23 @@ module.exports = {
       to: { path: '^(cli|lib|bin|bench|scripts|test)/' },
     },
     {
+      name: 'cdk-code-installs-alone',
+      severity: 'error',
+      comment:
+        "The construct (lib/) runs in a user's CDK app: it imports no development-only package (aws-cdk-lib and constructs are the user's; the Guard validator is this repository's app's).",
+      // function-bundle.ts names esbuild's types only (which the swc parser reports as imports) and
+      // loads esbuild itself when a source checkout bundles; an installed package never calls it.
+      from: {
+        path: '^lib/',
+        pathNot: ['^lib/guard-validation[.]ts$', '^lib/constructs/function-bundle[.]ts$'],
+      },
+      to: {
+        dependencyTypes: ['npm-dev'],
+        dependencyTypesNot: ['type-only'],
+        pathNot: ['node_modules/aws-cdk-lib/', 'node_modules/constructs/'],
+      },
+    },
+    {
       name: 'cdk-code-stays-synthesizable',
       severity: 'error',
       comment: 'The CDK code (lib/) never imports the CLI or the local runtime.',

@@ -20,7 +20,7 @@ import { WebhookApi } from './constructs/webhook-api.js';
 import { WebhookQueue } from './constructs/webhook-queue.js';
 import { WebhookTable } from './constructs/webhook-table.js';
 import { WebhookPipelineError } from './errors.js';
-import { guardRule } from './guard-validation.js';
+import { guardRule } from './guard-rules.js';
 import { grantOperator } from './operator-grants.js';
 import { ServiceName } from './pipeline-metrics.js';
 import { resolvePipelineProps } from './props-validation.js';

@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, join } from 'node:path';
+import type * as Esbuild from 'esbuild';
 import type { BuildOptions, Metafile } from 'esbuild';
 
 /**
@@ -8,7 +9,7 @@ import type { BuildOptions, Metafile } from 'esbuild';
  * package. The installed package ships its bundles and has no esbuild, so nothing that runs there
  * may import it at load time.
  */
-const esbuild = (): typeof import('esbuild') => createRequire(import.meta.url)('esbuild');
+const esbuild = (): typeof Esbuild => createRequire(import.meta.url)('esbuild');
 
 /**
  * Defines `require` in the ESM bundle: CommonJS dependencies bundled by esbuild call `require()` for

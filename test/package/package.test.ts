@@ -16,6 +16,13 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluateMeasurements, measureTemplate } from '../../lib/preflight/quota-preflight.js';
 import { PREFLIGHT_TARGET } from '../../lib/preflight/resolve-template.js';
+import {
+  arnOf,
+  decide,
+  deployedFunctionList,
+  readRecording,
+  sessionOf,
+} from '../infra/iam/role-simulation.js';
 
 // What a platform team does (issue 21): pack the package, install the tarball in a new CDK app with
 // only aws-cdk-lib and constructs beside it, use the construct in a stack of its own and inside a
@@ -47,29 +54,31 @@ const sizeOf = (path: string): number => {
   return readdirSync(path).reduce((sum, name) => sum + sizeOf(join(path, name)), 0);
 };
 
-/** The app a platform team writes: the construct twice in one stack, once more inside a Stage. */
-const APP = `import { App, Aspects, Stack, Stage, Tags } from 'aws-cdk-lib';
-import { CfnRole } from 'aws-cdk-lib/aws-iam';
-import { WebhookPipelineStack } from 'webhook-pipeline/cdk';
+/** The app a platform team writes: the construct twice in one stack of its own, once more in a Stage. */
+const APP = `import { App, Stack, Stage, Tags } from 'aws-cdk-lib';
+import { ManagedPolicy, PermissionsBoundary } from 'aws-cdk-lib/aws-iam';
+import { WebhookPipeline } from 'webhook-pipeline/cdk';
 
 const app = new App({ outdir: process.env.OUT });
-const payments = new WebhookPipelineStack(app, 'Payments', { stage: 'dev' });
-const lending = new WebhookPipelineStack(app, 'Lending', { stage: 'lending' });
-const stage = new Stage(app, 'Prod');
-new WebhookPipelineStack(stage, 'Webhooks', { stage: 'prod', production: true, alarmEmail: 'ops@example.com' });
-// The user's own aspects: a permissions boundary on every role, tags on everything.
-Aspects.of(app).add({
-  visit(node) {
-    if (node instanceof CfnRole) node.permissionsBoundary = 'arn:aws:iam::123456789012:policy/boundary';
-  },
-});
-Tags.of(app).add('team', 'platform');
+const platform = new Stack(app, 'Platform');
+new WebhookPipeline(platform, 'Webhooks', { production: false });
+new WebhookPipeline(platform, 'PartnerWebhooks', { production: false });
+const prod = new Stage(app, 'Prod');
+const prodStack = new Stack(prod, 'Webhooks');
+new WebhookPipeline(prodStack, 'Webhooks', { production: true, alarmEmail: 'ops@example.com' });
+// The user's own aspects: a permissions boundary on every role, tags on everything (aspects stop at
+// a Stage, so the Stage gets them too).
+for (const [scope, holder] of [[app, platform], [prod, prodStack]]) {
+  PermissionsBoundary.of(scope).apply(
+    ManagedPolicy.fromManagedPolicyArn(holder, 'Boundary', 'arn:aws:iam::123456789012:policy/boundary'),
+  );
+  Tags.of(scope).add('team', 'platform');
+}
 if (process.env.NAG === '1') {
   const { Validations } = await import('aws-cdk-lib');
   const { AwsSolutionsChecks } = await import('cdk-nag');
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
 }
-void payments; void lending; void Stack;
 app.synth();
 `;
 
@@ -193,30 +202,27 @@ describe('webhook-pipeline installed in a user app', () => {
     expect(assets(second)).toEqual(assets(first));
     const templates = templatesOf(first);
     const names = [...templates.keys()].sort();
-    expect(names).toHaveLength(3);
-    expect(names.slice(0, 2)).toEqual(['Lending', 'Payments']);
-    expect(names[2]).toMatch(/^ProdWebhooks/);
-    // Two complete pipelines in the app's root, with names of their own.
-    const busNames = [...templates.values()].flatMap((t) =>
-      Object.values(t.Resources as Record<string, { Type: string; Properties: { Name?: string } }>)
-        .filter((r) => r.Type === 'AWS::Events::EventBus')
-        .map((r) => r.Properties.Name),
+    expect(names).toHaveLength(2);
+    expect(names[0]).toBe('Platform');
+    expect(names[1]).toMatch(/^ProdWebhooks/);
+    // Two complete pipelines in the user's stack, one in the Stage, each with names of its own.
+    const all = [...templates.values()].flatMap((t) =>
+      Object.values(t.Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>),
     );
-    expect(new Set(busNames).size).toBe(busNames.length);
-    for (const template of templates.values()) {
-      const types = Object.values(template.Resources as Record<string, { Type: string }>).map((r) => r.Type);
-      expect(types.filter((t) => t === 'AWS::Lambda::Function')).toHaveLength(2);
-      expect(types).toContain('AWS::DynamoDB::Table');
-      expect(types).toContain('AWS::ApiGatewayV2::Api');
-      // The permissions boundary the user's aspect set reached every role.
-      for (const role of Object.values(
-        template.Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>,
-      ).filter((r) => r.Type === 'AWS::IAM::Role'))
-        expect(role.Properties.PermissionsBoundary).toBe('arn:aws:iam::123456789012:policy/boundary');
-    }
+    const busNames = all.filter((r) => r.Type === 'AWS::Events::EventBus').map((r) => r.Properties.Name);
+    expect(busNames).toHaveLength(3);
+    expect(new Set(busNames).size).toBe(3);
+    expect(all.filter((r) => r.Type === 'AWS::Lambda::Function')).toHaveLength(6);
+    expect(all.filter((r) => r.Type === 'AWS::DynamoDB::Table')).toHaveLength(3);
+    expect(all.filter((r) => r.Type === 'AWS::ApiGatewayV2::Api')).toHaveLength(3);
+    // The permissions boundary the user's aspect set reached every role.
+    for (const role of all.filter((r) => r.Type === 'AWS::IAM::Role'))
+      expect(role.Properties.PermissionsBoundary, JSON.stringify(role).slice(0, 300)).toBe(
+        'arn:aws:iam::123456789012:policy/boundary',
+      );
   }, 180_000);
 
-  it('is cdk-nag clean in the user app, and holds the quota preflight', async () => {
+  it('is cdk-nag clean in the user app, holds the quota preflight, and every recorded function call is allowed on its own pipeline only', async () => {
     // cdk-nag is not the user's dependency: the check puts the project's copy beside the app.
     cpSync(join(ROOT, 'node_modules', 'cdk-nag'), join(app, 'node_modules', 'cdk-nag'), { recursive: true });
     const out = join(work, 'out-nag');
@@ -226,9 +232,27 @@ describe('webhook-pipeline installed in a user app', () => {
     );
     expect(result.stderr).not.toMatch(/AwsSolutions-/);
     expect(result.ok, result.stderr).toBe(true);
+    const recording = readRecording(join(ROOT, 'reports', 'iam-calls.json'));
     for (const [stackName, template] of templatesOf(out)) {
-      const findings = evaluateMeasurements(measureTemplate(template, { ...PREFLIGHT_TARGET, stackName }));
+      const target = { ...PREFLIGHT_TARGET, stackName };
+      const findings = evaluateMeasurements(measureTemplate(template, target));
       expect(findings.filter((f) => f.level === 'fail')).toEqual([]);
+      // The IAM simulation: each function's recorded calls on its own pipeline's resources.
+      const functions = deployedFunctionList(template, target);
+      expect(functions.length).toBeGreaterThanOrEqual(2);
+      for (const fn of functions) {
+        for (const recorded of recording.functions[fn.service]?.actions ?? []) {
+          const call = {
+            action: recorded.action,
+            arn: arnOf(recorded.resource, fn, target),
+            origin: 'recorded',
+          };
+          expect(
+            await decide(call, fn.policies, sessionOf(fn, target.account), target.account),
+            call.arn,
+          ).toBe('Allowed');
+        }
+      }
     }
   }, 180_000);
 

@@ -97,6 +97,12 @@ const PLANTED: Record<string, readonly { readonly file: string; readonly code: s
       code: "import { cli } from '../cli/thing.js';\nexport const x = cli;",
     },
   ],
+  'cdk-code-installs-alone': [
+    {
+      file: 'lib/uses-nag.ts',
+      code: "import { AwsSolutionsChecks } from 'cdk-nag';\nexport const x = AwsSolutionsChecks;",
+    },
+  ],
   'cdk-code-stays-synthesizable': [
     {
       file: 'lib/uses-local.ts',
