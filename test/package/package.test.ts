@@ -169,6 +169,16 @@ describe('webhook-pipeline installed in a user app', () => {
     mkdirSync(join(ROOT, 'reports'), { recursive: true });
     writeFileSync(PACKAGE_REPORT, `${JSON.stringify(figures, null, 2)}\n`);
     console.log(`package: ${JSON.stringify(figures)}`);
+    // The README states these figures: each within a tenth of the measured one (dependencies move).
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const stated = /\*\*([\d.]+) MB\*\* tarball that installs\s+\*\*(\d+) packages, (\d+) MB\*\*/.exec(
+      readme,
+    );
+    expect(stated, 'the README states the tarball, package count and installed size').not.toBeNull();
+    const near = (said: number, measured: number) => Math.abs(said - measured) / measured <= 0.1;
+    expect(near(Number(stated?.[1]), figures.tarballBytes / 1e6), 'tarball MB').toBe(true);
+    expect(near(Number(stated?.[2]), figures.packages), 'packages').toBe(true);
+    expect(near(Number(stated?.[3]), figures.installedBytes / 1e6), 'installed MB').toBe(true);
     // Nothing only our build, tests or benchmarks use.
     for (const devOnly of [
       'esbuild',
