@@ -1,9 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { CfnRegistry, CfnSchema } from 'aws-cdk-lib/aws-eventschemas';
 import { describe, expect, it } from 'vitest';
-import { AWS_LIMITS, type AwsLimitId } from '../../../lib/preflight/aws-limits.js';
+import { AWS_LIMITS } from '../../../lib/preflight/aws-limits.js';
 import {
   evaluateMeasurements,
   type Finding,
