@@ -41,6 +41,8 @@ export const SETTINGS = {
   logLevel: 'POWERTOOLS_LOG_LEVEL: DEBUG, INFO, WARN or ERROR (default INFO)',
   metricsNamespace: 'CloudWatch namespace of the custom metrics (default WebhookPipeline)',
   signatureFailureThreshold: 'Refused signatures in 5 minutes that raise the alarm (default 10)',
+  tracing: 'true turns on active X-Ray tracing of both functions (default false; docs/costs.md prices it)',
+  dashboard: 'true adds the CloudWatch dashboard (default false; $3.00 a month)',
 } as const;
 export type SettingKey = keyof typeof SETTINGS;
 
@@ -235,6 +237,8 @@ export const parseStackSettings = (context: Readonly<Record<string, unknown>>): 
     }
   }
   const signatureFailureThreshold = integer('signatureFailureThreshold', 1, 1_000_000);
+  const tracing = bool('tracing');
+  const dashboard = bool('dashboard');
 
   const logRetentionDays = integer('logRetentionDays', 1, 3653);
   if (logRetentionDays !== undefined && !LOG_RETENTION_DAYS.has(logRetentionDays)) {
@@ -286,6 +290,8 @@ export const parseStackSettings = (context: Readonly<Record<string, unknown>>): 
       logLevel,
       metricsNamespace,
       signatureFailureThreshold,
+      tracing,
+      dashboard,
       alarmEmail,
       alarmTopicArn,
     },

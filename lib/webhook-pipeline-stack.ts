@@ -183,6 +183,17 @@ export interface WebhookPipelineStackProps extends StackProps {
    */
   readonly signatureFailureThreshold?: number;
   /**
+   * Active X-Ray tracing of both functions (priced in docs/costs.md: about $10 a month at 1 M
+   * webhooks a month, since Lambda traces the first request of every second).
+   * @default false
+   */
+  readonly tracing?: boolean;
+  /**
+   * The CloudWatch dashboard ($3.00 a month beyond an account's first three).
+   * @default false
+   */
+  readonly dashboard?: boolean;
+  /**
    * An email address notified of alarms (a topic is created and subscribed).
    * @default - none
    */
@@ -196,7 +207,7 @@ export interface WebhookPipelineStackProps extends StackProps {
 
 /**
  * The webhook pipeline: HTTP API → ingest function → DynamoDB + SQS → router function →
- * EventBridge bus, with the provider secrets, alarms and a dashboard. No reconciler: ingest sends
+ * EventBridge bus, with the provider secrets, alarms and (when asked for) a dashboard. No reconciler: ingest sends
  * before it writes, so nothing is stored without a message (docs/storage-layout.md).
  */
 export class WebhookPipelineStack extends Stack {
@@ -230,6 +241,7 @@ export class WebhookPipelineStack extends Stack {
       logRemovalPolicy: keep,
       logLevel: props.logLevel ?? 'INFO',
       metricsNamespace,
+      tracing: props.tracing ?? false,
     };
     const providers = Object.keys(EVENT_SOURCES);
 
@@ -346,6 +358,7 @@ export class WebhookPipelineStack extends Stack {
       table: this.table.table,
       metricsNamespace,
       signatureFailureThreshold: props.signatureFailureThreshold,
+      dashboard: props.dashboard ?? false,
       alarmEmail: props.alarmEmail,
       ...(props.alarmTopicArn
         ? { alarmTopic: Topic.fromTopicArn(this, 'AlarmTopic', props.alarmTopicArn) }
@@ -386,7 +399,7 @@ export class WebhookPipelineStack extends Stack {
     output('DeadLetterQueueUrl', this.queue.deadLetterQueue.queueUrl, 'Dead-letter queue of the router');
     output('PlaidSecretArn', this.secrets.plaid.secretArn, 'Secret with the Plaid API credentials');
     output('ArgyleSecretArn', this.secrets.argyle.secretArn, 'Secret with the Argyle webhook secrets');
-    output('DashboardName', this.alarms.dashboardName, 'CloudWatch dashboard');
+    if (this.alarms.dashboardName) output('DashboardName', this.alarms.dashboardName, 'CloudWatch dashboard');
     if (this.alarms.topic) output('AlarmTopicArn', this.alarms.topic.topicArn, 'SNS topic of the alarms');
     if (this.api.domainName && props.domainName) {
       output(

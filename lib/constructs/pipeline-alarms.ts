@@ -58,6 +58,13 @@ export interface PipelineAlarmsProps {
    */
   readonly oldestMessageAgeThreshold?: Duration;
   /**
+   * Build the CloudWatch dashboard. Off by default: a dashboard is $3.00 a month beyond an account's
+   * first three, most of the fixed bill of a quiet stage (docs/costs.md); the alarms, and every AWS
+   * metric in the console, are there without it.
+   * @default false
+   */
+  readonly dashboard?: boolean;
+  /**
    * An email address subscribed to a new alarm topic.
    * @default - no subscription
    */
@@ -80,16 +87,16 @@ const FIVE_MINUTES = Duration.minutes(5);
  * a Metrics Insights query, so a provider or reason added later is covered without a change here.
  * Alarms notify an SNS topic when one is configured, on ALARM and on OK.
  *
- * The dashboard is built with cdk-monitoring-constructs: the alarm states, the API, the two
- * functions, the queue with its DLQ, the table, and the webhook outcomes by provider.
+ * The dashboard (with `dashboard: true`) is built with cdk-monitoring-constructs: the alarm states,
+ * the API, the two functions, the queue with its DLQ, the table, and the webhook outcomes by provider.
  */
 export class PipelineAlarms extends Construct {
   /** Every alarm, by short name. */
   public readonly alarms: Readonly<Record<string, Alarm>>;
   /** The topic alarms notify, when there is one. */
   public readonly topic?: ITopic;
-  /** The name of the dashboard. */
-  public readonly dashboardName: string;
+  /** The name of the dashboard, when there is one. */
+  public readonly dashboardName?: string;
 
   private readonly namespace: string;
 
@@ -207,8 +214,10 @@ export class PipelineAlarms extends Construct {
       ),
     };
 
-    this.dashboardName = `${props.namePrefix}-Dashboard`;
-    this.buildDashboard(props);
+    if (props.dashboard === true) {
+      this.dashboardName = `${props.namePrefix}-Dashboard`;
+      this.buildDashboard(props, this.dashboardName);
+    }
   }
 
   /**
@@ -229,7 +238,7 @@ export class PipelineAlarms extends Construct {
     });
   }
 
-  private buildDashboard(props: PipelineAlarmsProps): void {
+  private buildDashboard(props: PipelineAlarmsProps, dashboardName: string): void {
     // One line per provider (and reason): SEARCH is fine on a dashboard, only alarms refuse it.
     const byProvider = (metric: PipelineMetric, service: string, withReason = false) => {
       const varying = withReason ? ['provider', 'reason'] : ['provider'];
@@ -247,7 +256,7 @@ export class PipelineAlarms extends Construct {
     const facade = new MonitoringFacade(this, 'Monitoring', {
       alarmFactoryDefaults: { alarmNamePrefix: props.namePrefix, actionsEnabled: false },
       dashboardFactory: new DefaultDashboardFactory(this, 'Dashboards', {
-        dashboardNamePrefix: this.dashboardName,
+        dashboardNamePrefix: dashboardName,
         createDashboard: true,
         createSummaryDashboard: false,
         createAlarmDashboard: false,

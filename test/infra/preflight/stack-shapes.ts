@@ -58,6 +58,8 @@ const upperBounds: Record<string, unknown> = {
   logLevel: 'DEBUG',
   metricsNamespace: 'N'.repeat(255),
   signatureFailureThreshold: '1000000',
+  tracing: 'true',
+  dashboard: 'true',
 };
 
 /** The smallest values, where a setting has a lower bound that changes the template. */
