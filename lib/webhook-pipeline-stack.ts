@@ -189,7 +189,9 @@ export interface WebhookPipelineStackProps extends StackProps {
    */
   readonly tracing?: boolean;
   /**
-   * The CloudWatch dashboard ($3.00 a month beyond an account's first three).
+   * The CloudWatch dashboard ($3.00 a month beyond an account's first three), and the router's
+   * counts of plain publishes that only it reads (`PUBLISHED_COUNTS`: an EMF line per router
+   * invocation and provider, and two custom metrics).
    * @default false
    */
   readonly dashboard?: boolean;
@@ -313,6 +315,8 @@ export class WebhookPipelineStack extends Stack {
         RETENTION_DAYS: retentionDays,
         // Longer than an invocation can run, so a claim still held is never taken over.
         CLAIM_LEASE_SECONDS: String(routerTimeout.toSeconds() * 2),
+        // The counts of plain publishes feed the dashboard only: written with it (docs/costs.md).
+        PUBLISHED_COUNTS: String(props.dashboard ?? false),
       },
     });
     this.table.grantReadAndUpdate(this.router.function);
