@@ -12,8 +12,8 @@ export const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** The context of `cdk.json` (feature flags, and any settings kept there), as `cdk synth` reads it. */
 export const cdkJsonContext = (root = PROJECT_ROOT): Record<string, unknown> =>
-  (JSON.parse(readFileSync(join(root, 'cdk.json'), 'utf8')) as { context?: Record<string, unknown> }).context ??
-  {};
+  (JSON.parse(readFileSync(join(root, 'cdk.json'), 'utf8')) as { context?: Record<string, unknown> })
+    .context ?? {};
 
 /** A synthesized stack: its id and its CloudFormation template. */
 export interface SynthesizedStack {
