@@ -12,6 +12,7 @@ import { monthlyBill } from '../lib/cost/monthly-bill.js';
 import { loadPriceTable } from '../lib/cost/prices.js';
 import { synthesizeStack } from '../lib/cost/synthesize.js';
 import { STANDARD_VOLUMES, volumeName } from '../lib/cost/volume.js';
+import { costsDoc } from '../scripts/lib/costs-doc.js';
 import { formatWithBiome } from '../scripts/lib/format-with-biome.js';
 import { ROOT, runChild, WORK_DIR } from './lib/child.js';
 import { billLinesTable, dollars, monthlyTable } from './lib/cost-tables.js';
@@ -398,6 +399,9 @@ process.stdout.write(`\n${table}\n\n${costTable}\n\n${outputLine}\n${runLine}\n`
 process.stdout.write(`Written to ${file.slice(ROOT.length + 1)}\n`);
 if (!quick) {
   writeFileSync(join(resultsDir, 'latest.md'), `${table}\n\n${costTable}\n\n${outputLine}\n${runLine}\n`);
+  // docs/costs.md prices each setting with the profile just measured.
+  writeFileSync(join(ROOT, 'docs', 'costs.md'), costsDoc(profile, prices));
+  progress('docs/costs.md written with this profile');
 }
 // The results are committed: laid out by the project's formatter, so that `npm run lint` passes
 // after a run (JSON arrays that fit a line are kept on one).

@@ -144,7 +144,9 @@ export const volumeArg =
   (value: string): number => {
     const webhooks = parseVolume(value);
     if (webhooks === undefined) {
-      throw new UsageError(`${flag} must be a number of webhooks a month (250000, 250k, 1M, 2.5M, 1B), got "${value}"`);
+      throw new UsageError(
+        `${flag} must be a number of webhooks a month (250000, 250k, 1M, 2.5M, 1B), got "${value}"`,
+      );
     }
     return webhooks;
   };
