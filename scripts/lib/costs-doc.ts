@@ -217,6 +217,7 @@ change no line of the bill.
 ${settingsTable(bill)}
 
 The alarms are always there:
+
 ${at1M.lines
   .filter((l) => l.line.startsWith('CloudWatch alarms'))
   .map((l) => `- ${l.line.replace('CloudWatch alarms: ', '')}: ${dollars(l.usd)} a month`)
