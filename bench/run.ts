@@ -168,7 +168,7 @@ const cold = await runChild<{
   nodeProcessMedianMs: number;
   banner: string;
   nodeOptions: string;
-}>('cold-start.ts', [quick ? '8' : '24'], { timeoutMs: 240_000 });
+}>('cold-start.ts', [quick ? '8' : '40'], { timeoutMs: 300_000 });
 const coldStart = {
   ingest: {
     ...cold.ingest,
