@@ -24,9 +24,11 @@ export class BudgetAbortSignal implements AbortSignalLike {
   public onabort: ((event: unknown) => void) | null = null;
   private listeners: (() => void)[] | undefined;
 
-  public addEventListener(type: 'abort', listener: () => void): void {
+  public addEventListener(type: 'abort', listener: () => void, _options?: { once?: boolean }): void {
+    // Each listener is called once anyway: the signal aborts once.
     if (type !== 'abort') return;
-    (this.listeners ??= []).push(listener);
+    this.listeners ??= [];
+    this.listeners.push(listener);
   }
 
   public removeEventListener(type: 'abort', listener: () => void): void {

@@ -106,7 +106,8 @@ const SETTINGS: readonly SettingRow[] = [
   },
 ];
 
-const sign = (usd: number) => (usd >= 0.005 ? `+${dollars(usd)}` : usd <= -0.005 ? `−${dollars(-usd)}` : '$0.00');
+const sign = (usd: number) =>
+  usd >= 0.005 ? `+${dollars(usd)}` : usd <= -0.005 ? `−${dollars(-usd)}` : '$0.00';
 
 /** The settings table: what each setting adds to the default stack's bill at 1M and at 100M. */
 const settingsTable = (bill: (settings: Record<string, string>, volume: number) => MonthlyBill): string =>
@@ -133,7 +134,11 @@ const pricesTable = (prices: PriceTable): string =>
     ['price', 'USD', 'detail', 'source'],
     ...Object.entries(prices.prices).map(([name, p]) => [
       `\`${name}\``,
-      p.tiers ? p.tiers.map((t) => `${t.usd}${t.upTo ? ` to ${t.upTo.toLocaleString('en-US')}` : ' after'}`).join(', ') : String(p.usd),
+      p.tiers
+        ? p.tiers
+            .map((t) => `${t.usd}${t.upTo ? ` to ${t.upTo.toLocaleString('en-US')}` : ' after'}`)
+            .join(', ')
+        : String(p.usd),
       p.detail ?? '',
       p.source,
     ]),
@@ -169,7 +174,14 @@ export const costsDoc = (profile: UsageProfile, prices: PriceTable): string => {
   const traced = STANDARD_VOLUMES.map((volume) => bill({ tracing: 'true' }, volume));
   const at1M = bill({}, 1_000_000);
   const xrayRow = markdownTable([
-    ['webhooks a month', 'webhooks a second', 'traces of ingest', 'traces of the router', 'X-Ray a month', 'the rest of the bill'],
+    [
+      'webhooks a month',
+      'webhooks a second',
+      'traces of ingest',
+      'traces of the router',
+      'X-Ray a month',
+      'the rest of the bill',
+    ],
     ...traced.map((t, i) => {
       const xray = t.lines.filter((l) => l.line.startsWith('X-Ray'));
       const traces = (name: string) => xray.find((l) => l.line.endsWith(name))?.quantity.split(' (')[0] ?? '';
