@@ -41,6 +41,8 @@ const TARGETS = {
   costRatioAt100M: 1.05,
   heapGrowthKb: 256,
   e2eP99Ms: 100,
+  /** The local pipeline holds this rate for 30 s on the 2-core machine (with p99 under the limit). */
+  e2eMinRate: 300,
 } as const;
 
 const progress = (text: string) =>
@@ -359,8 +361,10 @@ const rows: string[][] = [
     `${e2e.rate} / ${e2e.acceptedPerSec} / ${e2e.p50Ms} / ${e2e.p99Ms} / ${e2e.lost}`,
     '',
     '',
-    `p99 < ${TARGETS.e2eP99Ms} ms, lost 0`,
-    status(e2e.heldWithP99Under100Ms === true && e2e.lost === 0),
+    `≥ ${TARGETS.e2eMinRate}/s for 30 s, p99 < ${TARGETS.e2eP99Ms} ms, lost 0`,
+    status(
+      e2e.heldWithP99Under100Ms === true && e2e.lost === 0 && Number(e2e.rate) >= TARGETS.e2eMinRate,
+    ),
   ],
   ['Last 2xx → its event on the bus (ms)', `${e2e.lastEventAfterLast2xxMs}`, '', '', '', ''],
   [
