@@ -362,9 +362,7 @@ const rows: string[][] = [
     '',
     '',
     `≥ ${TARGETS.e2eMinRate}/s for 30 s, p99 < ${TARGETS.e2eP99Ms} ms, lost 0`,
-    status(
-      e2e.heldWithP99Under100Ms === true && e2e.lost === 0 && Number(e2e.rate) >= TARGETS.e2eMinRate,
-    ),
+    status(e2e.heldWithP99Under100Ms === true && e2e.lost === 0 && Number(e2e.rate) >= TARGETS.e2eMinRate),
   ],
   ['Last 2xx → its event on the bus (ms)', `${e2e.lastEventAfterLast2xxMs}`, '', '', '', ''],
   [
