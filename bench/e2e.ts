@@ -125,7 +125,10 @@ const readEvents = () => {
 const tail = setInterval(readEvents, 10);
 
 // ---- load ----------------------------------------------------------------------------------------
-const agent = new Agent({ keepAlive: true, maxSockets: 128 });
+// A fresh agent for each step: the dev server closes a connection idle for its keep-alive timeout
+// (5 s), and a step after a drain would otherwise send its first requests on sockets being closed
+// (ECONNRESET, counted as errors of the pipeline).
+let agent = new Agent({ keepAlive: true, maxSockets: 128 });
 let sequence = 0;
 
 interface Outcome {
@@ -203,6 +206,8 @@ const post = (delivery: Delivery, scheduledAt: number) =>
 
 /** Offers `rate` requests a second for `seconds`, then waits for the answers and the events. */
 const runStep = async (rate: number, seconds: number, drainMs: number) => {
+  agent.destroy();
+  agent = new Agent({ keepAlive: true, maxSockets: 128 });
   const count = Math.round(rate * seconds);
   const deliveries = plan(count);
   const pending: Promise<Outcome>[] = [];
@@ -313,17 +318,20 @@ writeResult({
   ramp,
   holds: attempts.length,
   // Every hold tried, the one reported last: a rung that did not hold shows why.
-  holdAttempts: attempts.map(({ rate, seconds, p50Ms, p99Ms, maxMs, errors, lost, offeredPerSec, held }) => ({
-    rate,
-    seconds,
-    p50Ms,
-    p99Ms,
-    maxMs,
-    errors,
-    lost,
-    offeredPerSec,
-    held,
-  })),
+  holdAttempts: attempts.map(
+    ({ rate, seconds, p50Ms, p99Ms, maxMs, errors, errorSamples, lost, offeredPerSec, held }) => ({
+      rate,
+      seconds,
+      p50Ms,
+      p99Ms,
+      maxMs,
+      errors,
+      errorSamples,
+      lost,
+      offeredPerSec,
+      held,
+    }),
+  ),
   pipeline: 'webhook-pipeline dev (dynalite, fauxqs, local bus; one Node process)',
   benchSeconds: round((performance.now() - began) / 1000, 1),
 });
