@@ -6,14 +6,20 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { monthlyBill } from '../lib/cost/monthly-bill.js';
+import { loadPriceTable } from '../lib/cost/prices.js';
+import { synthesizeStack } from '../lib/cost/synthesize.js';
+import { STANDARD_VOLUMES, volumeName } from '../lib/cost/volume.js';
+import { costsDoc } from '../scripts/lib/costs-doc.js';
 import { formatWithBiome } from '../scripts/lib/format-with-biome.js';
 import { ROOT, runChild, WORK_DIR } from './lib/child.js';
-import { costPerMillion, loadPrices, type MeasuredSizes } from './lib/cost-model.js';
+import { billLinesTable, dollars, monthlyTable } from './lib/cost-tables.js';
+import { machineFacts, machineLoad } from './lib/machine.js';
 import { markdownTable } from './lib/markdown-table.js';
 import { median, round } from './lib/stats.js';
+import { type MeasuredSizes, usageProfile } from './lib/usage-profile.js';
 
 const { values } = parseArgs({
   options: { quick: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } },
@@ -28,8 +34,11 @@ writes bench/results/latest.json and latest.md.
 }
 const quick = values.quick === true;
 const ROUNDS = quick ? 1 : 3;
+// The Argyle and Plaid CPU figures are paired (handler and floor in one process): cheap enough for
+// more rounds, and their median is what the target is held to.
+const INGEST_ROUNDS = quick ? 1 : 5;
 const started = performance.now();
-const loadAtStart = loadavg()[0] ?? 0;
+const load = machineLoad();
 mkdirSync(WORK_DIR, { recursive: true });
 
 const TARGETS = {
@@ -37,9 +46,13 @@ const TARGETS = {
   argyleRatio: 5,
   routerRatio: 5,
   ingestColdStartRatio: 1.25,
-  costPerMillionUsd: 4,
+  /** The monthly bill of the default stack against the floor, at 1M and at 100M webhooks a month. */
+  costRatioAt1M: 1.5,
+  costRatioAt100M: 1.05,
   heapGrowthKb: 256,
   e2eP99Ms: 100,
+  /** The local pipeline holds this rate for 30 s on the 2-core machine (with p99 under the limit). */
+  e2eMinRate: 300,
 } as const;
 
 const progress = (text: string) =>
@@ -56,33 +69,38 @@ const fidelity = await runChild<{
 if (!fidelity.identical) progress(`output differs from Powertools:\n${fidelity.mismatches.join('\n')}`);
 
 // ---- 1. ingest CPU ------------------------------------------------------------------------------
-interface CpuResult {
-  readonly medianUs: number;
-  readonly p99Us: number;
-  readonly cpuUsPerWebhook: number;
+interface PairedResult {
+  readonly handler: {
+    medianUs: number;
+    p99Us: number;
+    minUs: number;
+    cpuUsPerWebhook: number;
+    gcShare: number;
+  };
+  readonly baseline: {
+    medianUs: number;
+    p99Us: number;
+    minUs: number;
+    cpuUsPerWebhook: number;
+    gcShare: number;
+  };
+  readonly ratio: number;
+  readonly blockRatioMedian: number;
   readonly bodyBytesMedian: number;
 }
-const ingest: Record<'plaid' | 'argyle', { handler: CpuResult; baseline: CpuResult }[]> = {
-  plaid: [],
-  argyle: [],
-};
-for (let r = 0; r < ROUNDS; r += 1) {
-  for (const provider of ['argyle', 'plaid'] as const) {
-    // Alternate which goes first, so that neither always runs on the warmer machine.
-    const order = r % 2 === 0 ? (['baseline', 'handler'] as const) : (['handler', 'baseline'] as const);
-    const out: Partial<Record<'handler' | 'baseline', CpuResult>> = {};
-    for (const mode of order) {
-      progress(`ingest CPU, ${provider} ${mode}, round ${r + 1} of ${ROUNDS}`);
-      out[mode] = await runChild<CpuResult>('ingest-cpu.ts', [provider, mode], {
-        nodeFlags: ['--expose-gc'],
-      });
-    }
-    ingest[provider].push(out as { handler: CpuResult; baseline: CpuResult });
+const ingest: Record<'plaid' | 'argyle', PairedResult[]> = { plaid: [], argyle: [] };
+for (let r = 0; r < INGEST_ROUNDS; r += 1) {
+  // Alternate which provider goes first, so that neither always runs on the warmer machine.
+  for (const provider of r % 2 === 0 ? (['argyle', 'plaid'] as const) : (['plaid', 'argyle'] as const)) {
+    progress(`ingest CPU, ${provider} handler and floor paired, round ${r + 1} of ${INGEST_ROUNDS}`);
+    ingest[provider].push(
+      await runChild<PairedResult>('ingest-cpu.ts', [provider, 'paired'], { nodeFlags: ['--expose-gc'] }),
+    );
   }
 }
 const ingestSummary = (provider: 'plaid' | 'argyle', target: number) => {
   const rounds = ingest[provider];
-  const ratio = median(rounds.map((x) => x.handler.medianUs / x.baseline.medianUs));
+  const ratio = median(rounds.map((x) => x.ratio));
   return {
     medianUs: round(median(rounds.map((x) => x.handler.medianUs)), 1),
     p99Us: round(median(rounds.map((x) => x.handler.p99Us)), 1),
@@ -91,14 +109,20 @@ const ingestSummary = (provider: 'plaid' | 'argyle', target: number) => {
     ratio: round(ratio, 2),
     target,
     met: ratio <= target,
+    method: 'paired: handler and floor in one process, alternating blocks of 250',
     cpuUsPerWebhook: round(median(rounds.map((x) => x.handler.cpuUsPerWebhook)), 1),
+    baselineCpuUsPerWebhook: round(median(rounds.map((x) => x.baseline.cpuUsPerWebhook)), 1),
+    gcShare: round(median(rounds.map((x) => x.handler.gcShare)), 3),
     webhooksPerRound: 10_000,
     rounds: rounds.map((x) => ({
       medianUs: round(x.handler.medianUs, 1),
       baselineUs: round(x.baseline.medianUs, 1),
-      ratio: round(x.handler.medianUs / x.baseline.medianUs, 2),
+      ratio: round(x.ratio, 2),
+      blockRatioMedian: round(x.blockRatioMedian, 2),
+      minUs: round(x.handler.minUs, 1),
+      baselineMinUs: round(x.baseline.minUs, 1),
     })),
-    bodyBytesMedian: rounds[0]?.handler.bodyBytesMedian,
+    bodyBytesMedian: rounds[0]?.bodyBytesMedian,
   };
 };
 const ingestResults = {
@@ -156,7 +180,7 @@ const cold = await runChild<{
   nodeProcessMedianMs: number;
   banner: string;
   nodeOptions: string;
-}>('cold-start.ts', [quick ? '8' : '24'], { timeoutMs: 240_000 });
+}>('cold-start.ts', [quick ? '8' : '40'], { timeoutMs: 300_000 });
 const coldStart = {
   ingest: {
     ...cold.ingest,
@@ -191,30 +215,9 @@ const memory = {
   met: mem.heapGrowthKb <= TARGETS.heapGrowthKb,
 };
 
-// ---- 6. sizes for the cost (before e2e, which is the longest) ------------------------------------
-progress('cost: sizes measured on every catalogue sample; stack settings from the synthesized stack');
+// ---- 6. the monthly bill (before e2e, which is the longest) ----------------------------------------
+progress('cost: sizes measured on every catalogue sample; the bill of the synthesized default stack');
 const sizes = await runChild<MeasuredSizes>('cost.ts', [], { timeoutMs: 180_000 });
-const cost = costPerMillion(
-  sizes,
-  {
-    ingestUs: (ingestResults.plaid.medianUs + ingestResults.argyle.medianUs) / 2,
-    routerUsPerEvent: routerResults.medianUsPerEvent,
-    ingestFloorUs: (ingestResults.plaid.baselineUs + ingestResults.argyle.baselineUs) / 2,
-    routerFloorUsPerEvent: routerResults.baselineUsPerEvent,
-  },
-  loadPrices(),
-);
-const costMet = cost.costPerMillionUsd <= TARGETS.costPerMillionUsd;
-
-// ---- 5. end to end ------------------------------------------------------------------------------
-progress('end to end: the local pipeline at fixed rates (ramp, then hold)');
-const e2e = await runChild<Record<string, unknown>>(
-  'e2e.ts',
-  quick ? ['--hold-seconds', '10', '--budget-seconds', '60'] : [],
-  { timeoutMs: 280_000 },
-);
-
-// ---- results ------------------------------------------------------------------------------------
 const git = (() => {
   try {
     return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
@@ -222,6 +225,41 @@ const git = (() => {
     return 'unknown';
   }
 })();
+const profile = usageProfile(
+  sizes,
+  {
+    ingestUs: (ingestResults.plaid.medianUs + ingestResults.argyle.medianUs) / 2,
+    ingestFloorUs: (ingestResults.plaid.baselineUs + ingestResults.argyle.baselineUs) / 2,
+    routerUsPerEvent: routerResults.medianUsPerEvent,
+    routerFloorUsPerEvent: routerResults.baselineUsPerEvent,
+  },
+  `npm run bench, ${new Date().toISOString().slice(0, 16)} UTC, commit ${git}`,
+);
+const prices = loadPriceTable();
+const defaultStack = synthesizeStack();
+const bills = STANDARD_VOLUMES.map((webhooksPerMonth) =>
+  monthlyBill({ template: defaultStack.template, profile, prices, webhooksPerMonth }),
+);
+const billAt = (volume: number) => bills.find((b) => b.webhooksPerMonth === volume) as (typeof bills)[number];
+const costTargets = {
+  at1M: { ratio: billAt(1_000_000).ratioToFloor, target: TARGETS.costRatioAt1M },
+  at100M: { ratio: billAt(100_000_000).ratioToFloor, target: TARGETS.costRatioAt100M },
+};
+const costMet =
+  costTargets.at1M.ratio <= costTargets.at1M.target && costTargets.at100M.ratio <= costTargets.at100M.target;
+
+// ---- 5. end to end ------------------------------------------------------------------------------
+progress('end to end: the local pipeline at fixed rates (ramp, then hold)');
+// The holds step down until one holds, whatever the budget: up to ten of them on a slow machine.
+const e2e = await runChild<Record<string, unknown>>(
+  'e2e.ts',
+  quick ? ['--hold-seconds', '10', '--budget-seconds', '60'] : [],
+  { timeoutMs: 900_000 },
+);
+
+// ---- results ------------------------------------------------------------------------------------
+const machine = machineFacts();
+const loadOverRun = load();
 const results = {
   ingest: ingestResults,
   router: routerResults,
@@ -235,18 +273,38 @@ const results = {
     lost: e2e.lost,
     ...e2e,
   },
-  costPerMillionUsd: cost.costPerMillionUsd,
-  cost: { ...cost, target: TARGETS.costPerMillionUsd, met: costMet },
+  cost: {
+    stack: `${defaultStack.stackId}, the default settings`,
+    monthly: Object.fromEntries(
+      bills.map((b) => [
+        volumeName(b.webhooksPerMonth),
+        {
+          totalUsd: b.totalUsd,
+          floorUsd: b.floorUsd,
+          ratioToFloor: b.ratioToFloor,
+          perMillionUsd: b.perMillionUsd,
+          hookdeckUsd: b.alternatives.hookdeck.usd,
+          svixUsd: b.alternatives.svix.usd,
+          routerRecordsPerBatch: b.meanBatch,
+          lines: b.lines.map(({ line, quantity, usd, floorUsd }) => ({ line, quantity, usd, floorUsd })),
+        },
+      ]),
+    ),
+    targets: costTargets,
+    met: costMet,
+    pricesRead: prices.read,
+    region: prices.region,
+    profile,
+  },
   outputCheck: fidelity,
   run: {
     date: new Date().toISOString(),
     quick,
     commit: git,
-    node: process.version,
-    cpu: cpus()[0]?.model ?? 'unknown',
-    cores: cpus().length,
-    loadAverageAtStart: round(loadAtStart, 2),
-    loadAverageAtEnd: round(loadavg()[0] ?? 0, 2),
+    ...machine,
+    loadAverageAtStart: round(loadOverRun.loadAverageAtStart, 2),
+    loadAverageAtEnd: round(loadOverRun.loadAverageAtEnd, 2),
+    ...(loadOverRun.stealShare === undefined ? {} : { stealShare: round(loadOverRun.stealShare, 4) }),
     seconds: round((performance.now() - started) / 1000, 0),
   },
 };
@@ -313,48 +371,39 @@ const rows: string[][] = [
     `${e2e.rate} / ${e2e.acceptedPerSec} / ${e2e.p50Ms} / ${e2e.p99Ms} / ${e2e.lost}`,
     '',
     '',
-    `p99 < ${TARGETS.e2eP99Ms} ms, lost 0`,
-    status(e2e.heldWithP99Under100Ms === true && e2e.lost === 0),
+    `≥ ${TARGETS.e2eMinRate}/s for 30 s, p99 < ${TARGETS.e2eP99Ms} ms, lost 0`,
+    status(e2e.heldWithP99Under100Ms === true && e2e.lost === 0 && Number(e2e.rate) >= TARGETS.e2eMinRate),
   ],
   ['Last 2xx → its event on the bus (ms)', `${e2e.lastEventAfterLast2xxMs}`, '', '', '', ''],
   [
-    'Cost per million webhooks (USD, list; floor of the same shape)',
-    `${cost.costPerMillionUsd}`,
-    `floor ${cost.floorPerMillionUsd}`,
-    `${cost.ratioToFloor}×`,
-    `≤ ${TARGETS.costPerMillionUsd}`,
-    status(costMet),
+    'Monthly bill at 1M webhooks (USD, list; the floor of the same shape)',
+    dollars(billAt(1_000_000).totalUsd),
+    `floor ${dollars(billAt(1_000_000).floorUsd)}`,
+    `${costTargets.at1M.ratio}×`,
+    `≤ ${TARGETS.costRatioAt1M}×`,
+    status(costTargets.at1M.ratio <= TARGETS.costRatioAt1M),
   ],
   [
-    'DynamoDB write units per webhook / log bytes per webhook',
-    `${cost.writeUnitsPerWebhook} / ${cost.logBytesPerWebhook}`,
-    '1 / 0',
-    '',
-    '',
-    '',
+    'Monthly bill at 100M webhooks (USD, list; the floor of the same shape)',
+    dollars(billAt(100_000_000).totalUsd),
+    `floor ${dollars(billAt(100_000_000).floorUsd)}`,
+    `${costTargets.at100M.ratio}×`,
+    `≤ ${TARGETS.costRatioAt100M}×`,
+    status(costTargets.at100M.ratio <= TARGETS.costRatioAt100M),
   ],
   [
-    'Against the gateways (USD per million, list)',
-    `${cost.costPerMillionUsd}`,
-    `Hookdeck ${cost.alternatives.hookdeckPerMillionEvents} / Svix ${cost.alternatives.svixPerMillionMessages}`,
-    `${cost.vsHookdeck}× / ${cost.vsSvix}×`,
+    'DynamoDB write units per webhook / router records per batch at 1M, 1B',
+    `${round(profile.perWebhook.writeUnits, 3)} / ${billAt(1_000_000).meanBatch} , ${billAt(1_000_000_000).meanBatch}`,
+    '1 / same',
+    '',
     '',
     '',
   ],
 ];
 const table = markdownTable(rows);
-const costTable = markdownTable([
-  ['cost line', 'per webhook', 'USD per million', 'floor: per webhook', 'floor USD per million'],
-  ...cost.lines.map((l) => [l.line, l.perWebhook, `${l.usd}`, l.floor, `${l.floorUsd}`]),
-  [
-    '**total**',
-    '',
-    `**${cost.costPerMillionUsd}**`,
-    `${cost.ratioToFloor}× the floor`,
-    `**${cost.floorPerMillionUsd}**`,
-  ],
-]);
-const runLine = `Run ${results.run.date.slice(0, 16).replace('T', ' ')} UTC, commit ${results.run.commit}: ${results.run.seconds} s on ${results.run.cores} × ${results.run.cpu}, Node ${results.run.node}, load average ${results.run.loadAverageAtStart} → ${results.run.loadAverageAtEnd}.`;
+const costTable = `${monthlyTable(bills)}\n\nAt 1M webhooks a month, line by line:\n\n${billLinesTable(billAt(1_000_000))}`;
+const r = results.run;
+const runLine = `Run ${r.date.slice(0, 16).replace('T', ' ')} UTC, commit ${r.commit}: ${r.seconds} s on ${r.cores} × ${r.cpu}${r.cpuFamilyModel ? ` (${r.cpuFamilyModel})` : ''}${r.caches ? `, ${r.caches}` : ''}, Node ${r.node} (V8 ${r.v8}, OpenSSL ${r.openssl}), load average ${r.loadAverageAtStart} → ${r.loadAverageAtEnd}${r.stealShare === undefined ? '' : `, ${round(r.stealShare * 100, 1)} % of CPU time stolen`}.`;
 const outputLine = fidelity.identical
   ? `Output check: the per-request log and EMF lines equal Powertools' own, key by key (${fidelity.lines} lines, ${fidelity.scenarios} scenarios).`
   : 'Output check: the per-request lines DIFFER from Powertools (see outputCheck in the JSON).';
@@ -362,6 +411,9 @@ process.stdout.write(`\n${table}\n\n${costTable}\n\n${outputLine}\n${runLine}\n`
 process.stdout.write(`Written to ${file.slice(ROOT.length + 1)}\n`);
 if (!quick) {
   writeFileSync(join(resultsDir, 'latest.md'), `${table}\n\n${costTable}\n\n${outputLine}\n${runLine}\n`);
+  // docs/costs.md prices each setting with the profile just measured.
+  writeFileSync(join(ROOT, 'docs', 'costs.md'), costsDoc(profile, prices));
+  progress('docs/costs.md written with this profile');
 }
 // The results are committed: laid out by the project's formatter, so that `npm run lint` passes
 // after a run (JSON arrays that fit a line are kept on one).

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, Help } from '@commander-js/extra-typings';
 import type { CliContext } from './cli-context.js';
+import { costCommand } from './commands/cost.js';
 import { devCommand } from './commands/dev.js';
 import { eventsCommand } from './commands/events.js';
 import { fireCommand } from './commands/fire.js';
@@ -83,6 +84,7 @@ export const createProgram = (ctx: CliContext): Command => {
     requeueQuarantinedCommand(ctx),
   ];
   for (const command of local) program.addCommand(command.helpGroup('Local pipeline:'));
+  program.addCommand(costCommand(ctx).helpGroup('Before you deploy:'));
   for (const command of operations) {
     program.addCommand(
       command.helpGroup(

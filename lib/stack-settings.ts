@@ -98,6 +98,8 @@ export const SETTINGS = {
   latencyAlarmThresholdSeconds: 'p99 API latency, 1-29 s, that raises ApiLatency over 15 minutes (default 5)',
   throttledRequestsAlarmThreshold:
     '429 answers in 5 minutes that raise ApiThrottled, 2 periods of 3 (default 10)',
+  tracing: 'true turns on active X-Ray tracing of both functions (default false; docs/costs.md prices it)',
+  dashboard: 'true adds the CloudWatch dashboard (default false; $3.00 a month)',
 } as const;
 export type SettingKey = keyof typeof SETTINGS;
 
@@ -264,6 +266,8 @@ export const parseStackSettings = (context: Readonly<Record<string, unknown>>): 
   const serverErrorAlarmPercent = integer('serverErrorAlarmPercent', 1, 100);
   const latencyAlarmThresholdSeconds = integer('latencyAlarmThresholdSeconds', 1, 29);
   const throttledRequestsAlarmThreshold = integer('throttledRequestsAlarmThreshold', 1, 1_000_000);
+  const tracing = bool('tracing');
+  const dashboard = bool('dashboard');
 
   const logRetentionDays = integer('logRetentionDays', 1, 3653);
   if (logRetentionDays !== undefined && !LOG_RETENTION_DAYS.has(logRetentionDays)) {
@@ -323,6 +327,8 @@ export const parseStackSettings = (context: Readonly<Record<string, unknown>>): 
       serverErrorAlarmPercent,
       latencyAlarmThreshold: seconds(latencyAlarmThresholdSeconds),
       throttledRequestsAlarmThreshold,
+      tracing,
+      dashboard,
       alarmEmail,
       alarmTopicArn,
     },

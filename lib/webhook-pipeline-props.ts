@@ -208,6 +208,19 @@ export interface WebhookPipelineProps {
    */
   readonly signatureFailureThreshold?: number;
   /**
+   * Active X-Ray tracing of both functions. Off by default: Lambda traces the first request of every
+   * second and 5 % of the rest, and no sampling rule applies to it, so below about a webhook a second
+   * nearly every webhook is traced, at about $10 a month at 1 M webhooks (docs/costs.md).
+   * @default false
+   */
+  readonly tracing?: boolean;
+  /**
+   * The CloudWatch dashboard ($3.00 a month beyond an account's first three), and the router's counts
+   * of plain publishes that only it reads (`PUBLISHED_COUNTS`). The alarms are there without it.
+   * @default false
+   */
+  readonly dashboard?: boolean;
+  /**
    * Share of webhook requests answered 5xx, in percent (1–100), that raises the `Ingest5xx` alarm
    * when it holds for three five-minute periods in a row. A few 503s are part of the design (a
    * provider retries them) and anyone can cause one, so a single 5xx never pages.

@@ -49,7 +49,7 @@ const OUTPUTS_OWNER = 'webhook-pipeline:stack-outputs';
 /**
  * The webhook pipeline, in any stack of a CDK app: HTTP API → ingest function → SQS + DynamoDB →
  * router function → EventBridge bus (archive, schema registries, consumer access), with the provider
- * secrets, alarms and a dashboard. No reconciler: ingest sends before it writes, so nothing is stored
+ * secrets, alarms and (with `dashboard`) a dashboard. No reconciler: ingest sends before it writes, so nothing is stored
  * without a message (docs/storage-layout.md).
  *
  * Every name it gives a resource starts with `name`, so two pipelines live side by side in one stack
@@ -100,8 +100,8 @@ export class WebhookPipeline extends Construct {
   public readonly alarms: Readonly<Record<string, Alarm>>;
   /** The topic the alarms notify, when there is one. */
   public readonly alarmTopic?: ITopic;
-  /** The CloudWatch dashboard's name (`<name>-<region>`). */
-  public readonly dashboardName: string;
+  /** The CloudWatch dashboard's name (`<name>-<region>`), with `dashboard: true`. */
+  public readonly dashboardName?: string;
   /** The CloudWatch namespace of the pipeline's own metrics. */
   public readonly metricsNamespace: string;
   /** The schema registries' names (one per provider, split past 80 schemas). */
@@ -130,6 +130,7 @@ export class WebhookPipeline extends Construct {
       logRemovalPolicy: keep,
       logLevel: settings.logLevel,
       metricsNamespace: settings.metricsNamespace,
+      tracing: props.tracing ?? false,
     };
 
     const table = new WebhookTable(this, 'Table', {
@@ -206,6 +207,8 @@ export class WebhookPipeline extends Construct {
         RETENTION_DAYS: retentionDays,
         // Longer than an invocation can run, so a claim still held is never taken over.
         CLAIM_LEASE_SECONDS: String(settings.routerTimeout.toSeconds() * 2),
+        // The counts of plain publishes feed the dashboard only: written with it (docs/costs.md).
+        PUBLISHED_COUNTS: String(props.dashboard ?? false),
       },
     });
     table.grantReadAndUpdate(router.function);
@@ -254,6 +257,7 @@ export class WebhookPipeline extends Construct {
       serverErrorAlarmPercent: props.serverErrorAlarmPercent,
       latencyAlarmThreshold: props.latencyAlarmThreshold,
       throttledRequestsAlarmThreshold: props.throttledRequestsAlarmThreshold,
+      dashboard: props.dashboard ?? false,
       alarmEmail: props.alarmEmail,
       ...(props.alarmTopic ? { alarmTopic: props.alarmTopic } : {}),
       ...(props.alarmTopicArn
@@ -285,7 +289,7 @@ export class WebhookPipeline extends Construct {
     this.argyleSecret = secrets.argyle;
     this.alarms = alarms.alarms;
     if (alarms.topic) this.alarmTopic = alarms.topic;
-    this.dashboardName = alarms.dashboardName;
+    if (alarms.dashboardName) this.dashboardName = alarms.dashboardName;
     this.schemaRegistryNames = [...events.registries.values()].map((r) => r.attrRegistryName);
 
     if (props.stackOutputs) this.addStackOutputs(props.domainName);
@@ -375,7 +379,7 @@ export class WebhookPipeline extends Construct {
     output('DeadLetterQueueUrl', this.deadLetterQueue.queueUrl, 'Dead-letter queue of the router');
     output('PlaidSecretArn', this.plaidSecret.secretArn, 'Secret with the Plaid API credentials');
     output('ArgyleSecretArn', this.argyleSecret.secretArn, 'Secret with the Argyle webhook secrets');
-    output('DashboardName', this.dashboardName, 'CloudWatch dashboard');
+    if (this.dashboardName) output('DashboardName', this.dashboardName, 'CloudWatch dashboard');
     if (this.alarmTopic) output('AlarmTopicArn', this.alarmTopic.topicArn, 'SNS topic of the alarms');
     if (api.domainName && domainName) {
       output(

@@ -34,8 +34,10 @@ step('static files');
 cpSync(join(ROOT, 'local', 'console', 'static'), join(DIST, 'local', 'console', 'static'), {
   recursive: true,
 });
-mkdirSync(join(DIST, 'bench'), { recursive: true });
+// The price list and the usage profile of the last bench run, which `cost` and `replay --dry-run` read.
+mkdirSync(join(DIST, 'bench', 'results'), { recursive: true });
 cpSync(join(ROOT, 'bench', 'prices.json'), join(DIST, 'bench', 'prices.json'));
+cpSync(join(ROOT, 'bench', 'results', 'latest.json'), join(DIST, 'bench', 'results', 'latest.json'));
 for (const name of ['ingest', 'router'] as const) {
   step(`function bundle ${name}`);
   bundleFunction(

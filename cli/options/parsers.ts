@@ -1,4 +1,5 @@
 import { isProviderName, type ProviderName } from '@webhook-pipeline/events/sources';
+import { parseVolume } from '../../lib/cost/volume.js';
 import { UsageError } from '../cli-error.js';
 import { nearest } from '../suggest.js';
 
@@ -136,3 +137,27 @@ export const parseProvider = (value: string | undefined): ProviderName => {
 
 /** A provider argParser. */
 export const providerArg = (value: string): ProviderName => parseProvider(value);
+
+/** A monthly volume (`1M`, `250k`, `2.5M`, `1B`, `250000`), in webhooks. */
+export const volumeArg =
+  (flag: string) =>
+  (value: string): number => {
+    const webhooks = parseVolume(value);
+    if (webhooks === undefined) {
+      throw new UsageError(
+        `${flag} must be a number of webhooks a month (250000, 250k, 1M, 2.5M, 1B), got "${value}"`,
+      );
+    }
+    return webhooks;
+  };
+
+/**
+ * A repeatable `-c key=value`, as `cdk synth -c` takes it: the settings collected in order, a later
+ * value of a key winning.
+ */
+export const contextArg = (value: string, previous: Record<string, string> = {}): Record<string, string> => {
+  const at = value.indexOf('=');
+  const key = value.slice(0, at).trim();
+  if (at <= 0 || key === '') throw new UsageError(`-c takes a setting as key=value, got "${value}"`);
+  return { ...previous, [key]: value.slice(at + 1) };
+};

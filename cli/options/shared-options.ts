@@ -1,5 +1,5 @@
 import { type Command, Option, type OptionValues } from '@commander-js/extra-typings';
-import { intArg, providerArg, rateArg, repeatArg, timeArg, urlArg } from './parsers.js';
+import { contextArg, intArg, providerArg, rateArg, repeatArg, timeArg, urlArg } from './parsers.js';
 
 // The options several commands share, declared once each: the flag, its help line, its default and
 // its check. A single option is a factory to pass to `.addOption()`; a set of options that go
@@ -117,3 +117,15 @@ export const addApiRunOptions = <A extends unknown[], O extends OptionValues, G 
   cmd: Command<A, O, G>,
   reportName: string,
 ) => addRetryOptions(cmd).addOption(concurrencyOption()).addOption(reportOption(reportName));
+
+/**
+ * `-c, --context key=value` (repeatable): a setting of the stack, as `cdk synth -c` takes it
+ * (lib/stack-settings.ts lists them), over the context of cdk.json.
+ */
+export const contextOption = () =>
+  new Option(
+    '-c, --context <key=value>',
+    'A stack setting, as cdk synth -c takes it (repeatable): tracing=true, dashboard=true, logRetentionDays=90…',
+  )
+    .argParser(contextArg)
+    .default({} as Record<string, string>);

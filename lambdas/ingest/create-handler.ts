@@ -4,6 +4,7 @@ import type { Metrics } from '@aws-lambda-powertools/metrics';
 import middy from '@middy/core';
 import { isProviderName, type ProviderName } from '@webhook-pipeline/events/sources';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { type AbortSignalLike, BudgetAbortSignal } from '../shared/abort-signal.js';
 import {
   IngestBudgetExceededError,
   InvalidPayloadError,
@@ -49,17 +50,18 @@ export interface IngestHandlerOptions {
  * `work(signal)`, or an {@link IngestBudgetExceededError} once `budgetMs` has passed; then `signal`
  * aborts what the work still has in flight (a store write must not land after the 503).
  */
-const withinBudget = <T>(work: (signal: AbortSignal) => Promise<T>, budgetMs: number): Promise<T> =>
+const withinBudget = <T>(work: (signal: AbortSignalLike) => Promise<T>, budgetMs: number): Promise<T> =>
   // One promise settled by whichever comes first (Promise.race with a deadline promise and a
-  // finally() allocates three per request on the hot path).
+  // finally() allocates three per request on the hot path), and a light signal instead of an
+  // AbortController (abort-signal.ts says why).
   new Promise<T>((resolve, reject) => {
-    const controller = new AbortController();
+    const signal = new BudgetAbortSignal();
     const timer = setTimeout(() => {
       const error = new IngestBudgetExceededError(budgetMs);
-      controller.abort(error);
+      signal.abort(error);
       reject(error);
     }, budgetMs);
-    work(controller.signal).then(
+    work(signal).then(
       (value) => {
         clearTimeout(timer);
         resolve(value);

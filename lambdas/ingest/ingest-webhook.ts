@@ -3,6 +3,7 @@ import { isProviderName, type ProviderName } from '@webhook-pipeline/events/sour
 import { CATALOGUE_VERSION } from '../providers/catalogue-version.js';
 import type { ProviderRegistry } from '../providers/index.js';
 import { type Classification, UNRECOGNISED_DETAIL_TYPE } from '../providers/provider.js';
+import type { AbortSignalLike } from '../shared/abort-signal.js';
 import {
   InvalidPayloadError,
   PayloadTooLargeError,
@@ -121,7 +122,7 @@ const statusOf = (classification: Classification): WebhookStatus =>
 export const ingestWebhook = async (
   request: IngestRequest,
   deps: IngestDeps,
-  signal?: AbortSignal,
+  signal?: AbortSignalLike,
 ): Promise<IngestOutcome> => {
   if (!isProviderName(request.provider)) throw new UnknownProviderError(request.provider);
   const provider = deps.providers[request.provider];

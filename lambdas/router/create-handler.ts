@@ -20,6 +20,14 @@ export interface RouterHandlerOptions {
    * @default 1
    */
   readonly logSampleRate?: number;
+  /**
+   * Count plain publishes (`EventsPublished`, one EMF line per invocation and provider). The
+   * dashboard reads them; nothing else does, and at one record a batch they are most of the
+   * router's log bytes. Exceptions (already published, quarantined, failed, adopted) are always
+   * counted.
+   * @default true
+   */
+  readonly countPublished?: boolean;
 }
 
 // The count of each outcome; a dropped duplicate delivery is already counted by ingest.
@@ -35,6 +43,7 @@ const record = (
   { logger, metrics }: Pick<RouterHandlerOptions, 'logger' | 'metrics'>,
   results: RouteResults,
   sampled: () => boolean,
+  countPublished: boolean,
 ) => {
   // Counts by metric and provider, in the order first met (a batch has a handful), written at once.
   const counts: { name: MetricName; dimensions: { provider: string }; count: number }[] = [];
@@ -50,7 +59,7 @@ const record = (
       continue;
     }
     const name = OUTCOME_METRIC[result.status];
-    if (name) bump(name, result.provider);
+    if (name && (countPublished || name !== MetricName.EventsPublished)) bump(name, result.provider);
     if (result.adopted) bump(MetricName.WebhooksAdopted, result.provider);
     // Exceptions (an adopted record, a quarantine) are always logged; plain routing is sampled.
     if (result.adopted || result.status === 'quarantined' || sampled())
@@ -64,7 +73,13 @@ const record = (
  * then Powertools' BatchProcessor turns per-record failures into `batchItemFailures`, so SQS
  * retries only those records and moves them to the DLQ after `maxReceiveCount`.
  */
-export const createRouterHandler = ({ deps, logger, metrics, logSampleRate }: RouterHandlerOptions) => {
+export const createRouterHandler = ({
+  deps,
+  logger,
+  metrics,
+  logSampleRate,
+  countPublished = true,
+}: RouterHandlerOptions) => {
   const processor = new BatchProcessor(EventType.SQS);
   const sampled = createLogSampler(logSampleRate ?? 1);
   const routerDeps: RouterDeps = {
@@ -102,7 +117,7 @@ export const createRouterHandler = ({ deps, logger, metrics, logSampleRate }: Ro
           ? {}
           : { deadlineMs: deps.now() + remainingMs - Math.min(MARK_RESERVE_MS, remainingMs / 3) },
       );
-      record({ logger, metrics }, results, sampled);
+      record({ logger, metrics }, results, sampled, countPublished);
       return processPartialResponse(
         event,
         async (sqsRecord: SQSRecord) => {

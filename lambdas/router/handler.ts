@@ -15,6 +15,7 @@ export const handler = createRouterHandler({
   logger: createLogger(ServiceName.Router),
   metrics: createMetrics(ServiceName.Router),
   logSampleRate: loadLogSampleRate(),
+  countPublished: config.PUBLISHED_COUNTS === 'true',
   deps: {
     store: createDynamoWebhookStore({
       client: createDynamoClient(config.DYNAMODB_ENDPOINT, ROUTER_CLIENT_TIMEOUTS),

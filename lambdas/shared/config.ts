@@ -188,6 +188,12 @@ export const ROUTER_ENVIRONMENT = {
   RETENTION_DAYS: positiveInt(30),
   /** Age after which a claim whose holder never published may be taken over (above the function timeout). */
   CLAIM_LEASE_SECONDS: positiveInt(60),
+  /**
+   * `false`: no `EventsPublished` count for a plain publish (one EMF line per invocation and
+   * provider, read by the dashboard only); exceptions are always counted. The stack sets it with
+   * the dashboard (docs/costs.md).
+   */
+  PUBLISHED_COUNTS: oneOf(['true', 'false'], 'true'),
   /** Local use only. */
   DYNAMODB_ENDPOINT: optionalUrl,
   EVENTBRIDGE_ENDPOINT: optionalUrl,

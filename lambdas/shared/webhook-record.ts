@@ -1,4 +1,5 @@
 import type { ProviderName } from '@webhook-pipeline/events/sources';
+import type { AbortSignalLike } from './abort-signal.js';
 
 /** Lifecycle of a stored webhook (docs/storage-layout.md). */
 export const WebhookStatus = {
@@ -60,13 +61,13 @@ export interface WebhookStore {
    * incremented and the stored record returned. `signal` aborts the calls (ingest's budget gave up:
    * a write must not land after the delivery was answered 503).
    */
-  putIfAbsent(record: WebhookRecord, nowSeconds: number, signal?: AbortSignal): Promise<PutResult>;
+  putIfAbsent(record: WebhookRecord, nowSeconds: number, signal?: AbortSignalLike): Promise<PutResult>;
 }
 
 /** The queue as the cores see it; the SQS adapter implements it. */
 export interface WebhookQueue {
   /** Sends one message body (a serialised `QueueMessage`); `signal` aborts the call. */
-  send(body: string, signal?: AbortSignal): Promise<void>;
+  send(body: string, signal?: AbortSignalLike): Promise<void>;
 }
 
 /** What the router needs to know of a stored webhook. */

@@ -64,6 +64,13 @@ export interface PipelineAlarmsProps {
    */
   readonly oldestMessageAgeThreshold?: Duration;
   /**
+   * Build the CloudWatch dashboard. Off by default: a dashboard is $3.00 a month beyond an account's
+   * first three, most of the fixed bill of a quiet stage (docs/costs.md); the alarms, and every AWS
+   * metric in the console, are there without it.
+   * @default false
+   */
+  readonly dashboard?: boolean;
+  /**
    * Share of requests answered 5xx, in percent, that raises `Ingest5xx` over three periods in a row.
    * @default 5
    */
@@ -117,7 +124,7 @@ export class PipelineAlarms extends Construct {
   /** The topic alarms notify, when there is one. */
   public readonly topic?: ITopic;
   /** The name of the dashboard. */
-  public readonly dashboardName: string;
+  public readonly dashboardName?: string;
   /** Counts the stage's 429 answers from its access log, into the pipeline's namespace. */
   public readonly throttledRequests: MetricFilter;
 
@@ -295,8 +302,10 @@ export class PipelineAlarms extends Construct {
     };
 
     // Dashboards are account-wide: the region keeps the same pipeline in two regions apart.
-    this.dashboardName = `${props.namePrefix}-${Stack.of(this).region}`;
-    this.buildDashboard(props);
+    if (props.dashboard === true) {
+      this.dashboardName = `${props.namePrefix}-${Stack.of(this).region}`;
+      this.buildDashboard(props, this.dashboardName);
+    }
   }
 
   /**
@@ -317,7 +326,7 @@ export class PipelineAlarms extends Construct {
     });
   }
 
-  private buildDashboard(props: PipelineAlarmsProps): void {
+  private buildDashboard(props: PipelineAlarmsProps, dashboardName: string): void {
     // One line per provider (and reason): SEARCH is fine on a dashboard, only alarms refuse it.
     const byProvider = (metric: PipelineMetric, service: string, withReason = false) => {
       const varying = withReason ? ['provider', 'reason'] : ['provider'];
@@ -335,7 +344,7 @@ export class PipelineAlarms extends Construct {
     const facade = new MonitoringFacade(this, 'Monitoring', {
       alarmFactoryDefaults: { alarmNamePrefix: props.namePrefix, actionsEnabled: false },
       dashboardFactory: new DefaultDashboardFactory(this, 'Dashboards', {
-        dashboardNamePrefix: this.dashboardName,
+        dashboardNamePrefix: dashboardName,
         createDashboard: true,
         createSummaryDashboard: false,
         createAlarmDashboard: false,

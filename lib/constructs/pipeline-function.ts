@@ -70,6 +70,14 @@ export interface PipelineFunctionDefaults {
    * @default false
    */
   readonly runtimeSourceMaps?: boolean;
+  /**
+   * Active X-Ray tracing. Off by default: Lambda traces the first request each second and 5 % of the
+   * rest, a rate a function cannot change, so below about one request a second nearly every
+   * invocation is a trace ($5.00 per million): more than the rest of the bill at 1 M webhooks a
+   * month (docs/costs.md). The HTTP API cannot trace, so ingest is the root of every trace.
+   * @default false
+   */
+  readonly tracing?: boolean;
 }
 
 /** Properties of a {@link PipelineFunction}. */
@@ -103,7 +111,7 @@ export interface PipelineFunctionProps extends PipelineFunctionDefaults {
 /**
  * A Node.js function with the pipeline's defaults in one place: latest Node.js runtime on arm64, an
  * ESM bundle built by esbuild (minified, with source maps, AWS SDK included, split at its dynamic
- * imports: `function-bundle.ts`), active X-Ray tracing,
+ * imports: `function-bundle.ts`), X-Ray tracing when asked for (`tracing`),
  * its own log group with a retention, and a role that starts with nothing but writing to that log
  * group. Callers add grants for the table, queue or bus the function uses.
  */
@@ -143,7 +151,7 @@ export class PipelineFunction extends Construct {
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(10),
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
-      tracing: Tracing.ACTIVE,
+      tracing: props.tracing === true ? Tracing.ACTIVE : Tracing.DISABLED,
       role: this.role,
       logGroup: this.logGroup,
       // JSON logs with Lambda's own lines at WARN: no START, END and REPORT line per invocation
@@ -170,13 +178,15 @@ export class PipelineFunction extends Construct {
         "Plaid's API; a VPC would add NAT gateways or interface endpoints, their cost and a cold-start " +
         'delay, and protect no private resource. Every call is signed and over TLS.',
     });
-    Validations.of(this.role).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'Active tracing adds xray:PutTraceSegments and xray:PutTelemetryRecords, which support no ' +
-        'resource-level permissions. Every other statement of the role names its log group, table, ' +
-        'index, queue, bus or secret (checked by the infra tests).',
-    });
+    if (props.tracing === true) {
+      Validations.of(this.role).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'Active tracing adds xray:PutTraceSegments and xray:PutTelemetryRecords, which support no ' +
+          'resource-level permissions. Every other statement of the role names its log group, table, ' +
+          'index, queue, bus or secret (checked by the infra tests).',
+      });
+    }
   }
 }
 

@@ -22,7 +22,7 @@ export const DECLARED_GRANTS: readonly DeclaredGrant[] = [
     functions: '*',
     actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
     reason:
-      'Active tracing: the Lambda service sends the trace segments with the execution role. X-Ray has no ' +
+      'Active tracing (`tracing: true`): the Lambda service sends the trace segments with the execution role. X-Ray has no ' +
       'resource-level permissions, hence Resource "*".',
   },
   {

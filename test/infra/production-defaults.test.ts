@@ -292,7 +292,7 @@ describe('alarms that page on what matters', () => {
 
 describe('names unique per pipeline, stage and region', () => {
   it('derives the metrics namespace, the alarm names and queries and the dashboard name from the name', () => {
-    const { template } = production;
+    const { template } = synthPipeline({ ...PRODUCTION, dashboard: true });
     for (const service of Object.values(ServiceName)) {
       expect(
         functionOf(template, service)[1].Properties.Environment.Variables.POWERTOOLS_METRICS_NAMESPACE,
@@ -313,7 +313,8 @@ describe('names unique per pipeline, stage and region', () => {
   it('names the dashboard with the region, so the same pipeline in two regions has two dashboards', () => {
     const dashboardIn = (region: string) =>
       single(
-        synthPipeline(PRODUCTION, { stackProps: { env: { ...TEST_ENV, region } } }).template,
+        synthPipeline({ ...PRODUCTION, dashboard: true }, { stackProps: { env: { ...TEST_ENV, region } } })
+          .template,
         'AWS::CloudWatch::Dashboard',
       )[1].Properties.DashboardName;
     expect(dashboardIn('eu-west-1')).toBe('webhooks-prod-eu-west-1');

@@ -52,6 +52,8 @@ export const productionProps: WebhookPipelineStackProps = {
   archiveRetention: Duration.days(0),
   logRetention: RetentionDays.ONE_YEAR,
   alarmTopicArn: ALARM_TOPIC_ARN,
+  tracing: true,
+  dashboard: true,
 };
 
 /** Builds one stack in a fresh test app and returns it with its template. */

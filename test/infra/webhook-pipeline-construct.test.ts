@@ -28,9 +28,10 @@ const recording = readRecording(resolve(import.meta.dirname, '..', '..', 'report
 // A user's app: one stack holding two pipelines, checked with cdk-nag as the user's app would be.
 const app = testApp({ context: IN_MEMORY });
 const stack = new Stack(app, 'Platform');
-const first = new WebhookPipeline(stack, 'Webhooks', { production: false });
+const first = new WebhookPipeline(stack, 'Webhooks', { production: false, dashboard: true });
 const second = new WebhookPipeline(stack, 'PartnerWebhooks', {
   production: false,
+  dashboard: true,
   consumers: [{ account: '111111111111', sources: ['webhooks.argyle'] }],
 });
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

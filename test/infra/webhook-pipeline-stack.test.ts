@@ -6,8 +6,10 @@ import { ServiceName } from '../../lib/pipeline-metrics.js';
 import { CONSUMER_ACCOUNT, devProps, synthStack } from './synth.js';
 import { environmentOf, functionOf, permissionsOf, policyStatements, single } from './template-helpers.js';
 
-// One synth for the whole file: a dev stage with consumer accounts and an alarm email.
+// One synth for the whole file: a dev stage with consumer accounts and an alarm email; and the
+// same with the opt-ins that cost money (tracing, dashboard).
 const { template } = synthStack(devProps);
+const { template: optedIn } = synthStack({ ...devProps, tracing: true, dashboard: true });
 const SERVICES = Object.values(ServiceName);
 const [tableId] = single(template, 'AWS::DynamoDB::Table');
 const [busId] = single(template, 'AWS::Events::EventBus');
@@ -48,15 +50,20 @@ describe('HTTP API', () => {
 });
 
 describe('functions', () => {
-  it.each(SERVICES)('%s runs on nodejs24.x, arm64, with active tracing and its own log group', (service) => {
+  it.each(SERVICES)('%s traces with X-Ray when tracing is set', (service) => {
+    expect(functionOf(optedIn, service)[1].Properties.TracingConfig).toEqual({ Mode: 'Active' });
+  });
+
+  it.each(SERVICES)('%s runs on nodejs24.x, arm64, untraced, with its own log group', (service) => {
     const [, fn] = functionOf(template, service);
     expect(fn.Properties).toMatchObject({
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
       Handler: 'index.handler',
-      TracingConfig: { Mode: 'Active' },
       LoggingConfig: { LogGroup: { Ref: expect.any(String) } },
     });
+    // X-Ray is an opt-in (`tracing`): docs/costs.md prices it.
+    expect(fn.Properties.TracingConfig).toBeUndefined();
     expect(environmentOf(template, service)).toMatchObject({
       POWERTOOLS_SERVICE_NAME: service,
       // The pipeline's own namespace: another stage's metrics never reach its alarms.
@@ -214,8 +221,6 @@ describe('IAM', () => {
       'secretsmanager:GetSecretValue on argyleSecret',
       'secretsmanager:GetSecretValue on plaidSecret',
       'sqs:SendMessage on queue',
-      'xray:PutTelemetryRecords on *',
-      'xray:PutTraceSegments on *',
     ]);
   });
 
@@ -230,17 +235,18 @@ describe('IAM', () => {
       'sqs:DeleteMessage on queue',
       'sqs:GetQueueAttributes on queue',
       'sqs:ReceiveMessage on queue',
-      'xray:PutTelemetryRecords on *',
-      'xray:PutTraceSegments on *',
     ]);
   });
 
-  it('uses a wildcard resource for X-Ray only, which has no resource-level permissions', () => {
-    const wildcard = policyStatements(template)
-      .map(({ statement }) => statement)
-      .filter((s) => [s.Resource].flat().some((r: unknown) => typeof r === 'string' && r.includes('*')));
-    expect(wildcard.length).toBeGreaterThan(0);
-    for (const statement of wildcard) {
+  it('uses a wildcard resource for X-Ray only, which has no resource-level permissions, and only when tracing', () => {
+    const wildcards = (t: typeof template) =>
+      policyStatements(t)
+        .map(({ statement }) => statement)
+        .filter((s) => [s.Resource].flat().some((r: unknown) => typeof r === 'string' && r.includes('*')));
+    expect(wildcards(template)).toEqual([]);
+    const traced = wildcards(optedIn);
+    expect(traced.length).toBeGreaterThan(0);
+    for (const statement of traced) {
       expect([statement.Action].flat().every((a: string) => a.startsWith('xray:'))).toBe(true);
     }
   });
@@ -432,10 +438,13 @@ describe('alarms', () => {
     });
   });
 
-  it('has a dashboard named after the pipeline and the region (dashboards are account-wide)', () => {
-    template.hasResourceProperties('AWS::CloudWatch::Dashboard', {
+  it('has a dashboard only when asked for (dashboard: true), named after the pipeline and the region (dashboards are account-wide)', () => {
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 0);
+    expect(template.toJSON().Outputs).not.toHaveProperty('DashboardName');
+    optedIn.hasResourceProperties('AWS::CloudWatch::Dashboard', {
       DashboardName: { 'Fn::Join': ['', ['webhook-pipeline-dev-', { Ref: 'AWS::Region' }]] },
     });
+    expect(optedIn.toJSON().Outputs).toHaveProperty('DashboardName');
   });
 });
 

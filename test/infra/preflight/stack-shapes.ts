@@ -65,6 +65,8 @@ const upperBounds: Record<string, unknown> = {
   serverErrorAlarmPercent: '100',
   latencyAlarmThresholdSeconds: '29',
   throttledRequestsAlarmThreshold: '1000000',
+  tracing: 'true',
+  dashboard: 'true',
 };
 
 /** The smallest values, where a setting has a lower bound that changes the template. */

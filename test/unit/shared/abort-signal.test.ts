@@ -1,0 +1,25 @@
+import { describe, expect, it, vi } from 'vitest';
+import { BudgetAbortSignal } from '../../../lambdas/shared/abort-signal.js';
+
+describe('BudgetAbortSignal (the ingest budget, without an AbortController)', () => {
+  it('tells the listeners and onabort once, with the reason set before they run', () => {
+    const signal = new BudgetAbortSignal();
+    const seen: unknown[] = [];
+    const listener = vi.fn(() => seen.push(signal.reason));
+    const removed = vi.fn();
+    signal.addEventListener('abort', listener, { once: true });
+    signal.addEventListener('abort', removed);
+    signal.removeEventListener('abort', removed);
+    signal.onabort = vi.fn();
+    expect(signal.aborted).toBe(false);
+    const reason = new Error('budget');
+    signal.abort(reason);
+    signal.abort(new Error('again'));
+    expect(signal.aborted).toBe(true);
+    expect(signal.reason).toBe(reason);
+    expect(listener).toHaveBeenCalledTimes(1);
+    expect(seen).toEqual([reason]);
+    expect(removed).not.toHaveBeenCalled();
+    expect(signal.onabort).toHaveBeenCalledTimes(1);
+  });
+});
