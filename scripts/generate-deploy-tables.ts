@@ -184,10 +184,12 @@ const productionChecklist = (): string => {
     [
       'The same stage in two regions has two dashboards',
       ...both((t) => {
+        // The dashboard is an opt-in ($3.00 a month, docs/costs.md); named with the region when there.
+        if (resourcesOf(t, 'AWS::CloudWatch::Dashboard').length === 0) return 'no dashboard';
         const name = one(t, 'AWS::CloudWatch::Dashboard').Properties.DashboardName;
         return `dashboard \`${(name['Fn::Join']?.[1] ?? [name]).map((p: Json) => (typeof p === 'string' ? p : '<region>')).join('')}\``;
       }),
-      '`stage` (construct: `name`)',
+      '`dashboard=true` adds it, named `<name>-<region>` (`stage`; construct: `name`)',
     ],
   ];
   return table(['default', 'not production (`stage=dev`)', 'production (`stage=prod`)', 'setting'], rows);
