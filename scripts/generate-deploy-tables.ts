@@ -272,6 +272,7 @@ const alarms = (): string => {
 const outputs = (): string => {
   const { template } = synth({
     alarmEmail: 'oncall@example.com',
+    dashboard: 'true',
     domainName: 'webhooks.example.com',
     certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c-aaaa-bbbb-cccc-123456789012',
   });
