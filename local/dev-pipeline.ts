@@ -16,11 +16,12 @@ import { type DevConsole, parseJson, startDevConsole } from './console/dev-conso
 import { type DevKeys, loadOrCreateDevKeys } from './dev-keys.js';
 import { startEmulatorThread } from './emulator-thread.js';
 import { ensurePipelineQueues, ensureWebhookTable } from './emulators.js';
+import { functionModule } from './function-module.js';
 import { BodyTooLargeError, readBody } from './http-util.js';
 import { localLambdaContext } from './lambda-context.js';
 import { type BusEvent, startLocalBus } from './local-bus.js';
 import { createPlaidKeyEndpoint, PLAID_KEY_PATH } from './plaid-key-server.js';
-import { type BatchSummary, type SqsBatchHandler, startSqsPoller } from './sqs-poller.js';
+import { startRouterThread, type ThreadBatchSummary } from './router-thread.js';
 
 /** Settings of the local pipeline; the CLI fills them from flags and the environment. */
 export interface DevPipelineOptions {
@@ -66,7 +67,7 @@ const time = () => new Date().toISOString().slice(11, 23);
  * The traffic-log words for a batch with failures: SQS retries a record until its last receive;
  * on that one the router has marked it `failed` and SQS moves its message to the DLQ instead.
  */
-export const describeFailures = ({ received, failed, lastReceive }: BatchSummary): string => {
+export const describeFailures = ({ received, failed, lastReceive }: ThreadBatchSummary): string => {
   const retried = failed - lastReceive;
   const last = `marked failed, SQS moves ${lastReceive === 1 ? 'it' : 'them'} to the DLQ`;
   if (lastReceive === 0) return `${failed} of ${received} records failed; SQS will retry them`;
@@ -119,18 +120,6 @@ const listen = (server: Server, port: number, host: string) =>
     server.once('error', reject);
     server.listen(port, host, () => resolvePromise());
   });
-
-/**
- * A function's handler module, as it deploys: from the installed package, the bundle `npm pack`
- * built (dist/functions/<name>, the very code a stack deploys from this package); from the sources,
- * its `handler.ts`, so an edit is seen at once.
- */
-const functionModule = (name: 'ingest' | 'router'): Promise<{ handler: unknown }> =>
-  import.meta.url.endsWith('.ts')
-    ? name === 'ingest'
-      ? import('../lambdas/ingest/handler.js')
-      : import('../lambdas/router/handler.js')
-    : import(new URL(`../functions/${name}/index.mjs`, import.meta.url).href);
 
 /**
  * Starts the whole pipeline on this machine: embedded DynamoDB and SQS emulators (or the
@@ -347,27 +336,26 @@ export const startDevPipeline = async (options: DevPipelineOptions): Promise<Dev
     stops.push(recorder.stop);
     ingest = (await recorder.importAs(ServiceName.Ingest, () => functionModule('ingest')))
       .handler as unknown as IngestHandler;
-    const router = (await recorder.importAs(ServiceName.Router, () => functionModule('router')))
-      .handler as unknown as SqsBatchHandler;
-
     const { tableName, rulesFile } = options;
     devConsole = await startDevConsole({ url, keys, env, dynamo, sqs, tableName, queueUrl, rulesFile, log });
     stops.push(devConsole.stop);
 
-    const poller = startSqsPoller({
-      client: sqs,
-      queueUrl,
-      queueArn,
-      handler: router,
-      batchSize: options.batchSize,
-      maxReceiveCount: options.maxReceiveCount,
-      onBatch: (batch) => {
-        if (batch.error)
-          log(`${time()}  router   error: ${(batch.error as Error).message ?? String(batch.error)}`);
-        else if (batch.failed) log(`${time()}  router   ${describeFailures(batch)}`);
-      },
-    });
-    stops.push(poller.stop);
+    // The router polls in a thread of its own (router-thread.ts), with the environment it imports under.
+    const router = await recorder.importAs(ServiceName.Router, () =>
+      startRouterThread({
+        env,
+        sqsEndpoint,
+        queueUrl,
+        queueArn,
+        batchSize: options.batchSize,
+        maxReceiveCount: options.maxReceiveCount,
+        onBatch: (batch) => {
+          if (batch.error) log(`${time()}  router   error: ${batch.error.message}`);
+          else if (batch.failed) log(`${time()}  router   ${describeFailures(batch)}`);
+        },
+      }),
+    );
+    stops.push(router.stop);
 
     const summary: Record<string, string> = {
       'Plaid webhooks': `POST ${url}/webhooks/plaid`,

@@ -1,5 +1,5 @@
-import { Worker } from 'node:worker_threads';
 import type { DynamoEmulatorOptions } from './emulators.js';
+import { startModuleWorker } from './module-worker.js';
 
 /** What the emulator thread starts: dynalite (with its options) and/or fauxqs. */
 export interface EmulatorThreadRequest {
@@ -36,20 +36,11 @@ const CLOSE_TIMEOUT_MS = 5000;
  * Starts dynalite and fauxqs in a worker thread of this process. The dev runtime would otherwise
  * serve every emulator request on the same event loop as the ingest endpoint and the router, which
  * keeps one core busy while the other idles; a thread (not a child process) ends with the process
- * whatever the signal, so nothing is left running. The thread loads TypeScript through tsx like the
- * package's command does.
+ * whatever the signal, so nothing is left running.
  */
 export const startEmulatorThread = (request: EmulatorThreadRequest): Promise<EmulatorThread> =>
   new Promise<EmulatorThread>((resolveStart, rejectStart) => {
-    // Compiled (the installed package) the worker is JavaScript; from the sources it loads through tsx.
-    const compiled = import.meta.url.endsWith('.js');
-    const entry = new URL(compiled ? './emulator-worker.js' : './emulator-worker.ts', import.meta.url);
-    const worker = compiled
-      ? new Worker(entry, { workerData: request })
-      : new Worker(
-          `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); });`,
-          { eval: true, workerData: request },
-        );
+    const worker = startModuleWorker('emulator-worker', { workerData: request });
     let started = false;
     const exited = new Promise<void>((resolveExit) => worker.once('exit', () => resolveExit()));
     const close = async () => {
