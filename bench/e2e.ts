@@ -9,8 +9,8 @@
  * webhookId answered 2xx must reach the events log; those that never do are lost.
  *
  * A short ramp finds the highest rate held with p99 < 100 ms (offered rate reached, no errors,
- * nothing lost), then that rate is held for the full duration; a rate that does not hold gives
- * way to lower ones until one does.
+ * nothing lost; a rung that misses gets a second try), then that rate is held for the full
+ * duration; a rate that does not hold gives way to lower ones until one does.
  * `node --import tsx bench/e2e.ts [--rates 25,50,…] [--step-seconds 5] [--hold-seconds 30]`
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -274,13 +274,19 @@ const runStep = async (rate: number, seconds: number, drainMs: number) => {
 const ramp: Awaited<ReturnType<typeof runStep>>[] = [];
 // A few requests first: the pipeline's handlers build their caches (Plaid key, secrets, JIT).
 await runStep(20, 1, 10_000);
-for (const rate of RATES) {
-  const step = await runStep(rate, STEP_SECONDS, 10_000);
-  ramp.push(step);
-  console.error(
-    `e2e ramp ${rate}/s: p50 ${step.p50Ms} ms, p99 ${step.p99Ms} ms, errors ${step.errors}, lost ${step.lost}${step.held ? '' : ' (not held)'}`,
-  );
-  if (!step.held) break;
+// A rung that misses is run once more before the ramp ends: a pipeline at its limit misses twice,
+// while a 5-second step on a shared machine can miss once on a single stall (its p99 is its
+// slowest few requests).
+rungs: for (const rate of RATES) {
+  for (let attempt = 1; attempt <= 2; attempt += 1) {
+    const step = await runStep(rate, STEP_SECONDS, 10_000);
+    ramp.push(step);
+    console.error(
+      `e2e ramp ${rate}/s: p50 ${step.p50Ms} ms, p99 ${step.p99Ms} ms, errors ${step.errors}, lost ${step.lost}${step.held ? '' : ` (not held${attempt === 1 ? ', run again' : ''})`}`,
+    );
+    if (step.held) break;
+    if (attempt === 2) break rungs;
+  }
   if (performance.now() - began + 3 * (HOLD_SECONDS * 1000 + 5000) > BUDGET_MS) break;
 }
 // Hold the highest rung the ramp passed. A rate that does not hold for the full duration (a backlog
