@@ -98,11 +98,13 @@ const sign = deliverySigner(keys.plaid, keys.argyleSecret);
 const seen = new Map<string, number>();
 let offset = 0;
 let partial = '';
+// One buffer for every read: the tail runs every 10 ms, and the load generator shares the cores
+// with the pipeline it measures.
+const buffer = Buffer.allocUnsafe(1 << 20);
 const readEvents = () => {
   if (!existsSync(eventsLog)) return;
   const fd = openSync(eventsLog, 'r');
   try {
-    const buffer = Buffer.alloc(1 << 20);
     for (;;) {
       const n = readSync(fd, buffer, 0, buffer.length, offset);
       if (n === 0) break;

@@ -1,5 +1,5 @@
 import type { DynamoEmulatorOptions } from './emulators.js';
-import { startModuleWorker } from './module-worker.js';
+import { startModuleWorker, workerStarted } from './module-worker.js';
 
 /** What the emulator thread starts: dynalite (with its options) and/or fauxqs. */
 export interface EmulatorThreadRequest {
@@ -38,37 +38,20 @@ const CLOSE_TIMEOUT_MS = 5000;
  * keeps one core busy while the other idles; a thread (not a child process) ends with the process
  * whatever the signal, so nothing is left running.
  */
-export const startEmulatorThread = (request: EmulatorThreadRequest): Promise<EmulatorThread> =>
-  new Promise<EmulatorThread>((resolveStart, rejectStart) => {
-    const worker = startModuleWorker('emulator-worker', { workerData: request });
-    let started = false;
-    const exited = new Promise<void>((resolveExit) => worker.once('exit', () => resolveExit()));
-    const close = async () => {
-      const closed = new Promise<void>((resolveClosed) => {
-        worker.on('message', (message: EmulatorThreadMessage) => {
-          if (message.type === 'closed') resolveClosed();
-        });
+export const startEmulatorThread = async (request: EmulatorThreadRequest): Promise<EmulatorThread> => {
+  const worker = startModuleWorker('emulator-worker', { workerData: request });
+  const exited = new Promise<void>((resolveExit) => worker.once('exit', () => resolveExit()));
+  const ready = await workerStarted<EmulatorThreadMessage>(worker, 'emulator');
+  const close = async () => {
+    const closed = new Promise<void>((resolveClosed) => {
+      worker.on('message', (message: EmulatorThreadMessage) => {
+        if (message.type === 'closed') resolveClosed();
       });
-      worker.postMessage('close');
-      const timer = setTimeout(() => void worker.terminate(), CLOSE_TIMEOUT_MS);
-      await Promise.race([closed.then(() => exited), exited]);
-      clearTimeout(timer);
-    };
-    worker.on('error', (error) => {
-      if (!started) rejectStart(error);
-      // An emulator failing later ends the dev runtime, as it did when the emulators ran on the main thread.
-      else throw error;
     });
-    worker.once('exit', (code) => {
-      if (!started) rejectStart(new Error(`the emulator thread exited with code ${code} before it started`));
-    });
-    worker.on('message', (message: EmulatorThreadMessage) => {
-      if (message.type === 'failed' && !started) {
-        void worker.terminate();
-        rejectStart(new Error(message.message));
-      }
-      if (message.type !== 'ready' || started) return;
-      started = true;
-      resolveStart({ dynamoEndpoint: message.dynamoEndpoint, sqsEndpoint: message.sqsEndpoint, close });
-    });
-  });
+    worker.postMessage('close');
+    const timer = setTimeout(() => void worker.terminate(), CLOSE_TIMEOUT_MS);
+    await Promise.race([closed.then(() => exited), exited]);
+    clearTimeout(timer);
+  };
+  return { dynamoEndpoint: ready.dynamoEndpoint, sqsEndpoint: ready.sqsEndpoint, close };
+};

@@ -1,5 +1,5 @@
 import type { Readable, Writable } from 'node:stream';
-import { startModuleWorker } from './module-worker.js';
+import { startModuleWorker, workerStarted } from './module-worker.js';
 import type { BatchSummary } from './sqs-poller.js';
 
 /** What the router thread needs: the queue it polls like the event source mapping. */
@@ -67,46 +67,32 @@ const forwardLines = (from: Readable, to: Writable) => {
  * deletes) off the event loop that answers webhooks, so a router busy with a burst does not hold
  * ingest's answers, and the two use both cores as the functions would use two environments.
  */
-export const startRouterThread = ({
+export const startRouterThread = async ({
   env,
   onBatch,
   stdout = process.stdout,
   stderr = process.stderr,
   ...request
-}: RouterThreadOptions): Promise<RouterThread> =>
-  new Promise<RouterThread>((resolveStart, rejectStart) => {
-    const worker = startModuleWorker('router-worker', {
-      workerData: request,
-      env: { ...env },
-      stdout: true,
-      stderr: true,
-    });
-    forwardLines(worker.stdout, stdout);
-    forwardLines(worker.stderr, stderr);
-    let started = false;
-    const exited = new Promise<void>((resolveExit) => worker.once('exit', () => resolveExit()));
-    const stop = async () => {
+}: RouterThreadOptions): Promise<RouterThread> => {
+  const worker = startModuleWorker('router-worker', {
+    workerData: request,
+    env: { ...env },
+    stdout: true,
+    stderr: true,
+  });
+  forwardLines(worker.stdout, stdout);
+  forwardLines(worker.stderr, stderr);
+  const exited = new Promise<void>((resolveExit) => worker.once('exit', () => resolveExit()));
+  worker.on('message', (message: RouterThreadMessage) => {
+    if (message.type === 'batch') onBatch(message.summary);
+  });
+  await workerStarted<RouterThreadMessage>(worker, 'router');
+  return {
+    async stop() {
       worker.postMessage('stop');
       const timer = setTimeout(() => void worker.terminate(), STOP_TIMEOUT_MS);
       await exited;
       clearTimeout(timer);
-    };
-    worker.on('error', (error) => {
-      if (!started) rejectStart(error);
-      // The router failing later ends the dev runtime, as it did on the main thread.
-      else throw error;
-    });
-    worker.once('exit', (code) => {
-      if (!started) rejectStart(new Error(`the router thread exited with code ${code} before it started`));
-    });
-    worker.on('message', (message: RouterThreadMessage) => {
-      if (message.type === 'batch') onBatch(message.summary);
-      else if (message.type === 'failed' && !started) {
-        void worker.terminate();
-        rejectStart(new Error(message.message));
-      } else if (message.type === 'ready' && !started) {
-        started = true;
-        resolveStart({ stop });
-      }
-    });
-  });
+    },
+  };
+};
