@@ -9,7 +9,6 @@ import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { describe, expect, it } from 'vitest';
 import { PREFLIGHT_TARGET, resolveTemplate } from '../../../lib/preflight/resolve-template.js';
 import { testApp } from '../synth.js';
-import { ProducerStandIn } from './producer-stand-in.js';
 import { realProducer } from './real-producer.js';
 
 // Two accounts, as a consumer team meets them: the pipeline's (111111111111) with its bus and the
@@ -37,20 +36,11 @@ const build = () => {
     },
     OTHER_CONSUMER,
   ];
-  // The policy the WebhookPipeline construct writes, and a plain stand-in of it (below, to show
-  // what each of its conditions is for).
-  const standIn = new ProducerStandIn(app, 'StandIn', {
-    env: { account: PIPELINE, region: REGION },
-    eventBusName: 'webhooks',
-    consumers,
-  });
+  // The policy the WebhookPipeline construct writes.
   const producer = realProducer(app, 'Pipeline', {
     env: { account: PIPELINE, region: REGION },
     eventBusName: 'webhooks',
-    consumers: [
-      { account: CONSUMER, sources: ['webhooks.plaid'], detailTypes: [...SYNC_TYPES, 'ITEM.LOGIN_REPAIRED'] },
-      OTHER_CONSUMER,
-    ],
+    consumers,
   });
   // The consumer: a queue fed with two detail-types, and a function with one.
   const consumer = new Stack(app, 'Consumer', { env: { account: CONSUMER, region: REGION } });
@@ -80,7 +70,6 @@ const build = () => {
   new WebhookSubscription(own, 'AllArgyle', { eventBusArn: BUS_ARN, provider: 'argyle', target: ownQueue });
   return {
     producer: Template.fromStack(producer.stack).toJSON() as Json,
-    standIn: Template.fromStack(standIn).toJSON() as Json,
     consumer: Template.fromStack(consumer).toJSON() as Json,
     own: Template.fromStack(own).toJSON() as Json,
     sync,
@@ -354,31 +343,37 @@ describe('WebhookSubscription from another account', () => {
 });
 
 describe('what the producer side’s policy needs, shown on plainer forms of it', () => {
-  const policy = busPolicy(built.standIn);
+  const policy = pipelinePolicy(built.producer);
   const statements = policy.Statement as Json[];
-  const sid = (suffix: string) => statements.find((st) => st.Sid.endsWith(`${CONSUMER}${suffix}`)) as Json;
+  // CDK prefixes each Sid of a bus policy with `cdk-`.
+  const sid = (name: string) => statements.find((st) => st.Sid === `cdk-${name}`) as Json;
+  /** The PutRule statement of the consumer's group (its sources and detail-types). */
+  const createRules = () =>
+    statements.find(
+      (st) =>
+        st.Sid.startsWith('cdk-ConsumersCreateRules') && JSON.stringify(st.Principal).includes(CONSUMER),
+    ) as Json;
   const arn = pipelineRuleArn(forwardingRules[0]?.Name);
   const withStatements = (list: Json[]) => ({ ...policy, Statement: list });
 
-  it('a single-valued ArnLike on events:TargetArn (a multivalued key) refuses the consumer’s PutTargets', async () => {
-    const targets = sid('TargetsBusesOfItsOwn');
+  it('a single-valued StringLike on events:TargetArn (a multivalued key) refuses the consumer’s PutTargets', async () => {
+    const manage = sid('ConsumersManageTheirRules');
     const plain = {
-      ...targets,
-      Condition: { ...targets.Condition, ArnLike: targets.Condition['ForAllValues:ArnLike'] },
+      ...manage,
+      Condition: { ...manage.Condition, StringLike: manage.Condition['ForAllValues:StringLike'] },
     };
-    delete plain.Condition['ForAllValues:ArnLike'];
-    delete plain.Condition.Null;
+    delete plain.Condition['ForAllValues:StringLike'];
     const context = { 'events:TargetArn': busOf(forwardingRules[0] as Json).arn };
     expect(await decide(CONSUMER, 'events:PutTargets', arn, withStatements([plain]), context)).not.toBe(
       'Allowed',
     );
-    expect(await decide(CONSUMER, 'events:PutTargets', arn, withStatements([targets]), context)).toBe(
+    expect(await decide(CONSUMER, 'events:PutTargets', arn, withStatements([manage]), context)).toBe(
       'Allowed',
     );
   });
 
   it('without Null events:detail-type false, a rule with no detail-type (every event) gets through', async () => {
-    const putRule = sid('PutsItsRules');
+    const putRule = createRules();
     const loose = { ...putRule, Condition: { ...putRule.Condition, Null: { 'events:source': 'false' } } };
     const everything = { 'events:source': ['webhooks.plaid'] };
     expect(await decide(CONSUMER, 'events:PutRule', arn, withStatements([loose]), everything)).toBe(
@@ -390,8 +385,8 @@ describe('what the producer side’s policy needs, shown on plainer forms of it'
   });
 
   it('source conditions on the management actions refuse DeleteRule, which carries no events:source', async () => {
-    const putRule = sid('PutsItsRules');
-    const manage = sid('ManagesItsRules');
+    const putRule = createRules();
+    const manage = sid('ConsumersManageTheirRules');
     const together = { ...manage, Condition: putRule.Condition };
     const context = { 'events:creatorAccount': CONSUMER };
     expect(await decide(CONSUMER, 'events:DeleteRule', arn, withStatements([together]), context)).not.toBe(
