@@ -212,14 +212,7 @@ export const parseStackSettings = (context: Readonly<Record<string, unknown>>): 
   const reservedConcurrency = (() => {
     const value = present('reservedConcurrency');
     if (value === undefined) return undefined;
-    let parsed: unknown = value;
-    if (typeof value === 'string') {
-      try {
-        parsed = JSON.parse(value);
-      } catch {
-        parsed = undefined;
-      }
-    }
+    const parsed = jsonValue(value);
     const valid = (n: unknown) => n === undefined || (Number.isInteger(n) && (n as number) >= 1);
     if (typeof parsed === 'number' && valid(parsed)) return { ingest: parsed };
     if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
@@ -349,20 +342,26 @@ const inferProduction = (stage: string, problems: string[]): boolean => {
 const CONSUMER_KEYS = new Set(['account', 'sources', 'detailTypes']);
 
 /**
+ * A structured setting as given: JSON text from the command line (`-c key=[…]`), the value itself
+ * from cdk.json; `undefined` when the text is not JSON (the caller names what it should be).
+ */
+const jsonValue = (value: unknown): unknown => {
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return undefined;
+  }
+};
+
+/**
  * The `consumers` setting: a JSON array (a string on the command line) of account ids and
  * `{"account", "sources", "detailTypes"}` objects. Its shape is checked here; what the accounts,
  * sources and detail-types may be, by the construct's check (consumer-access.ts).
  */
 const consumerList = (value: unknown, problems: string[]): (string | ConsumerAccess)[] | undefined => {
   if (value === undefined) return undefined;
-  let parsed: unknown = value;
-  if (typeof value === 'string') {
-    try {
-      parsed = JSON.parse(value);
-    } catch {
-      parsed = undefined;
-    }
-  }
+  const parsed = jsonValue(value);
   const list = (x: unknown) => x === undefined || (Array.isArray(x) && x.every((i) => typeof i === 'string'));
   const valid =
     Array.isArray(parsed) &&
