@@ -11,12 +11,8 @@ export interface ParseOutcome {
   readonly error?: { readonly code: string; readonly message: string };
 }
 
-/**
- * Parses `argv` (what follows `webhook-pipeline`) through the real command tree with every action
- * replaced by one that only records which command ran: every flag, argument, choice and option
- * parser is applied, nothing is called.
- */
-export const parseCommandLine = async (argv: readonly string[]): Promise<ParseOutcome> => {
+/** The real command tree, with an empty environment and its output dropped. */
+export const silentProgram = () => {
   const ctx: CliContext = {
     env: {},
     out: () => undefined,
@@ -24,7 +20,16 @@ export const parseCommandLine = async (argv: readonly string[]): Promise<ParseOu
     columns: undefined,
     status: 0,
   };
-  const program = createProgram(ctx);
+  return createProgram(ctx);
+};
+
+/**
+ * Parses `argv` (what follows `webhook-pipeline`) through the real command tree with every action
+ * replaced by one that only records which command ran: every flag, argument, choice and option
+ * parser is applied, nothing is called.
+ */
+export const parseCommandLine = async (argv: readonly string[]): Promise<ParseOutcome> => {
+  const program = silentProgram();
   const ran: string[] = [];
   const visit = (command: Command, path: string[]) => {
     command.action(() => {

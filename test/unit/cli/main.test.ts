@@ -2,8 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from '@commander-js/extra-typings';
 import { describe, expect, it } from 'vitest';
-import type { CliContext } from '../../../cli/cli-context.js';
-import { createProgram } from '../../../cli/program.js';
+import { silentProgram } from '../../docs/cli-parse.js';
 import { freePort } from '../../helpers/dev-process.js';
 import { runCli, tempDir, writeLines } from '../../ops/stubs/run-cli.js';
 
@@ -11,19 +10,12 @@ const ROOT = resolve(import.meta.dirname, '..', '..', '..');
 
 /** Every command path of the tree: `['fire']`, `['register', 'plaid']`, … */
 const commandPaths = (): string[][] => {
-  const ctx: CliContext = {
-    env: {},
-    out: () => undefined,
-    err: () => undefined,
-    columns: undefined,
-    status: 0,
-  };
   const paths: string[][] = [];
   const visit = (command: Command, path: string[]) => {
     if (path.length) paths.push(path);
     for (const sub of command.commands) visit(sub as unknown as Command, [...path, sub.name()]);
   };
-  visit(createProgram(ctx), []);
+  visit(silentProgram(), []);
   return paths;
 };
 
