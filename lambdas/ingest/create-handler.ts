@@ -58,8 +58,9 @@ const withinBudget = <T>(work: (signal: AbortSignalLike) => Promise<T>, budgetMs
     const signal = new BudgetAbortSignal();
     const timer = setTimeout(() => {
       const error = new IngestBudgetExceededError(budgetMs);
-      signal.abort(error);
+      // The answer (503) first, then the calls still in flight are cut.
       reject(error);
+      signal.abort(error);
     }, budgetMs);
     work(signal).then(
       (value) => {

@@ -36,14 +36,27 @@ export class BudgetAbortSignal implements AbortSignalLike {
     this.listeners = this.listeners.filter((l) => l !== listener);
   }
 
-  /** Aborts once: sets the reason, then calls `onabort` and each listener. */
+  /**
+   * Aborts once: sets the reason, then calls `onabort` and each listener. As with Node's signal, a
+   * listener that throws neither stops the others (each aborts a call in flight) nor reaches the
+   * caller: its error is thrown on the next tick.
+   */
   public abort(reason: unknown): void {
     if (this.aborted) return;
     this.aborted = true;
     this.reason = reason;
     const listeners = this.listeners ?? [];
     this.listeners = undefined;
-    this.onabort?.({ type: 'abort' });
-    for (const listener of listeners) listener();
+    const call = (listener: () => void) => {
+      try {
+        listener();
+      } catch (error) {
+        process.nextTick(() => {
+          throw error;
+        });
+      }
+    };
+    if (this.onabort) call(() => this.onabort?.({ type: 'abort' }));
+    for (const listener of listeners) call(listener);
   }
 }

@@ -22,4 +22,30 @@ describe('BudgetAbortSignal (the ingest budget, without an AbortController)', ()
     expect(removed).not.toHaveBeenCalled();
     expect(signal.onabort).toHaveBeenCalledTimes(1);
   });
+
+  it('calls every listener when one throws, and throws its error on the next tick, not to the caller', async () => {
+    const signal = new BudgetAbortSignal();
+    const failure = new Error('listener failed');
+    const after = vi.fn();
+    signal.onabort = () => {
+      throw failure;
+    };
+    signal.addEventListener('abort', () => {
+      throw failure;
+    });
+    signal.addEventListener('abort', after);
+    const uncaught: unknown[] = [];
+    const listeners = process.listeners('uncaughtException');
+    process.removeAllListeners('uncaughtException');
+    process.on('uncaughtException', (error) => uncaught.push(error));
+    try {
+      expect(() => signal.abort(new Error('budget'))).not.toThrow();
+      expect(after).toHaveBeenCalledTimes(1);
+      await new Promise((r) => setImmediate(r));
+    } finally {
+      process.removeAllListeners('uncaughtException');
+      for (const l of listeners) process.on('uncaughtException', l);
+    }
+    expect(uncaught).toEqual([failure, failure]);
+  });
 });
